@@ -1,0 +1,139 @@
+/**
+ * The messages between the extension host and the Biowrite panel webview.
+ *
+ * Both sides import this file with `import type`; every switch over these unions
+ * is exhaustive, and the host validates what the webview sends at run time
+ * (see `src/vscode/panel/validateMessage.ts`). Requests from the webview carry a
+ * `requestId`; the host answers long-running work with messages that repeat it.
+ */
+
+/** The LLM connection as the panel shows it. */
+export type ConnectionStatus = 'notConfigured' | 'configured' | 'checking' | 'ok' | 'unreachable';
+
+/** Connection state; never holds the API key. */
+export interface ConnectionState {
+  readonly status: ConnectionStatus;
+  readonly provider: 'openai' | 'vscode';
+  readonly model: string;
+  /** Host of the endpoint, for display (no path, no query). */
+  readonly endpointHost?: string;
+  readonly hasApiKey: boolean;
+  /** The last check's latency, when it succeeded. */
+  readonly latencyMs?: number;
+  /** A sentence explaining the last failure, with a next step. */
+  readonly detail?: string;
+  /** Whether the workspace is trusted (Restricted Mode limits what runs). */
+  readonly workspaceTrusted: boolean;
+}
+
+/** A range in a document, 0-based lines and UTF-16 characters. */
+export interface WireRange {
+  readonly startLine: number;
+  readonly startCharacter: number;
+  readonly endLine: number;
+  readonly endCharacter: number;
+}
+
+/** One claim without a source, as listed in the panel. */
+export interface ClaimItem {
+  readonly id: string;
+  readonly text: string;
+  readonly score: number;
+  readonly reason: string;
+  readonly range: WireRange;
+}
+
+/** Where a literature result came from. */
+export type SourceName = 'library' | 'zotero' | 'pubmed' | 'europepmc' | 'crossref' | 'openalex';
+
+/** One literature result as the panel shows it: a record a service returned. */
+export interface SourceResultItem {
+  /** Stable within one search. */
+  readonly id: string;
+  readonly title: string;
+  readonly authors: readonly string[];
+  readonly journal?: string;
+  readonly year?: number;
+  readonly doi?: string;
+  readonly pmid?: string;
+  readonly pmcid?: string;
+  /** A short abstract excerpt, plain text. */
+  readonly snippet?: string;
+  /** The words of the query to mark in the snippet. */
+  readonly highlightTerms: readonly string[];
+  readonly sources: readonly SourceName[];
+  readonly retracted: boolean;
+  /** A notice about the record (retraction, correction, expression of concern). */
+  readonly notice?: string;
+  /** Why it matches, from the LLM, when there is one. */
+  readonly explanation?: string;
+  readonly score: number;
+}
+
+/** The kinds of LLM draft the panel can show. */
+export type DraftKind = 'abstract' | 'translation';
+
+/** A grounding problem found in a draft. */
+export interface GroundingIssue {
+  readonly kind: 'unsupportedNumber' | 'unsupportedStatement' | 'missingChecklistItem' | 'protectedMarkup' | 'wordLimit';
+  readonly text: string;
+  readonly detail?: string;
+}
+
+/** Host → webview. */
+export type HostMessage =
+  | { readonly type: 'connection'; readonly state: ConnectionState }
+  | {
+      readonly type: 'claims';
+      readonly documentUri: string;
+      readonly documentName: string;
+      readonly claims: readonly ClaimItem[];
+      /** Why the document was not checked, when it was not. */
+      readonly notice?: string;
+    }
+  | { readonly type: 'searchStarted'; readonly requestId: string; readonly query: string; readonly sentence?: string; readonly services: readonly SourceName[] }
+  | { readonly type: 'searchResults'; readonly requestId: string; readonly source: SourceName; readonly results: readonly SourceResultItem[] }
+  | { readonly type: 'searchError'; readonly requestId: string; readonly source: SourceName; readonly message: string }
+  | { readonly type: 'searchDone'; readonly requestId: string; readonly cancelled: boolean }
+  | { readonly type: 'draftStarted'; readonly requestId: string; readonly kind: DraftKind; readonly title: string; readonly wordLimit?: number }
+  | { readonly type: 'draftDelta'; readonly requestId: string; readonly text: string }
+  | {
+      readonly type: 'draftDone';
+      readonly requestId: string;
+      readonly text: string;
+      readonly wordCount: number;
+      readonly issues: readonly GroundingIssue[];
+      readonly tokens?: number;
+      readonly cancelled: boolean;
+    }
+  | { readonly type: 'draftError'; readonly requestId: string; readonly message: string }
+  | { readonly type: 'notice'; readonly level: 'info' | 'warning' | 'error'; readonly message: string }
+  | { readonly type: 'reply'; readonly requestId: string; readonly ok: boolean; readonly error?: string };
+
+/** Commands the panel's buttons can run. */
+export type PanelCommand =
+  | 'setApiKey'
+  | 'clearApiKey'
+  | 'testConnection'
+  | 'openSettings'
+  | 'showLog'
+  | 'checkClaims'
+  | 'searchLiterature'
+  | 'draftAbstract'
+  | 'openWalkthrough';
+
+/** Webview → host. Every message carries a request id. */
+export type WebviewMessage =
+  | { readonly type: 'ready'; readonly requestId: string }
+  | { readonly type: 'runCommand'; readonly requestId: string; readonly command: PanelCommand }
+  | { readonly type: 'revealClaim'; readonly requestId: string; readonly documentUri: string; readonly claimId: string }
+  | { readonly type: 'findSourcesForClaim'; readonly requestId: string; readonly documentUri: string; readonly claimId: string }
+  | { readonly type: 'insertCitation'; readonly requestId: string; readonly searchId: string; readonly resultId: string }
+  | { readonly type: 'copyReference'; readonly requestId: string; readonly searchId: string; readonly resultId: string; readonly style: 'vancouver' | 'apa' }
+  | { readonly type: 'openResult'; readonly requestId: string; readonly searchId: string; readonly resultId: string; readonly target: 'pubmed' | 'doi' | 'pmc' }
+  | { readonly type: 'stop'; readonly requestId: string; readonly targetRequestId: string }
+  | { readonly type: 'acceptDraft'; readonly requestId: string; readonly draftId: string }
+  | { readonly type: 'discardDraft'; readonly requestId: string; readonly draftId: string };
+
+/** The `type` of every webview message, for run-time validation. */
+export type WebviewMessageType = WebviewMessage['type'];

@@ -1,0 +1,4 @@
+import type { BiowriteEnvironment } from '../environment';
+
+/** Placeholder: replaced by the feature's real registration. */
+export function registerConnection(_environment: BiowriteEnvironment): void {}
