@@ -73,9 +73,12 @@ export interface SourceResultItem {
 /** The kinds of LLM draft the panel can show. */
 export type DraftKind = 'abstract' | 'translation';
 
-/** A grounding problem found in a draft. */
+/**
+ * A grounding problem found in a draft. `protectedMarkup`: a translated chunk kept in its original language
+ * because the model kept breaking its markup; `terminology`: a glossary term or a symbol/number not kept.
+ */
 export interface GroundingIssue {
-  readonly kind: 'unsupportedNumber' | 'unsupportedStatement' | 'missingChecklistItem' | 'protectedMarkup' | 'wordLimit';
+  readonly kind: 'unsupportedNumber' | 'unsupportedStatement' | 'missingChecklistItem' | 'protectedMarkup' | 'wordLimit' | 'terminology';
   readonly text: string;
   readonly detail?: string;
 }
@@ -96,7 +99,8 @@ export type HostMessage =
   | { readonly type: 'searchError'; readonly requestId: string; readonly source: SourceName; readonly message: string }
   | { readonly type: 'searchDone'; readonly requestId: string; readonly cancelled: boolean }
   | { readonly type: 'draftStarted'; readonly requestId: string; readonly kind: DraftKind; readonly title: string; readonly wordLimit?: number }
-  | { readonly type: 'draftDelta'; readonly requestId: string; readonly text: string }
+  /** `replace`: `text` replaces the whole preview instead of being appended (a translation chunk was retried or thawed). */
+  | { readonly type: 'draftDelta'; readonly requestId: string; readonly text: string; readonly replace?: boolean }
   | {
       readonly type: 'draftDone';
       readonly requestId: string;
@@ -105,6 +109,10 @@ export type HostMessage =
       readonly issues: readonly GroundingIssue[];
       readonly tokens?: number;
       readonly cancelled: boolean;
+      /** Whether the panel offers Accept (false when there is nothing to apply, e.g. after a stop). */
+      readonly canAccept?: boolean;
+      /** A one-line summary under the draft, e.g. "3 sections condensed; statements checked by the model". */
+      readonly summary?: string;
     }
   | { readonly type: 'draftError'; readonly requestId: string; readonly message: string }
   | { readonly type: 'notice'; readonly level: 'info' | 'warning' | 'error'; readonly message: string }

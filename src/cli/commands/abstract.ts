@@ -1,5 +1,103 @@
-/** Placeholder: replaced by the feature's real command. */
-export async function runAbstract(_args: readonly string[]): Promise<number> {
-  process.stderr.write('biowrite abstract: not available yet\n');
-  return 2;
+/**
+ * `biowrite abstract FILE [--words N] [--structure S] [--language L]`: drafts an abstract with the LLM
+ * configured in the environment and writes it to stdout; grounding issues and token use go to stderr.
+ */
+import { abstractStructures, findAbstractStructure } from '../../core/writing/abstractStructures';
+import { defaultContextTokens, draftAbstract } from '../../core/writing/abstractDraft';
+import { redactIdentifiers } from '../../core/privacy/identifiers';
+import { cliPrivacyCheck, endpointFromEnv, formatOf, parseArgs, processIo, readInput, reportFailure, type CliIo } from './writingShared';
+
+const usage = `Usage: biowrite abstract FILE [options]
+
+Drafts an abstract of the manuscript FILE (Markdown or LaTeX) and writes it to stdout.
+
+Options:
+  --words N              word limit (default: the structure's, e.g. 250)
+  --structure S          ${abstractStructures.map((structure) => structure.id).join(' | ')} (default: imrad)
+  --language L           language code of the abstract (default: en)
+  --context-tokens N     the model's context window in tokens (default: ${defaultContextTokens})
+  --json                 write the draft and its checks as JSON
+  --no-llm-check         check statements lexically instead of asking the model
+  --redact               replace likely patient identifiers with [REDACTED-…] before sending
+  --allow-identifiers    send likely patient identifiers to a non-local endpoint as they are
+
+The endpoint comes from BIOWRITE_LLM_BASE_URL, BIOWRITE_LLM_MODEL, BIOWRITE_LLM_API_KEY
+(or OPENAI_BASE_URL, OPENAI_MODEL, OPENAI_API_KEY).
+Exit codes: 0 draft written, 1 LLM failure or refused by the privacy check, 2 usage error.`;
+
+function positiveInteger(value: string | true | undefined, name: string): number | undefined {
+  if (value === undefined) return undefined;
+  const number = Number(value);
+  if (value === true || !Number.isInteger(number) || number <= 0) throw new Error(`--${name} must be a positive whole number.`);
+  return number;
+}
+
+/**
+ * Runs `biowrite abstract`.
+ * @param args The arguments after `abstract`.
+ * @param io Where to write and the environment (optional; default: the process's).
+ * @returns The exit code.
+ */
+export async function runAbstract(args: readonly string[], io: CliIo = processIo): Promise<number> {
+  if (args.includes('--help') || args.includes('-h')) {
+    io.stdout(`${usage}\n`);
+    return 0;
+  }
+  const controller = new AbortController();
+  const onSignal = () => controller.abort();
+  process.once('SIGINT', onSignal);
+  try {
+    const parsed = parseArgs(args, ['words', 'structure', 'language', 'context-tokens'], ['json', 'no-llm-check', 'redact', 'allow-identifiers']);
+    if (parsed.positionals.length !== 1) {
+      io.stderr(`biowrite abstract: give exactly one FILE.\n\n${usage}\n`);
+      return 2;
+    }
+    const structureId = String(parsed.options.get('structure') ?? 'imrad');
+    const structure = findAbstractStructure(structureId);
+    if (!structure) throw new Error(`unknown structure “${structureId}”; use one of ${abstractStructures.map((s) => s.id).join(', ')}.`);
+    const wordLimit = positiveInteger(parsed.options.get('words'), 'words') ?? structure.defaultWordLimit;
+    const contextTokens = positiveInteger(parsed.options.get('context-tokens'), 'context-tokens') ?? defaultContextTokens;
+    const language = String(parsed.options.get('language') ?? 'en');
+    const path = parsed.positionals[0];
+    const manuscript = await readInput(path);
+    const { client, baseUrl } = endpointFromEnv(io.env);
+    const privacy = cliPrivacyCheck(manuscript, baseUrl, parsed, io.env);
+    if (privacy.action === 'refuse') {
+      io.stderr(`biowrite abstract: ${privacy.message}\n`);
+      return 1;
+    }
+    const source = privacy.action === 'redact' ? redactIdentifiers(manuscript, privacy.findings) : manuscript;
+    if (privacy.action === 'redact') io.stderr(`biowrite abstract: redacted ${privacy.findings.length} likely identifier(s) before sending.\n`);
+    const result = await draftAbstract({
+      client,
+      source,
+      manuscript,
+      format: formatOf(path),
+      structure,
+      wordLimit,
+      language,
+      contextTokens,
+      llmGrounding: !parsed.options.has('no-llm-check'),
+      signal: controller.signal,
+      onEvent: (event) => {
+        if (event.kind === 'condensing') io.stderr(`Condensing ${event.section} (${event.index + 1}/${event.total})…\n`);
+      },
+    });
+    if (result.cancelled) {
+      io.stderr('biowrite abstract: stopped.\n');
+      return 130;
+    }
+    if (parsed.options.has('json')) {
+      io.stdout(`${JSON.stringify({ abstract: result.text, wordCount: result.wordCount, wordLimit, structure: structure.id, issues: result.issues, usage: result.usage, sectionsCondensed: result.sectionsCondensed, groundingMethod: result.groundingMethod }, null, 2)}\n`);
+    } else {
+      io.stdout(`${result.text}\n`);
+    }
+    io.stderr(`${result.wordCount}/${wordLimit} words; ${result.usage.totalTokens} tokens used${result.sectionsCondensed > 0 ? `; ${result.sectionsCondensed} sections condensed first` : ''}; statements checked ${result.groundingMethod === 'llm' ? 'by the model' : 'lexically'}.\n`);
+    for (const issue of result.issues) io.stderr(`  ${issue.kind}: ${issue.text}${issue.detail ? ` — ${issue.detail}` : ''}\n`);
+    return 0;
+  } catch (error) {
+    return reportFailure('abstract', error, io);
+  } finally {
+    process.removeListener('SIGINT', onSignal);
+  }
 }

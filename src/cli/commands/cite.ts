@@ -1,5 +1,232 @@
-/** Placeholder: replaced by the feature's real command. */
-export async function runCite(_args: readonly string[]): Promise<number> {
-  process.stderr.write('biowrite cite: not available yet\n');
-  return 2;
+/**
+ * `biowrite cite`: finds sources for sentences in a CSL JSON or BibTeX library, and online with `--online`.
+ */
+import { readFile } from 'node:fs/promises';
+import { LibraryIndex } from '../../core/literature/library/librarySearch';
+import { readLibraryFiles } from '../../core/literature/library/loadLibrary';
+import { DiskCache } from '../../core/literature/cache';
+import { literatureCacheDirFromEnv, literatureConfigFromEnv } from '../../core/literature/config';
+import type { OnlineService } from '../../core/literature/http';
+import { isSearchFailure, searchOnline } from '../../core/literature/searchOnline';
+import type { LiteratureRecord } from '../../core/literature/types';
+
+const ONLINE_SERVICES: readonly OnlineService[] = ['pubmed', 'europepmc', 'crossref', 'openalex'];
+
+/** The id of an online record in the output: its DOI, else `pmid:N`, else `pmcid:PMCN`. */
+export function onlineRecordId(record: LiteratureRecord): string | undefined {
+  if (record.doi) return record.doi;
+  if (record.pmid) return `pmid:${record.pmid}`;
+  if (record.pmcid) return `pmcid:${record.pmcid}`;
+  return undefined;
+}
+
+/** Online results for one query, merged across services (a record found by several ranks by its best rank). */
+async function searchOnlineForQuery(text: string, top: number, signal: AbortSignal, cache: DiskCache | undefined, warn: (message: string) => void): Promise<{ record: LiteratureRecord; score: number }[]> {
+  const config = literatureConfigFromEnv();
+  const best = new Map<string, { record: LiteratureRecord; score: number }>();
+  for await (const event of searchOnline({ text }, { services: ONLINE_SERVICES, maxResults: top, signal, config, ...(cache ? { cache } : {}) })) {
+    if (isSearchFailure(event)) {
+      warn(`${event.source}: ${event.error.message}`);
+      continue;
+    }
+    event.records.forEach((record, rank) => {
+      const id = onlineRecordId(record);
+      if (!id) return;
+      // Reciprocal-rank score, summed over the services that found it.
+      const score = 1 / (rank + 1);
+      const previous = best.get(id);
+      best.set(id, { record: previous?.record ?? record, score: Math.round(((previous?.score ?? 0) + score) * 1e4) / 1e4 });
+    });
+  }
+  return [...best.values()].sort((a, b) => b.score - a.score).slice(0, top);
+}
+
+const help = `Usage: biowrite cite --library FILE.json|FILE.bib --queries Q.jsonl [--top 10] [--online] [--format jsonl] [--stats]
+
+Ranks the references of a library (CSL JSON or BibTeX) for each sentence of Q.jsonl.
+
+Options:
+  --library FILE   a CSL JSON (.json) or BibTeX (.bib) file; repeat for several files
+  --queries FILE   JSON Lines, one query a line: {"id": "...", "text": "...", "context": "..."?}
+                   (use - for standard input)
+  --top N          results per query (default: 10)
+  --online         also search PubMed, Europe PMC, Crossref and OpenAlex; base URLs come from
+                   BIOWRITE_PUBMED_URL, BIOWRITE_EUROPEPMC_URL, BIOWRITE_CROSSREF_URL, BIOWRITE_OPENALEX_URL
+  --format jsonl   output format (jsonl is the only one)
+  --stats          print the search time per query to standard error
+  -h, --help       show this help
+
+Each output line: {"id": ..., "results": [{"id": <CSL id or BibTeX key; DOI or pmid:N online>, "score": ..., "title": ...}]}
+Exit codes: 0 success, 2 bad arguments or unreadable files.`;
+
+/** Parsed command-line options of `biowrite cite`. */
+export interface CiteOptions {
+  readonly libraries: string[];
+  readonly queries: string;
+  readonly top: number;
+  readonly online: boolean;
+  readonly stats: boolean;
+}
+
+/** One query line. */
+export interface CiteQuery {
+  readonly id: string;
+  readonly text: string;
+  readonly context?: string;
+}
+
+class UsageError extends Error {}
+
+/** Parses the arguments; throws a {@link UsageError}-like Error with a next step on bad input. */
+export function parseCiteArgs(args: readonly string[]): CiteOptions | 'help' {
+  const libraries: string[] = [];
+  let queries: string | undefined;
+  let top = 10;
+  let online = false;
+  let stats = false;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const value = (): string => {
+      const v = inline ?? args[++i];
+      if (v === undefined || (inline === undefined && v.startsWith('--'))) throw new UsageError(`${flag} needs a value.`);
+      return v;
+    };
+    switch (flag) {
+      case '-h':
+      case '--help':
+        return 'help';
+      case '--library':
+        libraries.push(value());
+        break;
+      case '--queries':
+        queries = value();
+        break;
+      case '--top': {
+        const raw = value();
+        top = Number(raw);
+        if (!Number.isInteger(top) || top < 1 || top > 1000) throw new UsageError(`--top must be a whole number from 1 to 1000, not "${raw}".`);
+        break;
+      }
+      case '--online':
+        online = true;
+        break;
+      case '--stats':
+        stats = true;
+        break;
+      case '--format': {
+        const format = value();
+        if (format !== 'jsonl') throw new UsageError(`--format ${format} is not supported; use --format jsonl.`);
+        break;
+      }
+      default:
+        throw new UsageError(`unknown option "${arg}".`);
+    }
+  }
+  if (libraries.length === 0 && !online) throw new UsageError('give a library with --library FILE.json|FILE.bib (or search online with --online).');
+  if (!queries) throw new UsageError('give the queries with --queries Q.jsonl.');
+  return { libraries, queries, top, online, stats };
+}
+
+/** Parses JSON Lines queries; throws with the line number of the first bad line. */
+export function parseQueries(text: string, fileName: string): CiteQuery[] {
+  const queries: CiteQuery[] = [];
+  const lines = text.split(/\r?\n/);
+  lines.forEach((line, index) => {
+    if (line.trim() === '') return;
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch (error) {
+      throw new UsageError(`${fileName}:${index + 1}: not valid JSON (${error instanceof Error ? error.message : String(error)}).`);
+    }
+    if (!value || typeof value !== 'object' || Array.isArray(value)) throw new UsageError(`${fileName}:${index + 1}: expected an object {"id", "text", "context"?}.`);
+    const { id, text: queryText, context } = value as Record<string, unknown>;
+    if (typeof id !== 'string' && typeof id !== 'number') throw new UsageError(`${fileName}:${index + 1}: "id" is missing or not a string.`);
+    if (typeof queryText !== 'string' || queryText.trim() === '') throw new UsageError(`${fileName}:${index + 1}: "text" is missing or empty.`);
+    if (context !== undefined && typeof context !== 'string') throw new UsageError(`${fileName}:${index + 1}: "context" must be a string.`);
+    queries.push({ id: String(id), text: queryText, ...(typeof context === 'string' ? { context } : {}) });
+  });
+  return queries;
+}
+
+async function readQueriesText(path: string): Promise<string> {
+  if (path === '-') {
+    const chunks: Buffer[] = [];
+    for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+    return Buffer.concat(chunks).toString('utf8');
+  }
+  try {
+    return await readFile(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new UsageError(code === 'ENOENT' ? `${path}: file not found.` : `${path}: cannot be read (${code ?? String(error)}).`);
+  }
+}
+
+/** Output of one result. */
+interface OutputResult {
+  readonly id: string;
+  readonly score: number;
+  readonly title: string;
+}
+
+/** Runs `biowrite cite`; returns the exit code. */
+export async function runCite(args: readonly string[]): Promise<number> {
+  let options: CiteOptions | 'help';
+  try {
+    options = parseCiteArgs(args);
+  } catch (error) {
+    process.stderr.write(`biowrite cite: ${error instanceof Error ? error.message : String(error)}\nRun \`biowrite cite --help\` for usage.\n`);
+    return 2;
+  }
+  if (options === 'help') {
+    process.stdout.write(`${help}\n`);
+    return 0;
+  }
+  let queries: CiteQuery[];
+  try {
+    queries = parseQueries(await readQueriesText(options.queries), options.queries);
+  } catch (error) {
+    process.stderr.write(`biowrite cite: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 2;
+  }
+  const library = await readLibraryFiles(options.libraries);
+  for (const warning of library.warnings) process.stderr.write(`biowrite cite: warning: ${warning}\n`);
+  if (library.errors.length > 0) {
+    for (const error of library.errors) process.stderr.write(`biowrite cite: ${error}\n`);
+    return 2;
+  }
+  const index = new LibraryIndex(library.records);
+  const cacheDir = options.online ? literatureCacheDirFromEnv() : undefined;
+  const cache = cacheDir ? new DiskCache({ directory: cacheDir }) : undefined;
+  const abort = new AbortController();
+  const onSignal = (): void => abort.abort();
+  process.once('SIGINT', onSignal);
+  let searchMs = 0;
+  try {
+    for (const query of queries) {
+      const start = performance.now();
+      const hits = index.search({ text: query.text, ...(query.context !== undefined ? { context: query.context } : {}) }, options.top);
+      searchMs += performance.now() - start;
+      const results: OutputResult[] = hits.map((hit) => ({ id: hit.record.libraryId ?? '', score: hit.score, title: hit.record.title }));
+      if (options.online) {
+        const online = await searchOnlineForQuery(query.text, options.top, abort.signal, cache, (message) => process.stderr.write(`biowrite cite: ${query.id}: ${message}\n`));
+        // A paper already in the library is listed once, by its library id.
+        const inLibrary = new Set(hits.flatMap((hit) => [hit.record.doi, hit.record.pmid && `pmid:${hit.record.pmid}`].filter((v): v is string => typeof v === 'string' && v !== '')));
+        for (const { record, score } of online) {
+          const id = onlineRecordId(record) as string;
+          if (inLibrary.has(id) || (record.pmid && inLibrary.has(`pmid:${record.pmid}`))) continue;
+          results.push({ id, score, title: record.title });
+        }
+      }
+      process.stdout.write(`${JSON.stringify({ id: query.id, results })}\n`);
+    }
+  } finally {
+    process.off('SIGINT', onSignal);
+  }
+  if (options.stats) {
+    process.stderr.write(`biowrite cite: ${queries.length} queries, ${library.records.length} references, ${(searchMs / Math.max(1, queries.length)).toFixed(3)} ms/query (library search)\n`);
+  }
+  return 0;
 }

@@ -1,0 +1,114 @@
+/**
+ * Leave-one-manuscript-out validation of the claims model: for each Manubot manuscript, train on
+ * the others (and the PMC articles) and score it; then calibrate and pick a threshold from these
+ * held-out scores only.
+ */
+import type { SentenceFeatures } from '../../src/core/claims/features';
+import { sigmoid } from '../../src/core/claims/model';
+import type { LabelledDocument } from './data';
+import { averagePrecision, featurize, fitPlatt, logit, prf, train, type TrainOptions, type Weights } from './logistic';
+
+/** Held-out raw logits of one manuscript. */
+export interface HeldOut {
+  /** The manuscript. */
+  readonly doc: LabelledDocument;
+  /** Logit of each sentence under the model trained without this manuscript. */
+  readonly logits: number[];
+  /** The model trained without this manuscript. */
+  readonly weights: Weights;
+}
+
+/** Runs leave-one-manuscript-out over `manuscripts`, always training also on `extra`. */
+export function leaveOneOut(manuscripts: readonly LabelledDocument[], extra: readonly LabelledDocument[], options: TrainOptions, features?: SentenceFeatures[][]): HeldOut[] {
+  const all = [...manuscripts, ...extra];
+  const feats = features ?? featurize(all, options.features);
+  return manuscripts.map((doc, k) => {
+    const trainDocs = all.filter((_, i) => i !== k);
+    const trainFeats = feats.filter((_, i) => i !== k);
+    const weights = train(trainDocs, trainFeats, options);
+    return { doc, logits: feats[k].map((f) => logit(weights, f)), weights };
+  });
+}
+
+/** Per-manuscript figures at one threshold. */
+export interface Figures {
+  /** Manuscript name. */
+  readonly name: string;
+  /** Sentences. */
+  readonly sentences: number;
+  /** Precision of flagged sentences. */
+  readonly precision: number;
+  /** Recall of cited sentences. */
+  readonly recall: number;
+  /** F1. */
+  readonly f1: number;
+  /** Average precision of the scores. */
+  readonly ap: number;
+  /** Share of cited sentences. */
+  readonly share: number;
+  /** Flagged sentences. */
+  readonly flagged: number;
+}
+
+/** Figures of scores against labels at a threshold. */
+export function figuresOf(name: string, scores: readonly number[], labels: readonly boolean[], threshold: number): Figures {
+  const r = prf(
+    scores.map((s) => s >= threshold),
+    labels,
+  );
+  return { name, sentences: labels.length, ...r, ap: averagePrecision(scores, labels), share: labels.filter(Boolean).length / Math.max(labels.length, 1) };
+}
+
+/** Mean of each figure over manuscripts. */
+export function meanFigures(rows: readonly Figures[]): Figures {
+  const mean = (f: (r: Figures) => number): number => rows.reduce((s, r) => s + f(r), 0) / Math.max(rows.length, 1);
+  return {
+    name: 'mean',
+    sentences: mean((r) => r.sentences),
+    precision: mean((r) => r.precision),
+    recall: mean((r) => r.recall),
+    f1: mean((r) => r.f1),
+    ap: mean((r) => r.ap),
+    share: mean((r) => r.share),
+    flagged: mean((r) => r.flagged),
+  };
+}
+
+/** Calibration fitted on all held-out logits pooled. */
+export function calibrate(heldOut: readonly HeldOut[]): { a: number; b: number } {
+  return fitPlatt(
+    heldOut.flatMap((h) => h.logits),
+    heldOut.flatMap((h) => h.doc.sentences.map((s) => s.cited)),
+  );
+}
+
+/** Calibrated held-out scores of each manuscript. */
+export function heldOutScores(heldOut: readonly HeldOut[], calibration: { a: number; b: number }): number[][] {
+  return heldOut.map((h) => h.logits.map((z) => sigmoid(calibration.a * z + calibration.b)));
+}
+
+/**
+ * The threshold (on a 0.01 grid) with the best mean F1 over manuscripts among those whose mean
+ * precision is at least `minPrecision`; the best mean F1 overall when none reaches it.
+ */
+export function chooseThreshold(scores: readonly (readonly number[])[], labels: readonly (readonly boolean[])[], minPrecision = 0.5): number {
+  let best = { t: 0.5, f1: -1, ok: false };
+  for (let i = 5; i <= 95; i++) {
+    const t = i / 100;
+    const rows = scores.map((s, k) => figuresOf('', s, labels[k], t));
+    const m = meanFigures(rows);
+    const ok = m.precision >= minPrecision;
+    if ((ok && !best.ok) || (ok === best.ok && m.f1 > best.f1 + 1e-12)) best = { t, f1: m.f1, ok };
+  }
+  return best.t;
+}
+
+/** Formats figure rows as an aligned table. */
+export function formatTable(rows: readonly Figures[]): string {
+  const header = 'manuscript'.padEnd(30) + ['sent', 'P', 'R', 'F1', 'AP', 'share', 'AP/sh', 'flag'].map((h) => h.padStart(7)).join('');
+  const lines = rows.map((r) => {
+    const cells = [String(Math.round(r.sentences)), r.precision.toFixed(3), r.recall.toFixed(3), r.f1.toFixed(3), r.ap.toFixed(3), r.share.toFixed(3), (r.ap / Math.max(r.share, 1e-9)).toFixed(2), String(Math.round(r.flagged))];
+    return r.name.padEnd(30) + cells.map((c) => c.padStart(7)).join('');
+  });
+  return [header, ...lines].join('\n');
+}

@@ -1,0 +1,290 @@
+/**
+ * Checking a whole manuscript for claims without sources, incrementally: the document is split
+ * into blocks cheaply, each block is parsed and checked alone, and results are cached per block by
+ * its text and context (heading path, footnotes, options), so a one-line edit re-checks only the
+ * changed paragraph. `checkAsync` yields to the event loop between blocks, so an editor stays
+ * responsive on a large document.
+ */
+import { VFile } from 'vfile';
+import { footnotesWithReferences, type ManuscriptLanguage } from '../manuscript/citations';
+import { collectLatexProse, splitLatexBlocks } from '../manuscript/latex';
+import { LineIndex, type TextRange } from '../manuscript/lineIndex';
+import { createMarkdownProcessor, splitMarkdownBlocks, type HeadingEntry } from '../manuscript/markdown';
+import { normalizeSentence } from './ignore';
+import remarkClaims from './remarkClaims';
+import { CLAIM_RULE_ID, DEFAULT_SKIP_SECTIONS, DEFAULT_THRESHOLD, reportSentences, type ClaimMessage } from './report';
+import { loadDefaultScorer, type ClaimScorer } from './scorer';
+
+/** One sentence that may need a source. */
+export interface ClaimFinding {
+  /** Always `claim-without-source`. */
+  readonly rule: typeof CLAIM_RULE_ID;
+  /** Short reason ("background claim with a statistic"). */
+  readonly message: string;
+  /** Citation-worthiness in [0, 1]. */
+  readonly score: number;
+  /** 0-based lines, UTF-16 characters (VS Code `Position` semantics). */
+  readonly range: TextRange;
+  /** Offsets of the sentence in the document text. */
+  readonly startOffset: number;
+  readonly endOffset: number;
+  /** The sentence as the user sees it (citations removed, math and code as written). */
+  readonly text: string;
+}
+
+/** Options of a check. */
+export interface CheckOptions {
+  /** The document's language. */
+  readonly language: ManuscriptLanguage;
+  /** Lowest score reported; `0` reports every sentence (optional; default: `0.6`). */
+  readonly threshold?: number;
+  /** Headings whose sections are not checked (optional; default: `DEFAULT_SKIP_SECTIONS`). */
+  readonly skipSections?: readonly string[];
+  /** Scorer (optional; default: the shipped model). */
+  readonly scorer?: ClaimScorer;
+  /** Sentences that need no source, as text (optional; compared with `normalizeSentence`). */
+  readonly ignoredSentences?: Iterable<string>;
+  /**
+   * Blocks (paragraphs, lists) longer than this many characters are not checked and a notice says
+   * so (optional; default: 1,000,000). The editor uses a smaller limit so no single step blocks it.
+   */
+  readonly maxBlockLength?: number;
+}
+
+/** The result of a check. */
+export interface CheckResult {
+  /** Findings in document order. */
+  readonly findings: readonly ClaimFinding[];
+  /** Parts of the document that could not be checked, as sentences for the user. */
+  readonly notices: readonly string[];
+  /** Blocks parsed and scored in this check (the rest came from the cache). */
+  readonly blocksChecked: number;
+  /** Blocks in the document. */
+  readonly blockCount: number;
+}
+
+interface BlockFinding {
+  readonly start: number;
+  readonly end: number;
+  readonly score: number;
+  readonly message: string;
+  readonly text: string;
+}
+
+interface BlockResult {
+  readonly findings: readonly BlockFinding[];
+  /** Context after the block, for the next one. */
+  readonly headingsAfter: readonly HeadingEntry[];
+  readonly listDepthAfter: number;
+  readonly notice?: string;
+}
+
+/** Options of {@link ClaimChecker.checkAsync}. */
+export interface AsyncCheckOptions {
+  /** Stops the check; the promise then rejects with an `AbortError`. */
+  readonly signal?: AbortSignal;
+  /** Longest stretch of work between two yields to the event loop, in ms (optional; default: 8). */
+  readonly sliceMs?: number;
+}
+
+let sharedDefaultScorer: ClaimScorer | undefined;
+
+/** Checks one document again and again, re-checking only the blocks that changed. */
+export class ClaimChecker {
+  private cache = new Map<string, BlockResult>();
+  private readonly scorer: ClaimScorer;
+  private readonly threshold: number;
+  private readonly skipSections: readonly string[];
+  private readonly ignored: ReadonlySet<string>;
+  private readonly maxBlockLength: number;
+  private readonly optionsKey: string;
+  private processor: ReturnType<typeof createClaimsProcessor> | undefined;
+  private processorKey = '';
+
+  /** @param options What and how to check; the scorer is loaded on first use when not given. */
+  constructor(readonly options: CheckOptions) {
+    this.scorer = options.scorer ?? (sharedDefaultScorer ??= loadDefaultScorer());
+    this.threshold = typeof options.threshold === 'number' && Number.isFinite(options.threshold) ? options.threshold : DEFAULT_THRESHOLD;
+    this.skipSections = options.skipSections ?? DEFAULT_SKIP_SECTIONS;
+    this.ignored = new Set([...(options.ignoredSentences ?? [])].map(normalizeSentence));
+    this.maxBlockLength = options.maxBlockLength ?? 1_000_000;
+    this.optionsKey = `${options.language}\u0001${this.threshold}\u0001${this.skipSections.join('\u0002')}`;
+  }
+
+  /** Checks the text synchronously (the CLI's way). */
+  check(text: string): CheckResult {
+    const run = this.start(text);
+    while (run.step()) {
+      // Each step checks one block.
+    }
+    return run.result();
+  }
+
+  /** Checks the text in slices of at most `sliceMs` of work, yielding to the event loop between them. */
+  async checkAsync(text: string, options: AsyncCheckOptions = {}): Promise<CheckResult> {
+    const sliceMs = options.sliceMs ?? 8;
+    const run = this.start(text);
+    let more = true;
+    while (more) {
+      if (options.signal?.aborted) throw abortError();
+      const sliceStart = performance.now();
+      do more = run.step();
+      while (more && performance.now() - sliceStart < sliceMs);
+      if (more) await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+    return run.result();
+  }
+
+  private start(text: string): { step(): boolean; result(): CheckResult } {
+    const language = this.options.language;
+    const blocks = language === 'latex' ? splitLatexBlocks(text) : splitMarkdownBlocks(text);
+    const footnotes = language === 'markdown' && text.includes('[^') ? footnotesWithReferences(text) : new Set<string>();
+    const footnoteKey = [...footnotes].sort().join('\u0002');
+    const processor = this.processorFor(footnotes, footnoteKey);
+    const previous = this.cache;
+    const next = new Map<string, BlockResult>();
+    const absolute: BlockFinding[] = [];
+    const notices: string[] = [];
+    let headings: readonly HeadingEntry[] = [];
+    let listDepth = 0;
+    let index = 0;
+    let checked = 0;
+    let lineIndex: LineIndex | undefined;
+    const step = (): boolean => {
+      // Headings and skipped blocks are cheap: run through them in the same step.
+      while (index < blocks.length) {
+        const block = blocks[index++];
+        if (block.kind === 'skip') continue;
+        if (block.kind === 'heading' && language === 'markdown') {
+          const heading = (block as { heading?: HeadingEntry }).heading;
+          if (heading) {
+            const kept = headings.filter((entry) => entry.depth < heading.depth);
+            headings = [...kept, heading];
+          }
+          continue;
+        }
+        const blockText = text.slice(block.start, block.end);
+        const key = `${this.optionsKey}\u0000${headingKey(headings)}\u0000${listDepth}\u0000${footnoteKey}\u0000${blockText}`;
+        let result = next.get(key) ?? previous.get(key);
+        if (!result) {
+          result = this.checkBlock(blockText, headings, listDepth, processor);
+          checked++;
+        }
+        next.set(key, result);
+        for (const finding of result.findings) absolute.push({ ...finding, start: finding.start + block.start, end: finding.end + block.start });
+        if (result.notice) {
+          lineIndex ??= new LineIndex(text);
+          notices.push(`Line ${lineIndex.positionAt(block.start).line + 1}: ${result.notice}`);
+        }
+        headings = result.headingsAfter;
+        listDepth = result.listDepthAfter;
+        return index < blocks.length;
+      }
+      return false;
+    };
+    const result = (): CheckResult => {
+      this.cache = next;
+      lineIndex ??= new LineIndex(text);
+      const findings: ClaimFinding[] = [];
+      for (const finding of absolute) {
+        if (this.ignored.size > 0 && this.ignored.has(normalizeSentence(finding.text))) continue;
+        findings.push({
+          rule: CLAIM_RULE_ID,
+          message: finding.message,
+          score: finding.score,
+          range: lineIndex.rangeAt(finding.start, finding.end),
+          startOffset: finding.start,
+          endOffset: finding.end,
+          text: finding.text,
+        });
+      }
+      return { findings, notices, blocksChecked: checked, blockCount: blocks.length };
+    };
+    return { step, result };
+  }
+
+  private processorFor(footnotes: ReadonlySet<string>, footnoteKey: string): ReturnType<typeof createClaimsProcessor> | undefined {
+    if (this.options.language !== 'markdown') return undefined;
+    if (!this.processor || this.processorKey !== footnoteKey) {
+      this.processor = createClaimsProcessor(this.scorer, this.threshold, this.skipSections, footnotes);
+      this.processorKey = footnoteKey;
+    }
+    return this.processor;
+  }
+
+  private checkBlock(
+    blockText: string,
+    headings: readonly HeadingEntry[],
+    listDepth: number,
+    processor: ReturnType<typeof createClaimsProcessor> | undefined,
+  ): BlockResult {
+    if (blockText.length > this.maxBlockLength) {
+      return {
+        findings: [],
+        headingsAfter: headings,
+        listDepthAfter: listDepth,
+        notice: `a block of ${blockText.length.toLocaleString('en')} characters without a blank line was not checked; split it into paragraphs.`,
+      };
+    }
+    const file = new VFile({ value: blockText });
+    let headingsAfter: readonly HeadingEntry[] = headings;
+    let listDepthAfter = listDepth;
+    try {
+      if (processor) {
+        // The heading context travels in `file.data`, so one processor serves every block.
+        file.data.biowriteHeadings = headings;
+        processor.runSync(processor.parse(file), file);
+        headingsAfter = file.data.biowriteHeadingsAfter ?? headings;
+      } else {
+        const collected = collectLatexProse(blockText, { headings, listDepth });
+        reportSentences(file, collected.units, { scorer: this.scorer, threshold: this.threshold, skipSections: this.skipSections });
+        headingsAfter = collected.headings;
+        listDepthAfter = collected.listDepth;
+      }
+    } catch (error) {
+      return {
+        findings: [],
+        headingsAfter,
+        listDepthAfter,
+        notice: `this part could not be checked (${error instanceof Error ? error.message : String(error)}).`,
+      };
+    }
+    const findings: BlockFinding[] = [];
+    for (const message of file.messages as ClaimMessage[]) {
+      if (message.ruleId !== CLAIM_RULE_ID) continue;
+      const start = message.place && 'start' in message.place ? message.place.start.offset : undefined;
+      const end = message.place && 'end' in message.place ? message.place.end.offset : undefined;
+      if (start === undefined || end === undefined) continue;
+      findings.push({ start, end, score: message.score, message: message.reason, text: message.sentence });
+    }
+    return { findings, headingsAfter, listDepthAfter };
+  }
+}
+
+function headingKey(headings: readonly HeadingEntry[]): string {
+  return headings.map((heading) => `${heading.depth}\u0003${heading.text}`).join('\u0002');
+}
+
+function abortError(): Error {
+  const error = new Error('The check was cancelled.');
+  error.name = 'AbortError';
+  return error;
+}
+
+/**
+ * The unified processor the checker runs on each Markdown block: the manuscript parser and
+ * `remarkClaims`, the heading context passing through `file.data.biowriteHeadings`.
+ */
+function createClaimsProcessor(scorer: ClaimScorer, threshold: number, skipSections: readonly string[], citingFootnotes: ReadonlySet<string>) {
+  return createMarkdownProcessor().use(remarkClaims, { scorer, threshold, skipSections, citingFootnotes }).freeze();
+}
+
+/**
+ * Checks a whole manuscript once (no cache kept).
+ *
+ * @param text The document.
+ * @param options Language, threshold, sections to skip, scorer, ignored sentences.
+ */
+export function checkManuscript(text: string, options: CheckOptions): CheckResult {
+  return new ClaimChecker(options).check(text);
+}

@@ -1,0 +1,507 @@
+/**
+ * Feature extraction for the citation-worthiness scorer: hashed words and word pairs of the
+ * sentence (and, in their own namespaces, of its neighbours and headings), plus named features
+ * for where the sentence stands and the signals that a claim needs a source.
+ * Pure TypeScript, no I/O: shared by the scorer, the training script and the evaluation.
+ */
+
+/** The scorer's input: one sentence with the context a reader sees around it. */
+export interface SentenceForScoring {
+  /** The sentence as the reader sees it, citations removed; inline math or code may be placeholders. */
+  readonly text: string;
+  /** Headings above the sentence, outermost first; `[]` if none. */
+  readonly headingPath: readonly string[];
+  /** The previous sentence of the same paragraph (optional; absent for the first one). */
+  readonly previousText?: string;
+  /** The next sentence of the same paragraph (optional; absent for the last one). */
+  readonly nextText?: string;
+  /** 0-based position of the sentence in its paragraph. */
+  readonly indexInParagraph: number;
+  /** Number of sentences in the paragraph (at least 1). */
+  readonly paragraphSentenceCount: number;
+  /** The sentence is inside a list item. */
+  readonly inListItem: boolean;
+  /** The sentence is inside a table cell. */
+  readonly inTableCell: boolean;
+}
+
+/** Coarse kind of manuscript section, derived from the heading path. */
+export type SectionKind =
+  | 'abstract'
+  | 'introduction'
+  | 'background'
+  | 'related'
+  | 'methods'
+  | 'results'
+  | 'discussion'
+  | 'conclusion'
+  | 'availability'
+  | 'backmatter'
+  | 'other'
+  | 'none';
+
+/** Every section kind, in a fixed order (the order of the named features). */
+export const SECTION_KINDS: readonly SectionKind[] = [
+  'abstract',
+  'introduction',
+  'background',
+  'related',
+  'methods',
+  'results',
+  'discussion',
+  'conclusion',
+  'availability',
+  'backmatter',
+  'other',
+  'none',
+];
+
+// Longest text looked at: features of a sentence are settled well before this, and it bounds
+// the work on pathological input (a 10 MB "sentence").
+const MAX_TEXT = 4000;
+const MAX_HEADING = 200;
+
+const SECTION_PATTERNS: ReadonlyArray<readonly [SectionKind, RegExp]> = [
+  ['abstract', /^(abstract|summary|author summary|significance|synopsis|highlights)\b/],
+  ['introduction', /^(introduction|intro)\b/],
+  ['background', /^(background|motivation)\b/],
+  ['related', /\b(related work|prior work|previous work|related (surveys|literature|research|studies)|literature review|state of the art)\b/],
+  ['methods', /^(materials and methods|methods and materials|methods?|methodology|star.?methods|online methods|materials|experimental (procedures|design|section|setup)|patients and methods|subjects and methods|study design|statistical analys[ie]s)\b/],
+  ['results', /^(results?|findings)\b/],
+  ['discussion', /^(discussion|general discussion)\b/],
+  ['conclusion', /^(conclusions?|concluding remarks|summary and conclusions?|outlook|future directions|perspectives?)\b/],
+  ['availability', /\b(availability|code and data|data and code|data access|software)\b/],
+  ['backmatter', /^(acknowledge?ments?|funding|author contributions?|competing interests?|conflicts? of interests?|declarations?|references|bibliography|supplement(al|ary)?|appendix|appendices|abbreviations|ethics)\b/],
+];
+
+/** Heading text without Pandoc attributes (`{#id .class}`), numbering and markup, lowercased. */
+export function normalizeHeading(heading: string): string {
+  return heading
+    .slice(0, MAX_HEADING)
+    .replace(/\{[^}]*\}\s*$/, '')
+    .replace(/[*_`#]/g, '')
+    .replace(/^\s*(\d+(\.\d+)*\.?|[ivx]+\.|[a-z]\.)\s+/i, '')
+    .trim()
+    .toLowerCase();
+}
+
+/** The kind of one heading, or undefined when it names a topic rather than a section kind. */
+export function headingKind(heading: string): SectionKind | undefined {
+  const text = normalizeHeading(heading);
+  for (const [kind, pattern] of SECTION_PATTERNS) if (pattern.test(text)) return kind;
+  return undefined;
+}
+
+/**
+ * The section kind of a heading path: the outermost heading that names a kind ("Results" in
+ * Results › Cell typing), `other` when no heading does, `none` when there are no headings.
+ */
+export function sectionKindOf(headingPath: readonly string[]): SectionKind {
+  if (headingPath.length === 0) return 'none';
+  for (const heading of headingPath) {
+    const kind = headingKind(heading);
+    if (kind) return kind;
+  }
+  return 'other';
+}
+
+/** Innermost heading kind when it differs from the outer one (Abstract › Background), else undefined. */
+function subsectionKindOf(headingPath: readonly string[], outer: SectionKind): SectionKind | undefined {
+  for (let i = headingPath.length - 1; i >= 1; i--) {
+    const kind = headingKind(headingPath[i]);
+    if (kind) return kind === outer ? undefined : kind;
+  }
+  return undefined;
+}
+
+/**
+ * Text with Markdown markup, links, URLs, inline math and code reduced to plain words and
+ * placeholders, so text from the editor and from training data look alike.
+ */
+export function normalizeText(text: string): string {
+  return text
+    .slice(0, MAX_TEXT)
+    .replace(/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069]/g, ' ')
+    .replace(/!?\[([^\]]{0,400})\]\([^)\s]{0,400}\)/g, '$1')
+    .replace(/<https?:[^>\s]*>|https?:\/\/\S+/g, ' urltoken ')
+    .replace(/\$\$?[^$]{0,400}\$\$?/g, ' mathtoken ')
+    .replace(/`[^`]{0,400}`/g, ' codetoken ')
+    .replace(/[*]+|(^|\s)_+|_+(\s|$)/g, '$1$2')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+/** Lowercased word tokens, with numbers folded into `<num>`, `<pct>`, `<year>` and `<dec>`. */
+export function tokenize(normalized: string): string[] {
+  const tokens: string[] = [];
+  const re = /[A-Za-z\u00C0-\u024F][A-Za-z\u00C0-\u024F'’-]*|\d+(?:[.,]\d+)*\s?%?/g;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(normalized)) !== null) {
+    const t = m[0];
+    const c = t.charCodeAt(0);
+    if (c >= 48 && c <= 57) {
+      if (t.endsWith('%')) tokens.push('<pct>');
+      else if (/^(19|20)\d\d$/.test(t)) tokens.push('<year>');
+      else if (/[.,]/.test(t)) tokens.push('<dec>');
+      else tokens.push('<num>');
+    } else {
+      let w = t.toLowerCase();
+      if (w.endsWith("'s") || w.endsWith('’s')) w = w.slice(0, -2);
+      while (w.endsWith('-') || w.endsWith("'") || w.endsWith('’')) w = w.slice(0, -1);
+      tokens.push(w);
+    }
+  }
+  return tokens;
+}
+
+/**
+ * A class of cue phrases (one to four lowercased tokens as {@link tokenize} produces them),
+ * matched by one pass over the tokens: far cheaper than a regex with many alternatives.
+ */
+class CueSet {
+  private readonly byFirst = new Map<string, string[][]>();
+
+  /** @param phrases the cue phrases, words separated by spaces */
+  constructor(phrases: readonly string[]) {
+    for (const phrase of phrases) {
+      const words = phrase.split(' ');
+      const list = this.byFirst.get(words[0]) ?? [];
+      list.push(words);
+      this.byFirst.set(words[0], list);
+    }
+  }
+
+  /** Number of cue occurrences in the tokens, stopping at `cap`. */
+  count(tokens: readonly string[], cap: number, limit = tokens.length): number {
+    let n = 0;
+    const end = Math.min(limit, tokens.length);
+    for (let i = 0; i < end && n < cap; i++) {
+      const candidates = this.byFirst.get(tokens[i]);
+      if (!candidates) continue;
+      for (const words of candidates) {
+        let ok = true;
+        for (let j = 1; j < words.length; j++) {
+          if (tokens[i + j] !== words[j]) {
+            ok = false;
+            break;
+          }
+        }
+        if (ok) {
+          n++;
+          break;
+        }
+      }
+    }
+    return n;
+  }
+}
+
+const HEDGES = new CueSet(['may', 'might', 'could', 'can', 'possibly', 'possible', 'potentially', 'potential', 'likely', 'unlikely', 'suggest', 'suggests', 'suggested', 'suggesting', 'appear', 'appears', 'seem', 'seems', 'perhaps', 'probably', 'putative', 'presumably', 'hypothesis', 'hypotheses', 'hypothesized', 'thought to', 'believed']);
+const PRIOR_WORK = new CueSet([
+  'has been', 'have been', 'had been', 'previous', 'previously', 'prior work', 'prior studies', 'prior research', 'recent', 'recently', 'earlier work', 'earlier studies',
+  'studies', 'literature', 'researchers', 'investigators', 'others have', 'other groups', 'et al', 'reported', 'established', 'well-known', 'well known', 'widely', 'commonly',
+  'traditionally', 'historically', 'to date', 'so far',
+]);
+const SUPERLATIVE = new CueSet(['first', 'most common', 'most frequent', 'most widely', 'most popular', 'most prevalent', 'most important', 'most often', 'leading', 'largest', 'main', 'major', 'best', 'state-of-the-art', 'state of the art', 'gold standard', 'novel', 'pioneering', 'pioneered', 'seminal', 'landmark']);
+const COMPARATIVE = new CueSet(['than', 'outperform', 'outperforms', 'outperformed', 'outperforming', 'superior', 'inferior', 'better', 'worse', 'improve', 'improves', 'improved', 'improvement', 'improvements', 'higher', 'lower', 'greater', 'fewer', 'faster', 'slower', 'compared to', 'compared with', 'in contrast', 'whereas', 'unlike']);
+const PREVALENCE = new CueSet(['prevalence', 'incidence', 'mortality', 'morbidity', 'worldwide', 'globally', 'million', 'millions', 'billion', 'affect', 'affects', 'affecting', 'death', 'deaths', 'cases', 'epidemic', 'burden', 'estimated', 'annually', 'per year', 'each year', 'population']);
+const EXAMPLE = new CueSet(['for example', 'for instance', 'e g', 'such as', 'including', 'include', 'includes', 'like']);
+const GENERALITY = new CueSet(['many', 'several', 'numerous', 'various', 'variety', 'a number of', 'multiple', 'some', 'most', 'often', 'typically', 'usually', 'generally', 'frequently', 'increasingly', 'widely', 'common', 'commonly']);
+const FIRST_PERSON = new CueSet(['we', 'our', 'ours', 'us', 'ourselves']);
+const THIS_WORK = new CueSet([
+  'this study', 'this paper', 'this work', 'this article', 'this manuscript', 'this review', 'this analysis', 'this approach', 'this tip', 'this section', 'this report',
+  'the present study', 'the present work', 'the current study', 'the current work', 'here', 'in summary',
+]);
+const FIGURE_WORDS = new CueSet(['fig', 'figs', 'figure', 'figures', 'table', 'tables', 'panel', 'panels', 'supplementary', 'additional file', 'appendix']);
+const OWN_VERBS = new Set(['found', 'observed', 'identified', 'trained', 'used', 'performed', 'applied', 'obtained', 'measured', 'collected', 'selected', 'computed', 'calculated', 'developed', 'designed', 'evaluated', 'compared', 'analyzed', 'analysed', 'tested', 'implemented', 'estimated', 'show', 'showed', 'shown', 'demonstrate', 'demonstrated', 'propose', 'proposed', 'introduce', 'introduced', 'present', 'presented', 'describe', 'described', 'generated', 'built', 'created']);
+const METHOD_PARTICIPLES = new Set(['used', 'performed', 'applied', 'obtained', 'measured', 'collected', 'selected', 'computed', 'calculated', 'estimated', 'trained', 'tested', 'evaluated', 'run', 'processed', 'filtered', 'normalized', 'normalised', 'removed', 'excluded', 'included', 'generated', 'downloaded', 'aligned', 'mapped', 'quantified', 'incubated', 'centrifuged', 'stained', 'extracted', 'washed', 'diluted', 'sequenced', 'amplified', 'isolated', 'cultured', 'recruited', 'randomized', 'randomised', 'assessed', 'determined', 'analyzed', 'analysed', 'identified', 'defined', 'set', 'chosen', 'considered']);
+const DATA_TOOL = new CueSet(['database', 'databases', 'dataset', 'datasets', 'data set', 'data sets', 'repository', 'repositories', 'consortium', 'atlas', 'package', 'packages', 'software', 'tool', 'tools', 'library', 'libraries', 'framework', 'frameworks', 'platform', 'platforms', 'algorithm', 'algorithms', 'resource', 'resources', 'server', 'portal', 'pipeline', 'pipelines', 'toolkit', 'benchmark', 'benchmarks']);
+const STATS = /\b[pP]\s*(-?\s*values?)?\s*[<=>≤≥]\s*\.?\d|\b(95|99)\s*%|confidence interval|\b(odds|hazard|risk) ratio|\b(OR|HR|RR|CI|SD|SEM|AUC|AUROC|AUPRC)\s*[=:]|±|\bn\s*=\s*\d|\br\s*=\s*-?0?\.\d|standard deviation|statistically significant/;
+const FIGURE_REF = /@(fig|tbl|eq|sec):|\b(Fig|Figs|Figure|Figures|Table|Tables|Panel|Supplementary [A-Z][a-z]+)\.?\s*[A-Z]?\d/;
+const DEFINITION = /^[A-Z][^,;]{0,80}\b(is|are) (a|an|the) /;
+const QUOTE = /["“”]/;
+const STARTS_THESE = new Set(['these', 'this', 'they', 'such', 'it', 'its', 'their']);
+
+/** Names of the features computed from a sentence's text alone (also computed for its neighbours). */
+export const TEXT_FEATURES: readonly string[] = [
+  'length:words',
+  'length:short',
+  'length:long',
+  'hedge',
+  'priorWork',
+  'superlative',
+  'comparative',
+  'prevalence',
+  'example',
+  'generality',
+  'firstPerson',
+  'weStart',
+  'thisWork',
+  'figureRef',
+  'statistics',
+  'ownAction',
+  'methodVerb',
+  'definition',
+  'presentPerfect',
+  'year',
+  'etAl',
+  'dataTool',
+  'quote',
+  'numbers',
+  'percent',
+  'capitalized',
+  'acronyms',
+  'camelCase',
+  'versionLike',
+  'mixedAlnum',
+  'url',
+  'math',
+  'code',
+  'question',
+  'colonEnd',
+  'parenthetical',
+  'startsThese',
+];
+
+/** Signals whose effect depends on the section; each gets one feature per section kind. */
+const INTERACTING: readonly string[] = ['firstPerson', 'figureRef', 'statistics', 'priorWork', 'capitalized', 'presentPerfect', 'hedge'];
+
+/** Names of the engineered features, in the order of the named weights of the model. */
+export const NAMED_FEATURES: readonly string[] = [
+  ...SECTION_KINDS.map((k) => `section:${k}`),
+  ...SECTION_KINDS.map((k) => `subsection:${k}`),
+  'headingDepth',
+  'position:first',
+  'position:last',
+  'position:only',
+  'position:relative',
+  'paragraph:size',
+  'inListItem',
+  'inTableCell',
+  ...TEXT_FEATURES,
+  'prev:none',
+  ...TEXT_FEATURES.map((n) => `prev:${n}`),
+  'next:none',
+  ...TEXT_FEATURES.map((n) => `next:${n}`),
+  ...SECTION_KINDS.flatMap((k) => INTERACTING.map((n) => `${k}&${n}`)),
+];
+
+const TEXT_INDEX: ReadonlyMap<string, number> = new Map(TEXT_FEATURES.map((name, i) => [name, i]));
+const NAMED_INDEX: ReadonlyMap<string, number> = new Map(NAMED_FEATURES.map((name, i) => [name, i]));
+
+/** Feature vector of one sentence: hashed features by bucket, named features by name. */
+export interface SentenceFeatures {
+  /** Hash buckets of the word, word-pair, heading and neighbour features (may repeat). */
+  readonly hashed: number[];
+  /** Values of the named features, indexed like {@link NAMED_FEATURES} (0 when absent). */
+  readonly named: Float64Array;
+}
+
+/** 32-bit FNV-1a hash of a string (deterministic across platforms). */
+export function fnv1a(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}
+
+function countMatches(text: string, re: RegExp, cap: number): number {
+  // `re` is global: reset it, since global regexes keep state between calls.
+  re.lastIndex = 0;
+  let n = 0;
+  while (n < cap && re.exec(text) !== null) n++;
+  re.lastIndex = 0;
+  return n;
+}
+
+const ACRONYM_G = /\b[A-Z][A-Z0-9]{1,}[a-z]?s?\b/g;
+const CAMEL_G = /\b[a-z]+[A-Z][A-Za-z]*\b|\b[A-Z][a-z]+[A-Z][A-Za-z]*\b/g;
+const MIXED_G = /\b(?=[A-Za-z-]*\d)(?=[\d-]*[A-Za-z])[A-Za-z0-9-]{2,}\b/g;
+const PAREN_G = /\([^)]{0,200}\)/g;
+
+function capitalizedCount(normalized: string): number {
+  // Capitalised words not opening the sentence: named methods, tools, datasets, diseases.
+  const words = normalized.split(' ');
+  let n = 0;
+  for (let i = 1; i < words.length && i < 400; i++) {
+    const w = words[i];
+    if (/^[A-Z][a-z]{2,}/.test(w) && !/[.:!?]$/.test(words[i - 1])) n++;
+  }
+  return n;
+}
+
+/** Options of feature extraction, fixed per model. */
+export interface FeatureOptions {
+  /** Number of hash buckets is `2 ** hashBits`. */
+  readonly hashBits: number;
+  /** Add word pairs of the sentence (default: true). */
+  readonly bigrams?: boolean;
+  /** Add the words of the headings (default: true). */
+  readonly headingWords?: boolean;
+  /** Add the words of the neighbouring sentences (default: false). */
+  readonly neighbourWords?: boolean;
+}
+
+/** Values of {@link TEXT_FEATURES} for a normalized text and its tokens. */
+export function textFeatures(text: string, tokens: readonly string[]): Float64Array {
+  const v = new Float64Array(TEXT_FEATURES.length);
+  const set = (name: string, value: number): void => {
+    const i = TEXT_INDEX.get(name);
+    if (i !== undefined) v[i] = value;
+  };
+  set('length:words', Math.min(Math.log1p(tokens.length) / Math.log(80), 1.5));
+  set('length:short', tokens.length < 8 ? 1 : 0);
+  set('length:long', tokens.length > 40 ? 1 : 0);
+  set('hedge', HEDGES.count(tokens, 3) / 2);
+  set('priorWork', PRIOR_WORK.count(tokens, 3) / 2);
+  set('superlative', SUPERLATIVE.count(tokens, 1));
+  set('comparative', COMPARATIVE.count(tokens, 1));
+  set('prevalence', PREVALENCE.count(tokens, 1));
+  set('example', EXAMPLE.count(tokens, 1));
+  set('generality', GENERALITY.count(tokens, 3) / 2);
+  set('firstPerson', FIRST_PERSON.count(tokens, 3) / 2);
+  const weAt = tokens.indexOf('we');
+  set('weStart', weAt >= 0 && weAt < 4 ? 1 : 0);
+  set('thisWork', THIS_WORK.count(tokens, 1));
+  set('figureRef', FIGURE_REF.test(text) ? 1 : FIGURE_WORDS.count(tokens, 1) > 0 && /\b(Fig|Figs|Figure|Table|Panel)\b/i.test(text) && /\d/.test(text) ? 0.5 : 0);
+  set('statistics', STATS.test(text) ? 1 : 0);
+  let ownAction = 0;
+  let methodVerb = 0;
+  let presentPerfect = 0;
+  let year = 0;
+  let etAl = 0;
+  let lastFirstPerson = -100;
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i];
+    if (t === 'we' || t === 'our') lastFirstPerson = i;
+    else if (OWN_VERBS.has(t) && i - lastFirstPerson <= 8) ownAction = 1;
+    if ((t === 'was' || t === 'were') && METHOD_PARTICIPLES.has(tokens[i + 1] ?? '')) methodVerb = 1;
+    if (t === 'has' || t === 'have') {
+      let j = i + 1;
+      if (tokens[j]?.endsWith('ly')) j++;
+      if (tokens[j] === 'been') j++;
+      if (/(ed|en|wn|ght|ung|ade|one|ept|ilt|ound)$/.test(tokens[j] ?? '')) presentPerfect = 1;
+    }
+    if (t === '<year>') year = 1;
+    if (t === 'et' && tokens[i + 1] === 'al') etAl = 1;
+  }
+  set('ownAction', ownAction);
+  set('methodVerb', methodVerb);
+  set('definition', DEFINITION.test(text) ? 1 : 0);
+  set('presentPerfect', presentPerfect);
+  set('year', year);
+  set('etAl', etAl);
+  set('dataTool', DATA_TOOL.count(tokens, 1));
+  set('quote', QUOTE.test(text) ? 1 : 0);
+  const numbers = tokens.filter((t) => t === '<num>' || t === '<dec>' || t === '<pct>').length;
+  set('numbers', Math.min(numbers, 6) / 3);
+  set('percent', tokens.includes('<pct>') ? 1 : 0);
+  set('capitalized', Math.min(capitalizedCount(text), 6) / 3);
+  set('acronyms', Math.min(countMatches(text, ACRONYM_G, 6), 6) / 3);
+  set('camelCase', Math.min(countMatches(text, CAMEL_G, 4), 4) / 2);
+  set('versionLike', /\bv?\d+\.\d+\.\d+\b|\bv\d+(\.\d+)?\b|\bversion \d/i.test(text) ? 1 : 0);
+  set('mixedAlnum', Math.min(countMatches(text, MIXED_G, 4), 4) / 2);
+  set('url', text.includes('urltoken') ? 1 : 0);
+  set('math', text.includes('mathtoken') ? 1 : 0);
+  set('code', text.includes('codetoken') ? 1 : 0);
+  set('question', /\?\s*$/.test(text) ? 1 : 0);
+  set('colonEnd', /:\s*$/.test(text) ? 1 : 0);
+  set('parenthetical', Math.min(countMatches(text, PAREN_G, 3), 3) / 2);
+  set('startsThese', STARTS_THESE.has(tokens[0] ?? '') ? 1 : 0);
+  return v;
+}
+
+interface AnalysedText {
+  readonly tokens: readonly string[];
+  readonly values: Float64Array;
+}
+
+// Sentences are scored in reading order and each one is also the neighbour of the two around
+// it: remembering the last few analyses saves two thirds of the work. Results are immutable.
+const analysisCache = new Map<string, AnalysedText>();
+const CACHE_SIZE = 64;
+const CACHEABLE_LENGTH = 20_000;
+
+/** Tokens and text features of a raw sentence (memoised for recent short texts). */
+function analyseText(raw: string): AnalysedText {
+  const cached = analysisCache.get(raw);
+  if (cached) return cached;
+  const text = normalizeText(raw);
+  const tokens = tokenize(text);
+  const result: AnalysedText = { tokens, values: textFeatures(text, tokens) };
+  if (raw.length <= CACHEABLE_LENGTH) {
+    if (analysisCache.size >= CACHE_SIZE) {
+      const oldest = analysisCache.keys().next().value;
+      if (oldest !== undefined) analysisCache.delete(oldest);
+    }
+    analysisCache.set(raw, result);
+  }
+  return result;
+}
+
+/** Extracts the feature vector of one sentence. */
+export function extractFeatures(sentence: SentenceForScoring, options: FeatureOptions): SentenceFeatures {
+  const mask = 2 ** options.hashBits - 1;
+  const named = new Float64Array(NAMED_FEATURES.length);
+  const set = (name: string, value: number): void => {
+    const i = NAMED_INDEX.get(name);
+    if (i !== undefined) named[i] = value;
+  };
+  const headingPath = Array.isArray(sentence.headingPath) ? sentence.headingPath.slice(0, 12).filter((h) => typeof h === 'string') : [];
+  const kind = sectionKindOf(headingPath);
+  const sub = subsectionKindOf(headingPath, kind);
+  set(`section:${kind}`, 1);
+  if (sub) set(`subsection:${sub}`, 1);
+  set('headingDepth', Math.min(headingPath.length, 5) / 5);
+
+  const count = Math.max(1, Number.isFinite(sentence.paragraphSentenceCount) ? sentence.paragraphSentenceCount : 1);
+  const index = Math.min(Math.max(0, Number.isFinite(sentence.indexInParagraph) ? sentence.indexInParagraph : 0), count - 1);
+  set('position:first', index === 0 ? 1 : 0);
+  set('position:last', index === count - 1 ? 1 : 0);
+  set('position:only', count === 1 ? 1 : 0);
+  set('position:relative', count > 1 ? index / (count - 1) : 0);
+  set('paragraph:size', Math.min(Math.log1p(count) / Math.log(20), 1));
+  set('inListItem', sentence.inListItem ? 1 : 0);
+  set('inTableCell', sentence.inTableCell ? 1 : 0);
+
+  const analysed = analyseText(typeof sentence.text === 'string' ? sentence.text : '');
+  const tokens = analysed.tokens;
+  const own = analysed.values;
+  TEXT_FEATURES.forEach((name, i) => set(name, own[i]));
+  for (const [prefix, neighbour] of [['prev', sentence.previousText], ['next', sentence.nextText]] as const) {
+    if (typeof neighbour !== 'string' || neighbour.trim() === '') {
+      set(`${prefix}:none`, 1);
+      continue;
+    }
+    const values = analyseText(neighbour).values;
+    TEXT_FEATURES.forEach((name, i) => set(`${prefix}:${name}`, values[i]));
+  }
+  for (const name of INTERACTING) set(`${kind}&${name}`, own[TEXT_INDEX.get(name) ?? 0]);
+
+  const hashed: number[] = [];
+  const add = (feature: string): void => {
+    hashed.push(fnv1a(feature) & mask);
+  };
+  let previous = '<s>';
+  for (const t of tokens) {
+    add(`w:${t}`);
+    if (options.bigrams !== false) add(`b:${previous} ${t}`);
+    previous = t;
+  }
+  if (options.bigrams !== false && tokens.length > 0) add(`b:${previous} </s>`);
+  if (options.headingWords !== false) {
+    const seen = new Set<string>();
+    for (const heading of headingPath) for (const t of tokenize(normalizeHeading(heading))) seen.add(t);
+    for (const t of seen) add(`h:${t}`);
+  }
+  if (options.neighbourWords) {
+    for (const [prefix, neighbour] of [['p', sentence.previousText], ['n', sentence.nextText]] as const) {
+      if (!neighbour) continue;
+      const seen = new Set(tokenize(normalizeText(neighbour)));
+      for (const t of seen) add(`${prefix}:${t}`);
+    }
+  }
+  return { hashed, named };
+}

@@ -1,0 +1,143 @@
+/**
+ * From prose units to messages: splits each unit into sentences, leaves out cited, ignored and
+ * skipped ones, scores the rest and reports those at or above the threshold on the file.
+ * Shared by the remark plugin (Markdown) and the LaTeX checker.
+ */
+import type { VFile } from 'vfile';
+import type { VFileMessage } from 'vfile-message';
+import { LineIndex } from '../manuscript/lineIndex';
+import { displayText, type ProseUnit } from '../manuscript/prose';
+import { splitSentences } from '../manuscript/sentences';
+import { normalizeSentence } from './ignore';
+import type { ClaimScorer } from './scorer';
+
+/** The rule id of every claims message. */
+export const CLAIM_RULE_ID = 'claim-without-source';
+/** The `source` of every claims message. */
+export const CLAIM_SOURCE = 'biowrite';
+/** Default threshold, the same as the `biowrite.claims.threshold` setting. */
+export const DEFAULT_THRESHOLD = 0.6;
+/** Sections not checked by default, the same as the `biowrite.claims.skipSections` setting. */
+export const DEFAULT_SKIP_SECTIONS: readonly string[] = [
+  'Methods',
+  'Materials and Methods',
+  'Results',
+  'Acknowledgements',
+  'Acknowledgments',
+  'References',
+  'Author contributions',
+  'Funding',
+  'Competing interests',
+  'Data availability',
+  'Supplementary',
+];
+
+/** A message about one sentence that may need a source: a `VFileMessage` with the score attached. */
+export interface ClaimMessage extends VFileMessage {
+  /** Citation-worthiness in [0, 1]. */
+  score: number;
+  /** The sentence as the user sees it (citations removed, math and code as written). */
+  sentence: string;
+  /** The text the scorer saw. */
+  scoredText: string;
+}
+
+/** What decides which sentences are reported. */
+export interface ReportOptions {
+  readonly scorer: ClaimScorer;
+  readonly threshold: number;
+  readonly skipSections: readonly string[];
+  readonly ignoredSentences?: ReadonlySet<string>;
+}
+
+function normalizeHeadingForSkip(heading: string): string {
+  return heading
+    .toLowerCase()
+    .replace(/^(?:\d+(?:\.\d+)*\.?|[ivxlc]+\.|[a-z]\.)\s+/, '')
+    .replace(/[:.]\s*$/, '')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+/**
+ * Whether a heading path falls in a section to skip. A skip entry matches a heading equal to it
+ * (case-insensitive, numbering such as "2.1" ignored) or starting with it and a space or colon,
+ * except "… and …": "Methods" skips "Methods: data sets" but not "Results and Discussion".
+ */
+export function isSkippedSection(headingPath: readonly string[], skipSections: readonly string[]): boolean {
+  if (skipSections.length === 0 || headingPath.length === 0) return false;
+  const skips = skipSections.map(normalizeHeadingForSkip).filter((skip) => skip.length > 0);
+  return headingPath.some((heading) => {
+    const normalized = normalizeHeadingForSkip(heading);
+    return skips.some((skip) => {
+      if (normalized === skip) return true;
+      if (!normalized.startsWith(skip)) return false;
+      const rest = normalized.slice(skip.length);
+      return /^[\s:]/.test(rest) && !/^\s+(?:and|&)\s/.test(rest);
+    });
+  });
+}
+
+/**
+ * Reports the sentences of `units` that need a source on `file`.
+ *
+ * @param file The file the units were read from (offsets in units point into its value).
+ * @param units Prose units of the file.
+ * @param options Scorer, threshold, sections to skip, ignored sentences.
+ */
+export function reportSentences(file: VFile, units: readonly ProseUnit[], options: ReportOptions): void {
+  let lineIndex: LineIndex | undefined;
+  for (const unit of units) {
+    if (unit.ignoreAll || isSkippedSection(unit.headingPath, options.skipSections)) continue;
+    const spans = splitSentences(unit.text);
+    if (spans.length === 0) continue;
+    const cited = new Array<boolean>(spans.length).fill(false);
+    const ignored = new Array<boolean>(spans.length).fill(false);
+    const sentenceAt = (position: number): number => {
+      let found = 0;
+      for (let index = 0; index < spans.length; index++) if (spans[index].start <= position) found = index;
+      return found;
+    };
+    for (const position of unit.citations) cited[sentenceAt(position)] = true;
+    let ignoreAll = false;
+    for (const position of unit.ignoreMarkers) {
+      if (position <= spans[0].start) ignoreAll = true;
+      else ignored[sentenceAt(position)] = true;
+    }
+    if (ignoreAll) continue;
+    const texts = spans.map((span) => unit.text.slice(span.start, span.end).replace(/\s+/g, ' '));
+    for (let index = 0; index < spans.length; index++) {
+      if (cited[index] || ignored[index]) continue;
+      const span = spans[index];
+      const sentence = displayText(unit, span.start, span.end);
+      if (options.ignoredSentences && options.ignoredSentences.size > 0 && options.ignoredSentences.has(normalizeSentence(sentence))) continue;
+      const { score, reason } = options.scorer.score({
+        text: texts[index],
+        headingPath: unit.headingPath,
+        previousText: index > 0 ? texts[index - 1] : undefined,
+        nextText: index + 1 < spans.length ? texts[index + 1] : undefined,
+        indexInParagraph: index,
+        paragraphSentenceCount: spans.length,
+        inListItem: unit.inListItem,
+        inTableCell: unit.inTableCell,
+      });
+      if (!(score >= options.threshold)) continue;
+      lineIndex ??= new LineIndex(String(file.value ?? ''));
+      const startOffset = unit.offsets[span.start];
+      const endOffset = unit.offsets[span.end - 1] + 1;
+      const start = lineIndex.positionAt(startOffset);
+      const end = lineIndex.positionAt(endOffset);
+      const message = file.message(reason, {
+        place: {
+          start: { line: start.line + 1, column: start.character + 1, offset: startOffset },
+          end: { line: end.line + 1, column: end.character + 1, offset: endOffset },
+        },
+        ruleId: CLAIM_RULE_ID,
+        source: CLAIM_SOURCE,
+      }) as ClaimMessage;
+      message.score = score;
+      message.sentence = sentence;
+      message.scoredText = texts[index];
+    }
+  }
+}

@@ -1,0 +1,137 @@
+/**
+ * Citation-worthiness scorer: how likely a reader expects a source for a sentence, with a short
+ * reason. A trained logistic regression (see `model.ts`, `features.ts`, `npm run train:claims`).
+ */
+import { readFileSync } from 'node:fs';
+import defaultModelJson from './claimModel.json';
+import { NAMED_FEATURES, sectionKindOf, type SentenceFeatures, type SentenceForScoring } from './features';
+import { compileModel, probabilityOf, type ClaimModel, type CompiledModel } from './model';
+
+export type { SentenceForScoring } from './features';
+
+/** The score of one sentence. */
+export interface ClaimScore {
+  /** Calibrated-ish probability in [0, 1] that the sentence needs a source. */
+  readonly score: number;
+  /** Short human reason, e.g. "background claim with a statistic" or "reports the authors' own results". */
+  readonly reason: string;
+}
+
+/** Scores sentences for citation-worthiness. Deterministic and safe on any input. */
+export interface ClaimScorer {
+  /** Scores one sentence; never throws. */
+  score(sentence: SentenceForScoring): ClaimScore;
+}
+
+const NAMED_INDEX: ReadonlyMap<string, number> = new Map(NAMED_FEATURES.map((name, i) => [name, i]));
+
+interface SignalGroup {
+  readonly reason: string;
+  readonly features: readonly string[];
+}
+
+// Claim signals, each with the reason shown when it pushes the score up the most.
+const CLAIM_GROUPS: readonly SignalGroup[] = [
+  { reason: 'background claim with a statistic', features: ['prevalence', 'percent', 'numbers'] },
+  { reason: 'refers to prior work', features: ['priorWork', 'etAl', 'year'] },
+  { reason: 'hedged claim', features: ['hedge'] },
+  { reason: 'comparative claim', features: ['comparative'] },
+  { reason: 'claims a first, most or best', features: ['superlative'] },
+  { reason: 'names a method, tool or dataset', features: ['capitalized', 'acronyms', 'camelCase', 'versionLike', 'mixedAlnum', 'dataTool'] },
+  { reason: 'general claim with examples', features: ['example'] },
+  { reason: 'general background claim', features: ['generality', 'definition'] },
+];
+
+// Signals of the authors' own work, each with the reason shown when it pulls the score down the most.
+const OWN_GROUPS: readonly SignalGroup[] = [
+  { reason: "reports the authors' own results", features: ['statistics', 'bias:ownInResults', 'section:results'] },
+  { reason: 'refers to a figure or table', features: ['figureRef'] },
+  { reason: "describes the authors' methods", features: ['methodVerb', 'section:methods', 'code', 'math'] },
+  { reason: "describes the authors' own work", features: ['firstPerson', 'weStart', 'ownAction', 'thisWork'] },
+  { reason: 'a question or a lead-in', features: ['question', 'colonEnd'] },
+];
+
+function groupContribution(compiled: CompiledModel, features: SentenceFeatures, group: SignalGroup): number {
+  let sum = 0;
+  for (const name of group.features) {
+    const i = NAMED_INDEX.get(name);
+    if (i !== undefined) sum += compiled.named[i] * features.named[i];
+  }
+  return sum;
+}
+
+function strongest(compiled: CompiledModel, features: SentenceFeatures, groups: readonly SignalGroup[], sign: 1 | -1): { group: SignalGroup; value: number } | undefined {
+  let best: { group: SignalGroup; value: number } | undefined;
+  for (const group of groups) {
+    const value = sign * groupContribution(compiled, features, group);
+    if (value > 0.05 && (!best || value > best.value)) best = { group, value };
+  }
+  return best;
+}
+
+function namedValue(features: SentenceFeatures, name: string): number {
+  const i = NAMED_INDEX.get(name);
+  return i === undefined ? 0 : features.named[i];
+}
+
+function reasonFor(compiled: CompiledModel, sentence: SentenceForScoring, features: SentenceFeatures, score: number): string {
+  const section = sectionKindOf(Array.isArray(sentence.headingPath) ? sentence.headingPath : []);
+  const claimLike = score >= compiled.model.suggestedThreshold * 0.75;
+  if (claimLike) {
+    const hedge = namedValue(features, 'hedge') > 0;
+    const comparative = namedValue(features, 'comparative') > 0;
+    if (hedge && comparative) return 'hedged comparison';
+    const best = strongest(compiled, features, CLAIM_GROUPS, 1);
+    if (best) return best.group.reason;
+    if (section === 'discussion' || section === 'conclusion') return 'claim in the discussion';
+    return 'background claim';
+  }
+  const best = strongest(compiled, features, OWN_GROUPS, -1);
+  if (best) return best.group.reason;
+  if (section === 'methods') return "describes the authors' methods";
+  if (section === 'results') return "reports the authors' own results";
+  return 'no strong sign of a claim that needs a source';
+}
+
+/** A scorer over a compiled model. */
+export function createScorer(compiled: CompiledModel): ClaimScorer {
+  return {
+    score(sentence: SentenceForScoring): ClaimScore {
+      try {
+        const { probability, features } = probabilityOf(compiled, sentence);
+        const score = Math.min(1, Math.max(0, probability));
+        return { score, reason: reasonFor(compiled, sentence, features, score) };
+      } catch {
+        // Unexpected input shapes (e.g. from untyped callers) must not break a whole check.
+        return { score: 0, reason: 'could not be scored' };
+      }
+    },
+  };
+}
+
+/** A scorer over a parsed model file; throws `InvalidModelError` when its shape is wrong. */
+export function createScorerFromModel(model: unknown): ClaimScorer {
+  return createScorer(compileModel(model));
+}
+
+let defaultCompiled: CompiledModel | undefined;
+
+/** The shipped model file, compiled once. */
+export function defaultModel(): CompiledModel {
+  defaultCompiled ??= compileModel(defaultModelJson as unknown as ClaimModel);
+  return defaultCompiled;
+}
+
+/** Environment variable naming a model file to use instead of the shipped one (evaluation only). */
+export const MODEL_OVERRIDE_ENV = 'BIOWRITE_CLAIMS_MODEL';
+
+/**
+ * The scorer of the shipped model (bundled with the extension and the CLI). When the environment
+ * variable `BIOWRITE_CLAIMS_MODEL` names a model file, that file is used instead: this is how
+ * `npm run eval:claims` runs the CLI with models trained without the manuscript it checks.
+ */
+export function loadDefaultScorer(): ClaimScorer {
+  const override = typeof process !== 'undefined' ? process.env?.[MODEL_OVERRIDE_ENV] : undefined;
+  if (override) return createScorerFromModel(JSON.parse(readFileSync(override, 'utf8')) as unknown);
+  return createScorer(defaultModel());
+}

@@ -1,0 +1,221 @@
+/**
+ * Crossref REST `/works` with `query.bibliographic`, in the `mailto` polite pool, with `select` to keep
+ * answers small; retractions and corrections come from `update-to`, `updated-by` and `relation`.
+ */
+import { asArray, buildUrl, createServiceHttp, isObject, type ClientCommonOptions, type ClientSearchOptions, type ClientSearchResult, type LiteratureClient } from './client';
+import { LiteratureServiceError, type ServiceHttp } from './http';
+import { jatsAbstractToText, markupToText, normaliseDoi, stringOrUndefined, yearOf } from './normalize';
+import type { LiteratureRecord, RecordAuthor, RecordNotice } from './types';
+
+/** The default Crossref REST base URL. */
+export const defaultCrossrefBaseUrl = 'https://api.crossref.org';
+
+/** Crossref's largest `rows`. */
+export const crossrefMaxRows = 1000;
+
+/** The fields Biowrite reads, sent as `select`. */
+export const crossrefSelectFields = [
+  'DOI',
+  'title',
+  'subtitle',
+  'author',
+  'container-title',
+  'short-container-title',
+  'issued',
+  'published',
+  'volume',
+  'issue',
+  'page',
+  'abstract',
+  'type',
+  'URL',
+  'subject',
+  'update-to',
+  'updated-by',
+  'relation',
+] as const;
+
+/** Options of {@link CrossrefClient}. */
+export interface CrossrefClientOptions extends ClientCommonOptions {
+  /** (optional; default: {@link defaultCrossrefBaseUrl}) */
+  readonly baseUrl?: string;
+  /** Contact e-mail sent as `mailto`: puts requests in the polite pool (optional). */
+  readonly mailto?: string;
+}
+
+/** A Crossref client. */
+export class CrossrefClient implements LiteratureClient {
+  /** @inheritdoc */
+  readonly service = 'crossref' as const;
+  private readonly http: ServiceHttp;
+  private readonly baseUrl: string;
+  private selectSupported = true;
+
+  /** @param options Base URL, contact and transport. */
+  constructor(private readonly options: CrossrefClientOptions = {}) {
+    this.baseUrl = options.baseUrl || defaultCrossrefBaseUrl;
+    const hint = options.mailto ? 'wait a minute and search again.' : 'set your e-mail in biowrite.sources.contactEmail to use Crossref’s polite pool, or wait a minute.';
+    this.http = createServiceHttp('crossref', options, false, hint);
+  }
+
+  /** @inheritdoc */
+  async search(query: string, options: ClientSearchOptions): Promise<ClientSearchResult> {
+    const rows = Math.max(0, Math.min(crossrefMaxRows, Math.floor(options.maxResults)));
+    const offset = Math.max(0, Math.floor(options.offset ?? 0));
+    const request = (withSelect: boolean): Promise<ClientSearchResult> => {
+      const url = buildUrl(this.baseUrl, '/works', {
+        'query.bibliographic': query,
+        rows,
+        offset: offset > 0 ? offset : undefined,
+        select: withSelect ? crossrefSelectFields.join(',') : undefined,
+        mailto: this.options.mailto,
+      });
+      return this.http.parsed({ url, signal: options.signal }, 'json', (text) => parseCrossrefResponse(text));
+    };
+    if (!this.selectSupported) return request(false);
+    try {
+      return await request(true);
+    } catch (error) {
+      // A mirror or an older API version may reject an unknown `select` field: ask once without it.
+      if (error instanceof LiteratureServiceError && error.kind === 'rejected' && error.status === 400) {
+        this.selectSupported = false;
+        return request(false);
+      }
+      throw error;
+    }
+  }
+}
+
+/**
+ * Parses a Crossref `/works` list body.
+ * @param text The body.
+ * @throws LiteratureServiceError when it is truncated, not JSON or not a work list.
+ */
+export function parseCrossrefResponse(text: string): ClientSearchResult {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new LiteratureServiceError('crossref', 'badResponse', 'Crossref sent an incomplete or invalid JSON answer. Try again; if it persists, check the Crossref base URL in the Biowrite settings.');
+  }
+  if (!isObject(parsed)) throw new LiteratureServiceError('crossref', 'badResponse', 'Crossref sent an unexpected answer. Check the Crossref base URL in the Biowrite settings.');
+  if (parsed.status === 'failed') {
+    const first = asArray(parsed.message)[0];
+    const detail = isObject(first) ? stringOrUndefined(first.message) : stringOrUndefined(first);
+    throw new LiteratureServiceError('crossref', 'rejected', `Crossref could not run the search${detail ? `: “${detail.slice(0, 200)}”` : ''}. Try a simpler query.`);
+  }
+  const message = parsed.message;
+  if (!isObject(message) || !Array.isArray(message.items)) {
+    throw new LiteratureServiceError('crossref', 'badResponse', 'Crossref sent an answer without a list of works. Check the Crossref base URL in the Biowrite settings.');
+  }
+  const records = message.items.flatMap((item) => {
+    const record = isObject(item) ? mapCrossrefWork(item) : undefined;
+    return record ? [record] : [];
+  });
+  return { records, total: typeof message['total-results'] === 'number' ? message['total-results'] : undefined };
+}
+
+const retractionTypes = /^(retraction|partial[_-]retraction|withdrawal|removal)$/i;
+const correctionTypes = /^(correction|erratum|corrigendum|addendum|clarification)$/i;
+const concernTypes = /^expression[_-]of[_-]concern$/i;
+
+/** Crossref's CSL-ish work types to CSL types. */
+const cslTypes: Readonly<Record<string, string>> = {
+  'journal-article': 'article-journal',
+  'posted-content': 'article',
+  'proceedings-article': 'paper-conference',
+  'book-chapter': 'chapter',
+  book: 'book',
+  monograph: 'book',
+  'edited-book': 'book',
+  'reference-entry': 'entry',
+  dataset: 'dataset',
+  report: 'report',
+  dissertation: 'thesis',
+};
+
+/**
+ * Maps one Crossref work; `undefined` when it has no title.
+ * @param item The work object.
+ */
+export function mapCrossrefWork(item: Record<string, unknown>): LiteratureRecord | undefined {
+  const mainTitle = markupToText(stringOrUndefined(asArray(item.title)[0]));
+  if (!mainTitle) return undefined;
+  const subtitle = markupToText(stringOrUndefined(asArray(item.subtitle)[0]));
+  const title = subtitle && !mainTitle.toLowerCase().includes(subtitle.toLowerCase()) ? `${mainTitle}: ${subtitle}` : mainTitle;
+  const authors: RecordAuthor[] = asArray(item.author).flatMap((author): RecordAuthor[] => {
+    if (!isObject(author)) return [];
+    const family = stringOrUndefined(author.family);
+    const given = stringOrUndefined(author.given);
+    if (family) return [given ? { family, given } : { family }];
+    const name = stringOrUndefined(author.name);
+    return name ? [{ literal: name }] : [];
+  });
+  const dateParts = (value: unknown): unknown => (isObject(value) ? value['date-parts'] : undefined);
+  const doi = normaliseDoi(item.DOI);
+
+  const notices: RecordNotice[] = [];
+  let retracted = false;
+  for (const update of asArray(item['updated-by'])) {
+    if (!isObject(update)) continue;
+    const type = String(update.type ?? '');
+    const id = normaliseDoi(update.DOI);
+    const label = stringOrUndefined(update.label) ?? type.replace(/[_-]/g, ' ');
+    const source = update.source === 'retraction-watch' ? ' (Retraction Watch)' : '';
+    if (retractionTypes.test(type)) {
+      retracted = true;
+      notices.push({ kind: 'retraction', id: id ? `doi:${id}` : undefined, label: `Crossref: ${label}${source}` });
+    } else if (correctionTypes.test(type)) {
+      notices.push({ kind: 'correction', id: id ? `doi:${id}` : undefined, label: `Crossref: ${label}${source}` });
+    } else if (concernTypes.test(type)) {
+      notices.push({ kind: 'expressionOfConcern', id: id ? `doi:${id}` : undefined, label: `Crossref: ${label}${source}` });
+    }
+  }
+  for (const update of asArray(item['update-to'])) {
+    if (!isObject(update)) continue;
+    const type = String(update.type ?? '');
+    const target = normaliseDoi(update.DOI);
+    // A work that updates another one is the notice itself; it supports nothing.
+    if (retractionTypes.test(type)) notices.push({ kind: 'other', id: target ? `doi:${target}` : undefined, label: `Crossref: this is a retraction notice${target ? ` for doi:${target}` : ''}` });
+    else if (concernTypes.test(type)) notices.push({ kind: 'other', id: target ? `doi:${target}` : undefined, label: `Crossref: this is an expression of concern${target ? ` about doi:${target}` : ''}` });
+  }
+  if (isObject(item.relation)) {
+    for (const [relation, targets] of Object.entries(item.relation)) {
+      const first = asArray(targets).find(isObject);
+      const id = first && first['id-type'] === 'doi' ? normaliseDoi(first.id) : undefined;
+      if (/^(is-)?retracted-by$|^has-retraction$/i.test(relation)) {
+        retracted = true;
+        notices.push({ kind: 'retraction', id: id ? `doi:${id}` : undefined, label: 'Crossref: retracted' });
+      } else if (/^(is-)?corrected-by$|^has-correction$/i.test(relation)) {
+        notices.push({ kind: 'correction', id: id ? `doi:${id}` : undefined, label: 'Crossref: correction published' });
+      }
+    }
+  }
+  const seen = new Set<string>();
+  const uniqueNotices = notices.filter((notice) => {
+    const key = `${notice.kind}|${notice.id ?? ''}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+
+  const abstract = jatsAbstractToText(stringOrUndefined(item.abstract));
+  const keywords = asArray(item.subject).map(stringOrUndefined).filter((subject): subject is string => subject !== undefined);
+  return {
+    sources: ['crossref'],
+    title,
+    authors,
+    containerTitle: markupToText(stringOrUndefined(asArray(item['container-title'])[0])) || undefined,
+    year: yearOf(dateParts(item.issued)) ?? yearOf(dateParts(item.published)),
+    volume: stringOrUndefined(item.volume),
+    issue: stringOrUndefined(item.issue),
+    page: stringOrUndefined(item.page),
+    doi,
+    url: doi ? `https://doi.org/${doi}` : stringOrUndefined(item.URL),
+    abstract: abstract || undefined,
+    keywords: keywords.length > 0 ? keywords : undefined,
+    type: cslTypes[String(item.type ?? '')] ?? 'article-journal',
+    retracted,
+    notices: uniqueNotices,
+  };
+}

@@ -1,0 +1,610 @@
+/**
+ * The HTTP layer every literature client shares: a per-service rate limiter, timeouts, retries with
+ * exponential backoff and jitter (honouring `Retry-After`), detection of HTML error pages, an optional
+ * on-disk cache, typed {@link LiteratureServiceError}s with a next step for the user, and one
+ * {@link RequestLogEntry} per request (service, status, latency, host; never the query).
+ */
+import type { RequestLogger } from '../llm/types';
+import { errorChain } from '../llm/classifyError';
+import { parseXml, XmlParseError, type XmlElement } from './xml';
+import type { ResponseCache } from './cache';
+
+/** The online services Biowrite searches. */
+export type OnlineService = 'pubmed' | 'europepmc' | 'crossref' | 'openalex';
+
+/** Every service the HTTP layer talks to: the online ones and Zotero on this machine. */
+export type ServiceName = OnlineService | 'zotero';
+
+/** Display names, for messages. */
+export const serviceLabels: Readonly<Record<ServiceName, string>> = {
+  pubmed: 'PubMed',
+  europepmc: 'Europe PMC',
+  crossref: 'Crossref',
+  openalex: 'OpenAlex',
+  zotero: 'Zotero',
+};
+
+/**
+ * What went wrong with a service:
+ * - `rateLimited`: 429 after the retries (or a `Retry-After` too long to wait);
+ * - `server`: 5xx after the retries;
+ * - `timeout`: no answer in time;
+ * - `network`: no connection (DNS, refused, reset, TLS);
+ * - `badResponse`: an answer that is not what the API returns (HTML page, truncated or invalid JSON/XML);
+ * - `rejected`: a 4xx other than 429 (bad query, invalid API key);
+ * - `unavailable`: a local service (Zotero) is not running;
+ * - `aborted`: the caller cancelled.
+ */
+export type LiteratureErrorKind = 'rateLimited' | 'server' | 'timeout' | 'network' | 'badResponse' | 'rejected' | 'unavailable' | 'aborted';
+
+/** An error from a literature service, with a sentence for the user that says what to do next. */
+export class LiteratureServiceError extends Error {
+  /**
+   * @param service The service that failed.
+   * @param kind What went wrong.
+   * @param message A sentence for the user, with a next step.
+   * @param status The HTTP status, when there was one (optional).
+   * @param retryAfterMs How long the service asked us to wait, when it said (optional).
+   */
+  constructor(
+    readonly service: ServiceName,
+    readonly kind: LiteratureErrorKind,
+    message: string,
+    readonly status?: number,
+    readonly retryAfterMs?: number,
+  ) {
+    super(message);
+    this.name = 'LiteratureServiceError';
+  }
+}
+
+/** Time, injectable so rate limits and backoff are tested without waiting. */
+export interface Clock {
+  /** Milliseconds, monotonic enough for spacing requests. */
+  now(): number;
+  /** Resolves after `ms`; rejects with the signal's reason when it fires first. */
+  sleep(ms: number, signal: AbortSignal): Promise<void>;
+}
+
+/** The real clock: `performance.now()` and `setTimeout`. */
+export const systemClock: Clock = {
+  now: () => performance.now(),
+  sleep: (ms, signal) =>
+    new Promise<void>((resolve, reject) => {
+      if (signal.aborted) {
+        reject(signal.reason);
+        return;
+      }
+      const onAbort = (): void => {
+        clearTimeout(timer);
+        reject(signal.reason);
+      };
+      const timer = setTimeout(() => {
+        signal.removeEventListener('abort', onAbort);
+        resolve();
+      }, Math.max(0, ms));
+      signal.addEventListener('abort', onAbort, { once: true });
+    }),
+};
+
+/** Options of {@link RateLimiter}. */
+export interface RateLimiterOptions {
+  /** Most request starts per second. */
+  readonly requestsPerSecond: number;
+  /** Most requests in flight at once (optional; default: unlimited). */
+  readonly maxConcurrent?: number;
+  /** (optional; default: {@link systemClock}) */
+  readonly clock?: Clock;
+}
+
+/**
+ * Spaces request starts at least `1000 / requestsPerSecond` ms apart, which keeps any one-second window
+ * at or under the limit, and caps the requests in flight. Waiters are served in arrival order.
+ */
+export class RateLimiter {
+  private spacingMs: number;
+  private readonly maxConcurrent: number;
+  private readonly clock: Clock;
+  private nextStart = Number.NEGATIVE_INFINITY;
+  private inFlight = 0;
+  private readonly slotWaiters: (() => void)[] = [];
+  private tail: Promise<void> = Promise.resolve();
+
+  /** @param options Rate and concurrency. */
+  constructor(options: RateLimiterOptions) {
+    this.spacingMs = Math.ceil(1000 / options.requestsPerSecond);
+    this.maxConcurrent = options.maxConcurrent ?? Number.POSITIVE_INFINITY;
+    this.clock = options.clock ?? systemClock;
+  }
+
+  /** The current minimum spacing between request starts, in ms. */
+  get minSpacingMs(): number {
+    return this.spacingMs;
+  }
+
+  /** Lowers the rate (never raises it), e.g. from Crossref's `x-rate-limit-*` headers. */
+  slowTo(requestsPerSecond: number): void {
+    if (requestsPerSecond > 0) this.spacingMs = Math.max(this.spacingMs, Math.ceil(1000 / requestsPerSecond));
+  }
+
+  /**
+   * Waits for a free slot and for the spacing, then returns a release function to call when the request ends.
+   * @param signal Abandons the wait.
+   */
+  async acquire(signal: AbortSignal): Promise<() => void> {
+    // Chain the waits so starts are granted one at a time, in order.
+    const previous = this.tail;
+    let done!: () => void;
+    this.tail = new Promise<void>((resolve) => (done = resolve));
+    try {
+      await previous;
+      signal.throwIfAborted();
+      await this.waitForSlot(signal);
+      try {
+        const wait = this.nextStart - this.clock.now();
+        if (wait > 0) await this.clock.sleep(wait, signal);
+      } catch (error) {
+        this.release();
+        throw error;
+      }
+      this.nextStart = this.clock.now() + this.spacingMs;
+    } finally {
+      done();
+    }
+    let released = false;
+    return () => {
+      if (!released) {
+        released = true;
+        this.release();
+      }
+    };
+  }
+
+  private waitForSlot(signal: AbortSignal): Promise<void> {
+    if (this.inFlight < this.maxConcurrent) {
+      this.inFlight++;
+      return Promise.resolve();
+    }
+    return new Promise<void>((resolve, reject) => {
+      const grant = (): void => {
+        signal.removeEventListener('abort', onAbort);
+        this.inFlight++;
+        resolve();
+      };
+      const onAbort = (): void => {
+        const at = this.slotWaiters.indexOf(grant);
+        if (at >= 0) this.slotWaiters.splice(at, 1);
+        reject(signal.reason);
+      };
+      this.slotWaiters.push(grant);
+      signal.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+
+  private release(): void {
+    this.inFlight--;
+    const next = this.slotWaiters.shift();
+    if (next) next();
+  }
+}
+
+/**
+ * The policy limits Biowrite keeps to: NCBI allows 3 requests/s without an API key and 10 with one;
+ * Crossref asks list queries to stay at low concurrency and a few requests per second; Europe PMC and
+ * OpenAlex get a modest rate.
+ * @param service The service.
+ * @param hasApiKey Whether an API key is sent (PubMed, OpenAlex) (optional; default: false).
+ */
+export function defaultRateLimit(service: ServiceName, hasApiKey = false): { requestsPerSecond: number; maxConcurrent: number } {
+  switch (service) {
+    case 'pubmed':
+      return { requestsPerSecond: hasApiKey ? 10 : 3, maxConcurrent: hasApiKey ? 4 : 2 };
+    case 'crossref':
+      return { requestsPerSecond: 5, maxConcurrent: 2 };
+    case 'europepmc':
+      return { requestsPerSecond: 5, maxConcurrent: 3 };
+    case 'openalex':
+      return { requestsPerSecond: hasApiKey ? 8 : 5, maxConcurrent: 3 };
+    case 'zotero':
+      return { requestsPerSecond: 20, maxConcurrent: 2 };
+  }
+}
+
+const sharedLimiters = new Map<string, RateLimiter>();
+
+/**
+ * The process-wide limiter of a service, so every client and every concurrent search share one budget.
+ * @param service The service.
+ * @param hasApiKey Whether an API key is sent (optional; default: false).
+ */
+export function sharedRateLimiter(service: ServiceName, hasApiKey = false): RateLimiter {
+  const key = `${service}:${hasApiKey ? 'key' : 'nokey'}`;
+  let limiter = sharedLimiters.get(key);
+  if (!limiter) {
+    limiter = new RateLimiter(defaultRateLimit(service, hasApiKey));
+    sharedLimiters.set(key, limiter);
+  }
+  return limiter;
+}
+
+/** What a response body must be. */
+export type ExpectedBody = 'json' | 'xml' | 'text';
+
+/** Options shared by every client's HTTP layer. */
+export interface ServiceHttpOptions {
+  /** The service, for limits, logs and messages. */
+  readonly service: ServiceName;
+  /** (optional; default: the global `fetch`) */
+  readonly fetch?: typeof fetch;
+  /** (optional; default: {@link sharedRateLimiter} of the service) */
+  readonly limiter?: RateLimiter;
+  /** Receives one entry per request (optional). */
+  readonly logger?: RequestLogger;
+  /** Responses already fetched, so the same request is not sent twice (optional). */
+  readonly cache?: ResponseCache;
+  /** (optional; default: {@link systemClock}) */
+  readonly clock?: Clock;
+  /** Time allowed for one attempt, headers and body (optional; default: 20000). */
+  readonly timeoutMs?: number;
+  /** Retries after 429, 5xx or a network error (optional; default: 3). */
+  readonly maxRetries?: number;
+  /** First backoff delay; doubles each retry (optional; default: 500). */
+  readonly baseDelayMs?: number;
+  /** Longest wait between attempts; a longer `Retry-After` ends the retries (optional; default: 30000). */
+  readonly maxDelayMs?: number;
+  /** Randomness for jitter, in [0, 1) (optional; default: `Math.random`). */
+  readonly random?: () => number;
+  /** Names of query parameters that are secrets: left out of cache keys (optional; default: `api_key`, `email`, `mailto`, `tool`). */
+  readonly secretParams?: readonly string[];
+  /** The next step offered when the service rate-limits us (optional; default: a generic one). */
+  readonly rateLimitHint?: string;
+}
+
+/** One request. */
+export interface ServiceRequest {
+  readonly url: string;
+  /** Cancels the request, waits included. */
+  readonly signal: AbortSignal;
+  /** (optional; default: `GET`) */
+  readonly method?: 'GET' | 'POST';
+  /** (optional) */
+  readonly headers?: Readonly<Record<string, string>>;
+  /** A request body (optional). */
+  readonly body?: string;
+  /** Overrides the per-attempt timeout (optional). */
+  readonly timeoutMs?: number;
+  /** Overrides the retries (optional). */
+  readonly maxRetries?: number;
+  /** Look up and store the response in the cache (optional; default: true for GET). */
+  readonly cache?: boolean;
+}
+
+/** A raw response that passed the status checks. */
+interface RawResponse {
+  readonly status: number;
+  readonly text: string;
+  readonly contentType: string;
+}
+
+const defaultSecretParams = ['api_key', 'email', 'mailto', 'tool'];
+
+/** Host of a URL, or the input when it does not parse. */
+export function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return url;
+  }
+}
+
+/**
+ * Parses `Retry-After`: delay-seconds or an HTTP date.
+ * @param value The header value (optional).
+ * @param nowMs The current wall-clock time for an HTTP date (optional; default: `Date.now()`).
+ * @returns The delay in ms, or `undefined` when absent or unparseable.
+ */
+export function parseRetryAfter(value: string | null | undefined, nowMs: number = Date.now()): number | undefined {
+  if (!value) return undefined;
+  const trimmed = value.trim();
+  if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000);
+  const date = Date.parse(trimmed);
+  if (Number.isNaN(date)) return undefined;
+  return Math.max(0, date - nowMs);
+}
+
+/** True when a body looks like an HTML page rather than JSON or XML data. */
+export function looksLikeHtml(text: string, contentType = ''): boolean {
+  if (/text\/html|application\/xhtml/i.test(contentType)) return true;
+  const head = text.trimStart().slice(0, 512).toLowerCase();
+  return head.startsWith('<!doctype html') || head.startsWith('<html') || /^<head[\s>]|^<body[\s>]/.test(head);
+}
+
+/**
+ * Sends requests to one service with rate limiting, timeouts, retries and caching, and turns every failure
+ * into a {@link LiteratureServiceError}.
+ */
+export class ServiceHttp {
+  private readonly fetchImpl: typeof fetch;
+  private readonly limiter: RateLimiter;
+  private readonly clock: Clock;
+  private readonly label: string;
+
+  /** @param options Service, transport, limits and cache. */
+  constructor(readonly options: ServiceHttpOptions) {
+    this.fetchImpl = options.fetch ?? ((input, init) => fetch(input, init));
+    this.limiter = options.limiter ?? sharedRateLimiter(options.service);
+    this.clock = options.clock ?? systemClock;
+    this.label = serviceLabels[options.service];
+  }
+
+  /**
+   * GETs (or POSTs) JSON; a truncated or invalid body is a `badResponse`.
+   * @param request The request.
+   */
+  async json(request: ServiceRequest): Promise<unknown> {
+    return this.parsed(request, 'json', (text) => {
+      try {
+        return JSON.parse(text) as unknown;
+      } catch {
+        throw new LiteratureServiceError(
+          this.options.service,
+          'badResponse',
+          `${this.label} sent an incomplete or invalid JSON answer (${text.length === 0 ? 'empty' : 'cut off or malformed'}). Try again; if it persists, check the ${this.label} base URL in the Biowrite settings.`,
+        );
+      }
+    });
+  }
+
+  /**
+   * GETs XML and parses it; a truncated or malformed body is a `badResponse`.
+   * @param request The request.
+   */
+  async xml(request: ServiceRequest): Promise<XmlElement> {
+    return this.parsed(request, 'xml', (text) => {
+      try {
+        return parseXml(text);
+      } catch (error) {
+        const detail = error instanceof XmlParseError ? error.message : 'malformed';
+        throw new LiteratureServiceError(
+          this.options.service,
+          'badResponse',
+          `${this.label} sent an incomplete or malformed XML answer (${detail}). Try again; if it persists, check the ${this.label} base URL in the Biowrite settings.`,
+        );
+      }
+    });
+  }
+
+  /**
+   * Sends a request and returns the body as text (no cache).
+   * @param request The request.
+   */
+  async text(request: ServiceRequest): Promise<string> {
+    return (await this.send(request, 'text')).text;
+  }
+
+  /**
+   * Sends a request (or reads the cache) and parses the body; the body is cached only once `parse` accepted it,
+   * so a truncated answer is never stored.
+   * @param request The request.
+   * @param expect What the body must be (an HTML page where JSON or XML was expected is a `badResponse`).
+   * @param parse Turns the body into a value; throws a {@link LiteratureServiceError} when it is unusable.
+   */
+  async parsed<T>(request: ServiceRequest, expect: ExpectedBody, parse: (text: string) => T): Promise<T> {
+    const useCache = (request.cache ?? (request.method ?? 'GET') === 'GET') && this.options.cache !== undefined;
+    const cacheKey = useCache ? this.cacheUrl(request) : undefined;
+    if (cacheKey !== undefined && this.options.cache) {
+      const hit = await this.options.cache.get(this.options.service, cacheKey);
+      if (hit !== undefined) {
+        try {
+          return parse(hit);
+        } catch {
+          // A damaged entry is a miss; the fresh answer below replaces it.
+        }
+      }
+    }
+    const response = await this.send(request, expect);
+    const value = parse(response.text);
+    if (cacheKey !== undefined && this.options.cache) await this.options.cache.set(this.options.service, cacheKey, response.text);
+    return value;
+  }
+
+  /** The request URL without secrets, with sorted parameters, plus the body: the cache key material. */
+  private cacheUrl(request: ServiceRequest): string {
+    return normaliseRequestUrl(request.url, this.options.secretParams ?? defaultSecretParams) + (request.body ? `\n${request.body}` : '');
+  }
+
+  private async send(request: ServiceRequest, expect: ExpectedBody): Promise<RawResponse> {
+    const maxRetries = request.maxRetries ?? this.options.maxRetries ?? 3;
+    const baseDelay = this.options.baseDelayMs ?? 500;
+    const maxDelay = this.options.maxDelayMs ?? 30_000;
+    const random = this.options.random ?? Math.random;
+    for (let attempt = 0; ; attempt++) {
+      if (request.signal.aborted) throw this.aborted();
+      let outcome: RawResponse | LiteratureServiceError;
+      try {
+        outcome = await this.attempt(request, expect);
+      } catch (error) {
+        outcome = this.classify(error, request);
+      }
+      if (!(outcome instanceof LiteratureServiceError)) return outcome;
+      const retryable = outcome.kind === 'rateLimited' || outcome.kind === 'server' || outcome.kind === 'network';
+      if (!retryable || attempt >= maxRetries) throw outcome;
+      const backoff = Math.min(maxDelay, baseDelay * 2 ** attempt) * (0.5 + random() / 2);
+      const delay = outcome.retryAfterMs !== undefined ? Math.max(outcome.retryAfterMs, 0) : backoff;
+      if (delay > maxDelay) throw outcome;
+      try {
+        await this.clock.sleep(delay, request.signal);
+      } catch {
+        throw this.aborted();
+      }
+    }
+  }
+
+  private async attempt(request: ServiceRequest, expect: ExpectedBody): Promise<RawResponse> {
+    const timeoutMs = request.timeoutMs ?? this.options.timeoutMs ?? 20_000;
+    const release = await this.limiter.acquire(request.signal).catch(() => {
+      throw this.aborted();
+    });
+    const started = performance.now();
+    const host = hostOf(request.url);
+    const timeout = new AbortController();
+    const timer = setTimeout(() => timeout.abort(new Error('timeout')), timeoutMs);
+    const signal = AbortSignal.any([request.signal, timeout.signal]);
+    let logged = false;
+    const log = (status: number | string): void => {
+      if (logged) return;
+      logged = true;
+      this.options.logger?.({ service: this.options.service, status, latencyMs: Math.round(performance.now() - started), host });
+    };
+    try {
+      const response = await this.fetchImpl(request.url, {
+        method: request.method ?? 'GET',
+        headers: { Accept: acceptFor(expect), ...request.headers },
+        body: request.body,
+        signal,
+        redirect: 'follow',
+      });
+      const text = await response.text();
+      log(response.status);
+      this.observeRateHeaders(response.headers);
+      const contentType = response.headers.get('content-type') ?? '';
+      if (!response.ok) throw this.statusError(response.status, response.headers.get('retry-after'), text, contentType);
+      if (expect !== 'text' && looksLikeHtml(text, contentType)) {
+        throw new LiteratureServiceError(
+          this.options.service,
+          'badResponse',
+          `${this.label} answered with a web page instead of data: a proxy, login or maintenance page may be in the way. Check the ${this.label} base URL in the Biowrite settings, or try again later.`,
+          response.status,
+        );
+      }
+      return { status: response.status, text, contentType };
+    } catch (error) {
+      if (error instanceof LiteratureServiceError) throw error;
+      if (timeout.signal.aborted && !request.signal.aborted) {
+        log('timeout');
+        throw new LiteratureServiceError(
+          this.options.service,
+          'timeout',
+          `${this.label} did not answer within ${Math.round(timeoutMs / 1000)} s. It may be slow or unreachable from this network; try again later.`,
+        );
+      }
+      log(request.signal.aborted ? 'aborted' : 'network');
+      throw error;
+    } finally {
+      clearTimeout(timer);
+      release();
+    }
+  }
+
+  private observeRateHeaders(headers: Headers): void {
+    const limit = Number(headers.get('x-rate-limit-limit'));
+    const interval = Number.parseFloat(headers.get('x-rate-limit-interval') ?? '');
+    if (limit > 0 && interval > 0) this.limiter.slowTo(limit / interval);
+  }
+
+  private statusError(status: number, retryAfter: string | null, body: string, contentType: string): LiteratureServiceError {
+    const service = this.options.service;
+    const retryAfterMs = parseRetryAfter(retryAfter);
+    if (status === 429) {
+      const wait = retryAfterMs !== undefined ? ` It asked to wait ${Math.ceil(retryAfterMs / 1000)} s.` : '';
+      const hint = this.options.rateLimitHint ?? 'wait a minute and search again.';
+      return new LiteratureServiceError(service, 'rateLimited', `${this.label} is rate-limiting requests.${wait} ${capitalise(hint)}`, status, retryAfterMs);
+    }
+    if (status >= 500) {
+      return new LiteratureServiceError(
+        service,
+        'server',
+        `${this.label} had a server error (${status}). The service may be down or overloaded; try again in a few minutes.`,
+        status,
+        retryAfterMs,
+      );
+    }
+    const said = looksLikeHtml(body, contentType) ? '' : serverSays(body);
+    if (status === 401 || status === 403) {
+      return new LiteratureServiceError(
+        service,
+        'rejected',
+        `${this.label} refused access (${status}).${said} Check the ${this.label} API key in the Biowrite settings, or remove it.`,
+        status,
+      );
+    }
+    if (status === 404) {
+      return new LiteratureServiceError(service, 'rejected', `${this.label} answered 404 Not Found. Check the ${this.label} base URL in the Biowrite settings.`, status);
+    }
+    return new LiteratureServiceError(service, 'rejected', `${this.label} rejected the query (${status}).${said} Try a shorter or simpler query.`, status);
+  }
+
+  private classify(error: unknown, request: ServiceRequest): LiteratureServiceError {
+    if (error instanceof LiteratureServiceError) return error;
+    if (request.signal.aborted) return this.aborted();
+    const chain = errorChain(error);
+    const codes = chain.flatMap((item) => (typeof item === 'object' && item !== null && typeof (item as { code?: unknown }).code === 'string' ? [(item as { code: string }).code] : []));
+    const host = hostOf(request.url);
+    const refused = codes.includes('ECONNREFUSED');
+    const dns = codes.some((code) => code === 'ENOTFOUND' || code.startsWith('EAI_'));
+    const reason = refused ? 'the connection was refused' : dns ? `the host ${host} was not found` : 'the connection failed';
+    return new LiteratureServiceError(
+      this.options.service,
+      'network',
+      `Could not reach ${this.label}: ${reason}. Check your internet connection, proxy, and the ${this.label} base URL in the Biowrite settings.`,
+    );
+  }
+
+  private aborted(): LiteratureServiceError {
+    return new LiteratureServiceError(this.options.service, 'aborted', `The ${this.label} search was stopped.`);
+  }
+}
+
+function acceptFor(expect: ExpectedBody): string {
+  if (expect === 'json') return 'application/json';
+  if (expect === 'xml') return 'application/xml, text/xml';
+  return '*/*';
+}
+
+function capitalise(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/** A short quote of the service's own error message from a JSON body, or ''. */
+function serverSays(body: string): string {
+  let message: string | undefined;
+  try {
+    const parsed = JSON.parse(body) as unknown;
+    message = findMessage(parsed);
+  } catch {
+    const trimmed = body.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim();
+    if (trimmed.length > 0 && trimmed.length < 200) message = trimmed;
+  }
+  return message ? ` The service said: “${message.slice(0, 200)}”.` : '';
+}
+
+function findMessage(value: unknown, depth = 0): string | undefined {
+  if (depth > 3 || value === null || value === undefined) return undefined;
+  if (typeof value === 'string') return value.trim() || undefined;
+  if (Array.isArray(value)) return value.length > 0 ? findMessage(value[0], depth + 1) : undefined;
+  if (typeof value === 'object') {
+    const record = value as Record<string, unknown>;
+    for (const key of ['message', 'error', 'errMsg', 'ERROR', 'detail']) {
+      const found = findMessage(record[key], depth + 1);
+      if (found) return found;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * A request URL normalised for cache keys: secret parameters removed, the others sorted.
+ * @param url The request URL.
+ * @param secretParams Parameter names to drop (optional; default: `api_key`, `email`, `mailto`, `tool`).
+ */
+export function normaliseRequestUrl(url: string, secretParams: readonly string[] = defaultSecretParams): string {
+  try {
+    const parsed = new URL(url);
+    const params = [...parsed.searchParams.entries()].filter(([name]) => !secretParams.includes(name.toLowerCase()));
+    params.sort(([a, av], [b, bv]) => (a === b ? av.localeCompare(bv) : a.localeCompare(b)));
+    const search = new URLSearchParams(params).toString();
+    return `${parsed.origin}${parsed.pathname}${search ? `?${search}` : ''}`;
+  } catch {
+    return url;
+  }
+}

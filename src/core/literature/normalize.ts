@@ -1,0 +1,113 @@
+/**
+ * Identifier and text normalisation shared by the online clients and the merger.
+ */
+import { decodeEntities } from './xml';
+import type { RecordAuthor } from './types';
+
+/**
+ * A DOI lower-cased, without `https://doi.org/`, `doi:` or surrounding spaces; `undefined` when it is not one.
+ * @param value A DOI in any usual spelling (optional).
+ */
+export function normaliseDoi(value: unknown): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  const trimmed = value
+    .trim()
+    .replace(/^(?:https?:\/\/)?(?:dx\.)?doi\.org\//i, '')
+    .replace(/^doi:\s*/i, '')
+    .trim()
+    .toLowerCase();
+  return /^10\.\d{3,9}\/\S+$/.test(trimmed) ? trimmed : undefined;
+}
+
+/**
+ * A PMID as digits, from `12345`, `PMID:12345` or `https://pubmed.ncbi.nlm.nih.gov/12345`; `undefined` otherwise.
+ * @param value A PMID (optional).
+ */
+export function normalisePmid(value: unknown): string | undefined {
+  if (typeof value === 'number' && Number.isInteger(value) && value > 0) return String(value);
+  if (typeof value !== 'string') return undefined;
+  const match = /^(?:pmid:?\s*|https?:\/\/(?:www\.)?(?:pubmed\.ncbi\.nlm\.nih\.gov|ncbi\.nlm\.nih\.gov\/pubmed)\/)?(\d{1,9})\/?$/i.exec(value.trim());
+  return match && match[1] !== '0' ? match[1].replace(/^0+/, '') : undefined;
+}
+
+/**
+ * A PMCID with its `PMC` prefix, from `PMC123`, `123` (when `bareDigits`) or a PMC article URL; `undefined` otherwise.
+ * @param value A PMCID (optional).
+ * @param bareDigits Accept digits without the prefix (optional; default: false).
+ */
+export function normalisePmcid(value: unknown, bareDigits = false): string | undefined {
+  if (typeof value !== 'string' && typeof value !== 'number') return undefined;
+  const text = String(value).trim();
+  const match = /(?:^|\/)PMC(\d{1,10})\/?$/i.exec(text);
+  if (match) return `PMC${match[1]}`;
+  if (bareDigits && /^\d{1,10}$/.test(text)) return `PMC${text}`;
+  return undefined;
+}
+
+const blockTags = /^(?:p|div|br|li|ul|ol|h[1-6]|title|sec|table|tr|abstract|section|list-item|list)$/i;
+
+/**
+ * Markup (HTML or JATS, with or without the `jats:` prefix) to plain text: tags dropped, block elements
+ * separated by a space, entities decoded, whitespace collapsed. Never interprets the markup.
+ * @param markup The text with markup (optional).
+ */
+export function markupToText(markup: string | undefined): string {
+  if (!markup) return '';
+  const withoutHidden = markup.replace(/<(script|style)\b[^>]*>[\s\S]*?<\/\1\s*>/gi, ' ');
+  const text = withoutHidden.replace(/<\/?([A-Za-z][\w:.-]*)\b[^>]*>|<!--[\s\S]*?-->/g, (_tag, name: string | undefined) => {
+    if (!name) return ' ';
+    const local = name.includes(':') ? name.slice(name.indexOf(':') + 1) : name;
+    return blockTags.test(local) ? ' ' : '';
+  });
+  return decodeEntities(text.replace(/<[^>]*$/, '')).replace(/\s+/g, ' ').trim();
+}
+
+/**
+ * A JATS abstract to plain text, without the leading “Abstract” heading Crossref deposits carry.
+ * @param jats The JATS fragment (optional).
+ */
+export function jatsAbstractToText(jats: string | undefined): string {
+  if (!jats) return '';
+  const withoutHeading = jats.replace(/^\s*<(?:jats:)?title>\s*(?:abstract|summary)\s*<\/(?:jats:)?title>/i, '');
+  return markupToText(withoutHeading).replace(/^(?:abstract|summary)\s*[:.]?\s+(?=[A-Z])/i, '');
+}
+
+/**
+ * Splits a display name (“Jonathan D. Schoenfeld”) into CSL family and given names; one word stays literal.
+ * @param name The display name.
+ */
+export function splitDisplayName(name: string): RecordAuthor {
+  const clean = name.replace(/\s+/g, ' ').trim();
+  if (clean.includes(',')) {
+    const [family, ...given] = clean.split(',');
+    return { family: family.trim(), given: given.join(',').trim() || undefined };
+  }
+  const parts = clean.split(' ');
+  if (parts.length < 2) return { literal: clean };
+  // Family-name particles stay with the family name: “Ludwig van Beethoven” → family “van Beethoven”.
+  let familyStart = parts.length - 1;
+  while (familyStart > 1 && /^(?:van|von|der|den|de|del|della|di|da|du|la|le|dos|das|ter|ten|bin|ibn|al)$/i.test(parts[familyStart - 1])) familyStart--;
+  return { family: parts.slice(familyStart).join(' '), given: parts.slice(0, familyStart).join(' ') };
+}
+
+/**
+ * A year from a number or the first four-digit year in a string; `undefined` when there is none.
+ * @param value A year, a date string or a CSL date-parts value (optional).
+ */
+export function yearOf(value: unknown): number | undefined {
+  if (typeof value === 'number' && Number.isInteger(value) && value > 1000 && value < 3000) return value;
+  if (typeof value === 'string') {
+    const match = /\b(1[5-9]\d\d|20\d\d)\b/.exec(value);
+    return match ? Number(match[1]) : undefined;
+  }
+  if (Array.isArray(value) && value.length > 0) return yearOf(Array.isArray(value[0]) ? value[0][0] : value[0]);
+  return undefined;
+}
+
+/** A trimmed string, or `undefined` for empty and non-string values. */
+export function stringOrUndefined(value: unknown): string | undefined {
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+  if (typeof value !== 'string') return undefined;
+  const trimmed = value.replace(/\s+/g, ' ').trim();
+  return trimmed === '' ? undefined : trimmed;
+}

@@ -1,0 +1,199 @@
+/**
+ * OpenAlex `/works` search: the abstract is rebuilt from `abstract_inverted_index`, retractions come
+ * from `is_retracted`, and the DOI, PMID and PMCID are normalised from their URL forms.
+ */
+import { asArray, buildUrl, createServiceHttp, isObject, type ClientCommonOptions, type ClientSearchOptions, type ClientSearchResult, type LiteratureClient } from './client';
+import { LiteratureServiceError, type ServiceHttp } from './http';
+import { markupToText, normaliseDoi, normalisePmcid, normalisePmid, splitDisplayName, stringOrUndefined, yearOf } from './normalize';
+import type { LiteratureRecord, RecordAuthor, RecordNotice } from './types';
+
+/** The default OpenAlex base URL. */
+export const defaultOpenAlexBaseUrl = 'https://api.openalex.org';
+
+/** OpenAlex's largest `per-page`. */
+export const openAlexMaxPerPage = 200;
+
+/** The fields Biowrite reads, sent as `select`. */
+export const openAlexSelectFields = [
+  'id',
+  'doi',
+  'title',
+  'display_name',
+  'publication_year',
+  'ids',
+  'authorships',
+  'primary_location',
+  'biblio',
+  'abstract_inverted_index',
+  'is_retracted',
+  'type',
+  'keywords',
+] as const;
+
+/** Options of {@link OpenAlexClient}. */
+export interface OpenAlexClientOptions extends ClientCommonOptions {
+  /** (optional; default: {@link defaultOpenAlexBaseUrl}) */
+  readonly baseUrl?: string;
+  /** OpenAlex API key, sent as `api_key` (optional). */
+  readonly apiKey?: string;
+  /** Contact e-mail, sent as `mailto` (optional). */
+  readonly mailto?: string;
+}
+
+/** An OpenAlex client. */
+export class OpenAlexClient implements LiteratureClient {
+  /** @inheritdoc */
+  readonly service = 'openalex' as const;
+  private readonly http: ServiceHttp;
+  private readonly baseUrl: string;
+  private selectSupported = true;
+
+  /** @param options Base URL, key, contact and transport. */
+  constructor(private readonly options: OpenAlexClientOptions = {}) {
+    this.baseUrl = options.baseUrl || defaultOpenAlexBaseUrl;
+    const hint = options.apiKey ? 'wait a minute and search again.' : 'set an OpenAlex API key in biowrite.sources.openalex.apiKey, or wait a minute.';
+    this.http = createServiceHttp('openalex', options, Boolean(options.apiKey), hint);
+  }
+
+  /** @inheritdoc */
+  async search(query: string, options: ClientSearchOptions): Promise<ClientSearchResult> {
+    const perPage = Math.max(1, Math.min(openAlexMaxPerPage, Math.floor(options.maxResults)));
+    const offset = Math.max(0, Math.floor(options.offset ?? 0));
+    const request = (withSelect: boolean): Promise<ClientSearchResult> => {
+      const url = buildUrl(this.baseUrl, '/works', {
+        search: query,
+        'per-page': perPage,
+        page: offset > 0 ? Math.floor(offset / perPage) + 1 : undefined,
+        select: withSelect ? openAlexSelectFields.join(',') : undefined,
+        api_key: this.options.apiKey,
+        mailto: this.options.mailto,
+      });
+      return this.http.parsed({ url, signal: options.signal }, 'json', (text) => parseOpenAlexResponse(text));
+    };
+    let result: ClientSearchResult;
+    if (!this.selectSupported) {
+      result = await request(false);
+    } else {
+      try {
+        result = await request(true);
+      } catch (error) {
+        // A mirror may reject a `select` field it does not know: ask once without it.
+        if (!(error instanceof LiteratureServiceError && error.kind === 'rejected' && error.status === 400)) throw error;
+        this.selectSupported = false;
+        result = await request(false);
+      }
+    }
+    return { ...result, records: result.records.slice(0, Math.floor(options.maxResults)) };
+  }
+}
+
+/**
+ * Parses an OpenAlex `/works` list body.
+ * @param text The body.
+ * @throws LiteratureServiceError when it is truncated, not JSON or an error object.
+ */
+export function parseOpenAlexResponse(text: string): ClientSearchResult {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new LiteratureServiceError('openalex', 'badResponse', 'OpenAlex sent an incomplete or invalid JSON answer. Try again; if it persists, check the OpenAlex base URL in the Biowrite settings.');
+  }
+  if (!isObject(parsed)) throw new LiteratureServiceError('openalex', 'badResponse', 'OpenAlex sent an unexpected answer. Check the OpenAlex base URL in the Biowrite settings.');
+  if (!Array.isArray(parsed.results)) {
+    const detail = stringOrUndefined(parsed.message) ?? stringOrUndefined(parsed.error);
+    if (detail) throw new LiteratureServiceError('openalex', 'rejected', `OpenAlex could not run the search: “${detail.slice(0, 200)}”. Try a simpler query.`);
+    throw new LiteratureServiceError('openalex', 'badResponse', 'OpenAlex sent an answer without results. Check the OpenAlex base URL in the Biowrite settings.');
+  }
+  const records = parsed.results.flatMap((item) => {
+    const record = isObject(item) ? mapOpenAlexWork(item) : undefined;
+    return record ? [record] : [];
+  });
+  const meta = isObject(parsed.meta) ? parsed.meta : {};
+  return { records, total: typeof meta.count === 'number' ? meta.count : undefined };
+}
+
+/**
+ * Rebuilds an abstract from OpenAlex's `abstract_inverted_index` (word → positions).
+ * @param index The inverted index (optional).
+ */
+export function abstractFromInvertedIndex(index: unknown): string {
+  if (!isObject(index)) return '';
+  const words: string[] = [];
+  for (const [word, positions] of Object.entries(index)) {
+    for (const position of asArray(positions)) {
+      // Positions are small integers; a huge one would allocate a huge sparse array.
+      if (typeof position === 'number' && Number.isInteger(position) && position >= 0 && position < 100_000) words[position] = word;
+    }
+  }
+  return words
+    .filter((word) => word !== undefined)
+    .join(' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+const cslTypes: Readonly<Record<string, string>> = {
+  article: 'article-journal',
+  review: 'article-journal',
+  preprint: 'article',
+  'book-chapter': 'chapter',
+  book: 'book',
+  dataset: 'dataset',
+  dissertation: 'thesis',
+  letter: 'article-journal',
+  editorial: 'article-journal',
+  erratum: 'article-journal',
+  retraction: 'article-journal',
+  report: 'report',
+};
+
+/**
+ * Maps one OpenAlex work; `undefined` when it has no title.
+ * @param item The work object.
+ */
+export function mapOpenAlexWork(item: Record<string, unknown>): LiteratureRecord | undefined {
+  const title = markupToText(stringOrUndefined(item.title) ?? stringOrUndefined(item.display_name));
+  if (!title) return undefined;
+  const ids = isObject(item.ids) ? item.ids : {};
+  const authors: RecordAuthor[] = asArray(item.authorships).flatMap((authorship): RecordAuthor[] => {
+    if (!isObject(authorship)) return [];
+    const author = isObject(authorship.author) ? authorship.author : {};
+    const name = stringOrUndefined(author.display_name) ?? stringOrUndefined(authorship.raw_author_name);
+    return name ? [splitDisplayName(name)] : [];
+  });
+  const location = isObject(item.primary_location) ? item.primary_location : {};
+  const source = isObject(location.source) ? location.source : {};
+  const biblio = isObject(item.biblio) ? item.biblio : {};
+  const first = stringOrUndefined(biblio.first_page);
+  const last = stringOrUndefined(biblio.last_page);
+  const doi = normaliseDoi(item.doi) ?? normaliseDoi(ids.doi);
+  const pmid = normalisePmid(ids.pmid);
+  const pmcid = normalisePmcid(ids.pmcid);
+  const retracted = item.is_retracted === true;
+  const notices: RecordNotice[] = retracted ? [{ kind: 'retraction', label: 'OpenAlex: marked as retracted' }] : [];
+  if (item.type === 'retraction') notices.push({ kind: 'other', label: 'OpenAlex: this is a retraction notice, not a research article' });
+  const keywords = asArray(item.keywords)
+    .map((keyword) => (isObject(keyword) ? stringOrUndefined(keyword.display_name) : stringOrUndefined(keyword)))
+    .filter((keyword): keyword is string => keyword !== undefined);
+  const abstract = abstractFromInvertedIndex(item.abstract_inverted_index);
+  return {
+    sources: ['openalex'],
+    title,
+    authors,
+    containerTitle: stringOrUndefined(source.display_name),
+    year: yearOf(item.publication_year),
+    volume: stringOrUndefined(biblio.volume),
+    issue: stringOrUndefined(biblio.issue),
+    page: first ? (last && last !== first ? `${first}-${last}` : first) : undefined,
+    doi,
+    pmid,
+    pmcid,
+    url: doi ? `https://doi.org/${doi}` : stringOrUndefined(item.id),
+    abstract: abstract || undefined,
+    keywords: keywords.length > 0 ? keywords : undefined,
+    type: cslTypes[String(item.type ?? '')] ?? 'article-journal',
+    retracted,
+    notices,
+  };
+}

@@ -1,0 +1,51 @@
+/**
+ * The record every literature source returns: a subset of CSL JSON plus the
+ * identifiers and notices Biowrite needs. Nothing here is ever written by an
+ * LLM: each record comes from a service response or the author's library.
+ */
+
+/** Where a record came from. Mirrors `SourceName` in the webview protocol. */
+export type LiteratureSource = 'library' | 'zotero' | 'pubmed' | 'europepmc' | 'crossref' | 'openalex';
+
+/** An author as CSL JSON names it. */
+export interface RecordAuthor {
+  readonly family?: string;
+  readonly given?: string;
+  /** For consortia and other names that are not split. */
+  readonly literal?: string;
+}
+
+/** A retraction, correction or expression of concern attached to a record. */
+export interface RecordNotice {
+  readonly kind: 'retraction' | 'correction' | 'expressionOfConcern' | 'other';
+  /** The notice's own DOI or PMID, when the service gives one. */
+  readonly id?: string;
+  readonly label: string;
+}
+
+/** One bibliographic record, as returned by a service or read from the library. */
+export interface LiteratureRecord {
+  /** Which source returned it (after merging: every source that did). */
+  readonly sources: readonly LiteratureSource[];
+  /** The library's own id (CSL `id` or BibTeX key), for library and Zotero records. */
+  readonly libraryId?: string;
+  readonly title: string;
+  readonly authors: readonly RecordAuthor[];
+  readonly containerTitle?: string;
+  readonly year?: number;
+  readonly volume?: string;
+  readonly issue?: string;
+  readonly page?: string;
+  /** Lower-cased, without `https://doi.org/`. */
+  readonly doi?: string;
+  readonly pmid?: string;
+  /** With the `PMC` prefix. */
+  readonly pmcid?: string;
+  readonly url?: string;
+  readonly abstract?: string;
+  readonly keywords?: readonly string[];
+  /** CSL type, e.g. `article-journal` (optional; default: `article-journal`). */
+  readonly type?: string;
+  readonly retracted: boolean;
+  readonly notices: readonly RecordNotice[];
+}

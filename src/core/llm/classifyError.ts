@@ -1,0 +1,220 @@
+import { LlmError, type LlmErrorKind } from './types';
+
+/** What the classifier knows about the request that failed, to write a message with a next step. */
+export interface FailureContext {
+  /** The endpoint, e.g. `http://localhost:11434/v1`. */
+  readonly baseUrl: string;
+  /** The model that was asked for. */
+  readonly model: string;
+  /** The caller's signal: when it fired, the failure is an abort whatever the transport says. */
+  readonly signal?: AbortSignal;
+  /** Set when our own timer gave up on the request (optional; default: false). */
+  readonly timedOut?: boolean;
+  /** The timeout, for the message (optional). */
+  readonly timeoutMs?: number;
+  /** A few models the endpoint offers, for a `modelNotFound` message (optional). */
+  readonly availableModels?: readonly string[];
+}
+
+const dnsCodes = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_NONAME', 'EAI_NODATA', 'EAI_FAIL']);
+const refusedCodes = new Set(['ECONNREFUSED']);
+const timeoutCodes = new Set(['ETIMEDOUT', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'ESOCKETTIMEDOUT']);
+const unreachableCodes = new Set(['EHOSTUNREACH', 'ENETUNREACH', 'ENETDOWN', 'EHOSTDOWN']);
+const closedCodes = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED', 'ERR_STREAM_PREMATURE_CLOSE']);
+const tlsCodes = new Set([
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'HOSTNAME_MISMATCH',
+  'EPROTO',
+]);
+
+/** Every error reachable through `cause` links and `AggregateError.errors`, outermost first, without cycles. */
+export function errorChain(error: unknown): unknown[] {
+  const chain: unknown[] = [];
+  const pending: unknown[] = [error];
+  while (pending.length > 0 && chain.length < 32) {
+    const current = pending.shift();
+    if (current === undefined || current === null || chain.includes(current)) continue;
+    chain.push(current);
+    if (typeof current === 'object') {
+      const record = current as { cause?: unknown; errors?: unknown };
+      if (record.cause !== undefined) pending.push(record.cause);
+      if (Array.isArray(record.errors)) pending.push(...record.errors);
+    }
+  }
+  return chain;
+}
+
+function codesOf(chain: readonly unknown[]): string[] {
+  return chain.flatMap((item) => {
+    if (typeof item !== 'object' || item === null) return [];
+    const code = (item as { code?: unknown }).code;
+    return typeof code === 'string' ? [code] : [];
+  });
+}
+
+function namesOf(chain: readonly unknown[]): string[] {
+  return chain.flatMap((item) => (item instanceof Error ? [item.name, item.constructor.name] : []));
+}
+
+function messagesOf(chain: readonly unknown[]): string {
+  return chain.map((item) => (item instanceof Error ? item.message : String(item))).join(' | ');
+}
+
+function statusOf(chain: readonly unknown[]): number | undefined {
+  for (const item of chain) {
+    if (typeof item !== 'object' || item === null) continue;
+    const status = (item as { status?: unknown }).status;
+    if (typeof status === 'number' && status >= 100 && status < 600) return status;
+  }
+  return undefined;
+}
+
+/** The server's own explanation from an OpenAI-shaped error body, trimmed for display. */
+function serverMessageOf(chain: readonly unknown[]): string | undefined {
+  for (const item of chain) {
+    if (typeof item !== 'object' || item === null) continue;
+    const body = (item as { error?: unknown }).error;
+    if (typeof body === 'object' && body !== null) {
+      const message = (body as { message?: unknown }).message;
+      if (typeof message === 'string' && message.trim() !== '') return message.trim().slice(0, 300);
+    }
+  }
+  return undefined;
+}
+
+function serverCodeOf(chain: readonly unknown[]): string | undefined {
+  for (const item of chain) {
+    if (typeof item !== 'object' || item === null) continue;
+    const body = (item as { error?: unknown }).error;
+    if (typeof body === 'object' && body !== null) {
+      const code = (body as { code?: unknown }).code;
+      if (typeof code === 'string') return code;
+    }
+  }
+  return undefined;
+}
+
+function hostOf(baseUrl: string): string {
+  try {
+    return new URL(baseUrl).host;
+  } catch {
+    return baseUrl;
+  }
+}
+
+function isLocalHost(baseUrl: string): boolean {
+  try {
+    const host = new URL(baseUrl).hostname;
+    return host === 'localhost' || host === '127.0.0.1' || host === '[::1]' || host === '::1';
+  } catch {
+    return false;
+  }
+}
+
+/** True for a certificate or TLS handshake failure code. */
+export function isTlsCode(code: string): boolean {
+  return tlsCodes.has(code) || code.startsWith('CERT_') || code.startsWith('ERR_TLS_') || code.startsWith('ERR_SSL_') || code.includes('SELF_SIGNED');
+}
+
+function error(kind: LlmErrorKind, message: string, status?: number): LlmError {
+  return new LlmError(kind, message, status);
+}
+
+function httpError(status: number, chain: readonly unknown[], context: FailureContext): LlmError {
+  const host = hostOf(context.baseUrl);
+  const serverMessage = serverMessageOf(chain);
+  const said = serverMessage ? ` The server said: “${serverMessage}”` : '';
+  if (status === 401) {
+    return error(
+      'unauthorized',
+      `${host} rejected the API key (401). Set the key with “Biowrite: Set API Key” (for the CLI: BIOWRITE_LLM_API_KEY).`,
+      status,
+    );
+  }
+  if (status === 403) {
+    return error('unauthorized', `${host} refused access (403): the API key lacks permission for model “${context.model}”.${said} Check the key’s project and permissions, then set it again with “Biowrite: Set API Key”.`, status);
+  }
+  if (status === 404) {
+    const aboutModel = serverCodeOf(chain) === 'model_not_found' || /model/i.test(serverMessage ?? '');
+    const offered = context.availableModels && context.availableModels.length > 0 ? ` It offers: ${context.availableModels.slice(0, 5).join(', ')}.` : '';
+    if (aboutModel) {
+      return error('modelNotFound', `${host} has no model “${context.model}”.${offered} Set “biowrite.llm.model” to one it offers (Ollama: run “ollama pull ${context.model}”).`, status);
+    }
+    return error(
+      'modelNotFound',
+      `${host} answered 404 (not found) for model “${context.model}”.${offered} Check that “biowrite.llm.baseUrl” ends in /v1 and that “biowrite.llm.model” names a model it serves.`,
+      status,
+    );
+  }
+  if (status === 429) {
+    return error('rateLimited', `${host} is rate-limiting requests (429) and retries did not help.${said} Wait a minute and try again, or check your plan’s quota.`, status);
+  }
+  if (status >= 500) {
+    return error('server', `${host} had an internal error (${status}) and retries did not help.${said} Try again later, or check the server’s own log.`, status);
+  }
+  if (status === 408) {
+    return error('timeout', `${host} timed out the request (408). Try again, or raise “biowrite.llm.timeoutSeconds”.`, status);
+  }
+  return error('badResponse', `${host} rejected the request (${status}).${said} Check “biowrite.llm.model” and that the endpoint is OpenAI-compatible.`, status);
+}
+
+/**
+ * Turns anything an OpenAI-compatible request can throw (the `openai` package's errors,
+ * undici's `fetch failed` with its `cause` chain, Node system errors, JSON syntax errors)
+ * into an {@link LlmError} whose message says what to do next.
+ */
+export function classifyLlmFailure(failure: unknown, context: FailureContext): LlmError {
+  if (failure instanceof LlmError) return failure;
+  if (context.timedOut) {
+    const seconds = context.timeoutMs ? ` within ${Math.round(context.timeoutMs / 1000)} s` : '';
+    return error('timeout', `${hostOf(context.baseUrl)} did not answer${seconds}. Check that the server is up and not overloaded, or raise “biowrite.llm.timeoutSeconds”.`);
+  }
+  if (context.signal?.aborted) return error('aborted', 'The request was cancelled.');
+
+  const chain = errorChain(failure);
+  const names = namesOf(chain);
+  const codes = codesOf(chain);
+  const messages = messagesOf(chain);
+  const host = hostOf(context.baseUrl);
+
+  if (names.includes('APIUserAbortError')) return error('aborted', 'The request was cancelled.');
+
+  const status = statusOf(chain);
+  if (status !== undefined) return httpError(status, chain, context);
+
+  if (codes.some((code) => dnsCodes.has(code))) {
+    return error('dns', `The host “${hostOf(context.baseUrl)}” could not be found (DNS). Check the spelling of “biowrite.llm.baseUrl” and your network or VPN.`);
+  }
+  if (codes.some((code) => refusedCodes.has(code))) {
+    const hint = isLocalHost(context.baseUrl) ? ' Is Ollama (or LM Studio, vLLM) running? Start it, e.g. “ollama serve”.' : ' Check the port in “biowrite.llm.baseUrl” and that the server is running.';
+    return error('refused', `Nothing is listening at ${host} (connection refused).${hint}`);
+  }
+  if (codes.some(isTlsCode) || /certificate|self[- ]signed|\bTLS\b|\bSSL\b/i.test(messages)) {
+    return error(
+      'tls',
+      `The TLS certificate of ${host} is not trusted (${codes.find(isTlsCode) ?? 'TLS error'}). If the server uses a self-signed or institutional certificate, add its CA to your system (or NODE_EXTRA_CA_CERTS), or use http:// for a local server.`,
+    );
+  }
+  if (names.includes('APIConnectionTimeoutError') || codes.some((code) => timeoutCodes.has(code)) || names.includes('TimeoutError')) {
+    return error('timeout', `${host} did not answer in time. Check that the server is up and not overloaded, or raise “biowrite.llm.timeoutSeconds”.`);
+  }
+  if (codes.some((code) => unreachableCodes.has(code))) {
+    return error('refused', `${host} cannot be reached from this machine (${codes.find((code) => unreachableCodes.has(code))}). Check your network, VPN or proxy.`);
+  }
+  if (names.includes('SyntaxError') || /JSON/i.test(messages) && !names.includes('APIConnectionError')) {
+    return error('badResponse', `${host} sent an answer that is not valid JSON. Check that “biowrite.llm.baseUrl” points at an OpenAI-compatible API (it usually ends in /v1).`);
+  }
+  if (codes.some((code) => closedCodes.has(code)) || /terminated|socket hang up|premature close|other side closed/i.test(messages)) {
+    return error('badResponse', `${host} closed the connection before the answer was complete. Try again; if it keeps happening, check the server’s log or a proxy in between.`);
+  }
+  if (names.includes('AbortError')) return error('aborted', 'The request was cancelled.');
+  if (names.includes('APIConnectionError')) {
+    return error('refused', `Could not connect to ${host}. Check “biowrite.llm.baseUrl”, your network and that the server is running.`);
+  }
+  const detail = failure instanceof Error ? failure.message : String(failure);
+  return error('unknown', `The request to ${host} failed: ${detail.slice(0, 200)}. See “Biowrite: Show Log” for the request status.`);
+}

@@ -1,0 +1,123 @@
+// Drives VS Code in headless Chromium as a user would, for the end-to-end tests: one VS Code server
+// and one browser per test file, the sample workspace copied fresh, Biowrite loaded from the repo.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { FrameLocator, Locator, Page } from 'playwright-core';
+import { copySampleWorkspace, launchBrowser, resultsDir, startServer, workbenchUrl } from '../../scripts/lib/harness.mjs';
+
+/** A VS Code workbench open on a copy of samples/ with Biowrite loaded. */
+export interface Workbench {
+  readonly page: Page;
+  /** The workspace folder (a temporary copy of samples/). */
+  readonly workspace: string;
+  /** Closes the browser and stops the server. */
+  close(): Promise<void>;
+}
+
+/** How long UI waits may take: the first extension-host start on a busy CI machine is slow. */
+export const uiTimeoutMs = 30_000;
+
+/**
+ * Starts a server and a browser and opens the workbench on a fresh copy of samples/.
+ * Resolves once the workbench is ready and Biowrite's activity-bar entry is shown.
+ * `trusted: false` opens the folder in Restricted Mode, as a freshly cloned repository would.
+ */
+export async function openWorkbench(options: { trusted?: boolean; label?: string } = {}): Promise<Workbench> {
+  const label = options.label ?? 'e2e';
+  const workspace = copySampleWorkspace();
+  const server = await startServer({ trusted: options.trusted ?? true, logFile: join(resultsDir, `${label}-vscode-server.log`) });
+  const { browser, close: closeBrowser } = await launchBrowser();
+  try {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    page.setDefaultTimeout(uiTimeoutMs);
+    await page.goto(workbenchUrl({ port: server.port, folder: workspace }));
+    await page.locator('.monaco-workbench').waitFor();
+    await biowriteActivityBarItem(page).waitFor();
+    return {
+      page,
+      workspace,
+      async close() {
+        await closeBrowser();
+        await server.stop();
+      },
+    };
+  } catch (error) {
+    await closeBrowser();
+    await server.stop();
+    throw error;
+  }
+}
+
+/** The Biowrite entry in the activity bar. */
+export function biowriteActivityBarItem(page: Page): Locator {
+  return page.locator('.activitybar .action-item a[aria-label^="Biowrite"], .activitybar .action-item[aria-label^="Biowrite"]').first();
+}
+
+/** Runs a command from the command palette (F1) by its title, for example `Biowrite: Open Panel`. */
+export async function runCommand(page: Page, title: string): Promise<void> {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget .quick-input-box input');
+  await input.waitFor();
+  await input.fill(`>${title}`);
+  const row = page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: title }).first();
+  await row.waitFor();
+  await input.press('Enter');
+  await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+}
+
+/** Opens a workspace file with Quick Open and waits for its editor tab. */
+export async function openFile(page: Page, relativePath: string): Promise<void> {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget .quick-input-box input');
+  await input.waitFor();
+  await input.fill(relativePath);
+  const fileName = relativePath.split('/').pop() ?? relativePath;
+  await page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: fileName }).first().waitFor();
+  await input.press('Enter');
+  await page.locator(`.tabs-container .tab[data-resource-name="${fileName}"]`).waitFor();
+  await page.locator('.editor-instance .monaco-editor .view-lines').first().waitFor();
+}
+
+/** Selects the first occurrence of `text` in the active editor with the Find widget, as a user would. */
+export async function selectText(page: Page, text: string): Promise<void> {
+  await page.locator('.editor-instance .monaco-editor .view-lines').first().click();
+  await page.keyboard.press('Control+f');
+  const find = page.locator('.editor-instance .find-widget textarea').first();
+  await find.waitFor();
+  await find.fill(text);
+  await page.keyboard.press('Enter');
+  await page.keyboard.press('Escape');
+  await page.locator('.editor-instance .monaco-editor .selected-text').first().waitFor();
+}
+
+/** Opens the Biowrite panel from its activity-bar entry and returns the panel's webview content frame. */
+export async function openBiowritePanel(page: Page): Promise<FrameLocator> {
+  const item = biowriteActivityBarItem(page);
+  if ((await item.getAttribute('aria-expanded')) !== 'true' && !(await item.locator('xpath=..').getAttribute('class'))?.includes('checked')) {
+    await item.click();
+  }
+  return biowritePanelFrame(page);
+}
+
+/**
+ * The panel's content. Webviews are two nested iframes: VS Code's host frame (its URL carries the
+ * extension id) and, inside, `#active-frame` with the extension's HTML.
+ */
+export function biowritePanelFrame(page: Page): FrameLocator {
+  return page.frameLocator('iframe.webview[src*="extensionId=biowrite.biowrite"]').first().frameLocator('#active-frame');
+}
+
+/** Runs `body`; when it throws, saves a screenshot of the window as test-results/<name>.png and rethrows. */
+export async function withScreenshot<T>(page: Page, name: string, body: () => Promise<T>): Promise<T> {
+  try {
+    return await body();
+  } catch (error) {
+    mkdirSync(resultsDir, { recursive: true });
+    const file = join(resultsDir, `${name.replace(/[^\w.-]+/g, '-')}.png`);
+    await page.screenshot({ path: file }).catch(() => undefined);
+    if (error instanceof Error) error.message += `\n(screenshot: ${file})`;
+    // Leave the window usable for the next test: dismiss a dialog, menu or quick pick left open.
+    for (let attempt = 0; attempt < 3; attempt += 1) await page.keyboard.press('Escape').catch(() => undefined);
+    throw error;
+  }
+}

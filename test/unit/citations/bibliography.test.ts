@@ -1,0 +1,102 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { makeCitekey, planBibliographyEntry } from '../../../src/core/citations/bibliographyEdit';
+import { formatApa, formatVancouver, recordLink } from '../../../src/core/citations/formatReference';
+import { parseBibtex } from '../../../src/core/literature/library/bibtex';
+import type { LiteratureRecord } from '../../../src/core/literature/types';
+
+const fixtures = join(__dirname, '..', '..', 'fixtures', 'sources');
+const apply = (text: string, edit: { start: number; end: number; newText: string }): string => text.slice(0, edit.start) + edit.newText + text.slice(edit.end);
+
+const record: LiteratureRecord = {
+  sources: ['pubmed'],
+  title: 'The Cancer Genome Atlas pan-cancer analysis project',
+  authors: [{ family: 'Weinstein', given: 'John N.' }, { family: 'Collisson', given: 'Eric A.' }],
+  containerTitle: 'Nature Genetics',
+  year: 2013,
+  volume: '45',
+  issue: '10',
+  page: '1113-1120',
+  doi: '10.1038/ng.2764',
+  pmid: '24071849',
+  retracted: false,
+  notices: [],
+};
+
+test('citekeys: family + year + first significant title word, de-duplicated, ASCII', () => {
+  assert.equal(makeCitekey(record, []), 'weinstein2013cancer');
+  assert.equal(makeCitekey(record, ['weinstein2013cancer']), 'weinstein2013cancera');
+  assert.equal(makeCitekey(record, ['Weinstein2013Cancer', 'weinstein2013cancera']), 'weinstein2013cancerb');
+  assert.equal(makeCitekey({ ...record, authors: [{ family: 'Müller-Łoś' }], year: undefined }, []), 'mullerlos' + 'nd' + 'cancer');
+});
+
+test('CSL JSON: appended with the file\'s indentation and key order, parseable, no duplicates', () => {
+  const text = readFileSync(join(fixtures, 'library.json'), 'utf8');
+  const plan = planBibliographyEntry(text, 'csljson', record);
+  assert.equal(plan.key, 'weinstein2013cancer');
+  assert.ok(plan.edit);
+  const updated = apply(text, plan.edit);
+  const items = JSON.parse(updated) as Record<string, unknown>[];
+  assert.equal(items.length, 7);
+  const added = items[6];
+  assert.equal(added.id, 'weinstein2013cancer');
+  assert.equal(added.DOI, '10.1038/ng.2764');
+  // Key order of the file's first item: id, type, title, container-title…
+  assert.deepEqual(Object.keys(added).slice(0, 4), ['id', 'type', 'title', 'container-title']);
+  assert.ok(updated.includes('\n  {\n    "id": "weinstein2013cancer"'), 'two-space indentation kept');
+  assert.equal(updated.slice(0, text.lastIndexOf('}') + 1), text.slice(0, text.lastIndexOf('}') + 1), 'existing text untouched');
+  // Again: the DOI is there now, its key is reused and nothing is added.
+  assert.deepEqual(planBibliographyEntry(updated, 'csljson', { ...record, doi: '10.1038/NG.2764' }), { key: 'weinstein2013cancer' });
+  assert.deepEqual(planBibliographyEntry(text, 'csljson', { ...record, doi: undefined, pmid: '26017442' }), { key: 'lecun2015deep' });
+});
+
+test('CSL JSON: tabs, one-line files and empty files', () => {
+  const tabbed = '[\n\t{\n\t\t"id": "a",\n\t\t"title": "A"\n\t}\n]\n';
+  const updated = apply(tabbed, planBibliographyEntry(tabbed, 'csljson', record).edit!);
+  assert.ok(updated.includes('\n\t{\n\t\t"id": "weinstein2013cancer"'));
+  assert.equal(JSON.parse(updated).length, 2);
+  const oneLine = '[{"id":"a","title":"A"}]';
+  const updatedLine = apply(oneLine, planBibliographyEntry(oneLine, 'csljson', record).edit!);
+  assert.ok(!updatedLine.includes('\n'));
+  assert.equal(JSON.parse(updatedLine).length, 2);
+  assert.equal(JSON.parse(apply('', planBibliographyEntry('', 'csljson', record).edit!)).length, 1);
+  assert.throws(() => planBibliographyEntry('[{"id": ', 'csljson', record));
+});
+
+test('BibTeX: appended like the file\'s entries, readable back, no duplicates', () => {
+  const text = readFileSync(join(fixtures, 'library.bib'), 'utf8');
+  const plan = planBibliographyEntry(text, 'bibtex', { ...record, title: 'Genes & 50% of {cancers}' });
+  assert.ok(plan.edit);
+  const updated = apply(text, plan.edit);
+  const { records } = parseBibtex(updated);
+  const added = records.find((r) => r.libraryId === plan.key);
+  assert.ok(added);
+  assert.equal(added.title, 'Genes & 50% of cancers');
+  assert.deepEqual(added.authors[0], { family: 'Weinstein', given: 'John N.' });
+  assert.equal(added.doi, '10.1038/ng.2764');
+  assert.match(updated, /\n\n@article\{weinstein2013genes,\n  author = \{Weinstein, John N\. and Collisson, Eric A\.\},\n  title = \{\{Genes \\& 50\\% of cancers\}\},/);
+  assert.deepEqual(planBibliographyEntry(text, 'bibtex', { ...record, doi: '10.1038/s41587-019-0001-x' }), { key: 'smith2019crispr' });
+  const tabbed = '@ARTICLE{x,\n\tTITLE="X",\n\tYEAR="2000"\n}\n';
+  const updatedTabbed = apply(tabbed, planBibliographyEntry(tabbed, 'bibtex', record).edit!);
+  assert.match(updatedTabbed, /@ARTICLE\{weinstein2013cancer,\n\tAUTHOR="Weinstein, John N\. and Collisson, Eric A\."/);
+});
+
+test('references: Vancouver and APA, links only from valid identifiers', () => {
+  assert.equal(
+    formatVancouver(record),
+    'Weinstein JN, Collisson EA. The Cancer Genome Atlas pan-cancer analysis project. Nature Genetics. 2013;45(10):1113-1120. doi:10.1038/ng.2764. PMID: 24071849.',
+  );
+  assert.equal(
+    formatApa(record),
+    'Weinstein, J. N., & Collisson, E. A. (2013). The Cancer Genome Atlas pan-cancer analysis project. Nature Genetics, 45(10), 1113–1120. https://doi.org/10.1038/ng.2764',
+  );
+  const many = { ...record, authors: Array.from({ length: 8 }, (_, i) => ({ family: `F${i}`, given: 'G' })) };
+  assert.match(formatVancouver(many), /^F0 G, F1 G, F2 G, F3 G, F4 G, F5 G, et al\. /);
+  assert.equal(recordLink(record, 'pubmed'), 'https://pubmed.ncbi.nlm.nih.gov/24071849/');
+  assert.equal(recordLink(record, 'doi'), 'https://doi.org/10.1038/ng.2764');
+  assert.equal(recordLink({ ...record, pmid: '12; rm -rf' }, 'pubmed'), undefined);
+  assert.equal(recordLink({ ...record, doi: 'javascript:alert(1)' }, 'doi'), undefined);
+  assert.equal(recordLink({ ...record, pmcid: 'PMC123' }, 'pmc'), 'https://pmc.ncbi.nlm.nih.gov/articles/PMC123/');
+});

@@ -1,0 +1,45 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { NAMED_FEATURES, extractFeatures, fnv1a, normalizeText, sectionKindOf, tokenize } from '../../../src/core/claims/features';
+
+test('section kinds come from the outermost heading that names one', () => {
+  assert.equal(sectionKindOf([]), 'none');
+  assert.equal(sectionKindOf(['Abstract {.page_break_before}']), 'abstract');
+  assert.equal(sectionKindOf(['Introduction']), 'introduction');
+  assert.equal(sectionKindOf(['1. Introduction']), 'introduction');
+  assert.equal(sectionKindOf(['Results', 'Overview of CCC: a not-only-linear correlation coefficient']), 'results');
+  assert.equal(sectionKindOf(['STAR★Methods {#sec:methods .page_break_before}', 'Method details']), 'methods');
+  assert.equal(sectionKindOf(['Materials and Methods', 'Statistical analysis']), 'methods');
+  assert.equal(sectionKindOf(['Discussion']), 'discussion');
+  assert.equal(sectionKindOf(['Conclusions']), 'conclusion');
+  assert.equal(sectionKindOf(['Introduction', 'Scope and Relation to Prior Work']), 'introduction');
+  assert.equal(sectionKindOf(['Deep learning and patient categorization', 'Imaging applications in healthcare']), 'other');
+  assert.equal(sectionKindOf(['Acknowledgments']), 'backmatter');
+  assert.equal(sectionKindOf(['Code and data availability']), 'availability');
+});
+
+test('text is normalised: markup, links, math and code become words and placeholders', () => {
+  assert.equal(normalizeText('**Bold** and *emphasis* with `code` and $x^2$'), 'Bold and emphasis with codetoken and mathtoken');
+  assert.equal(normalizeText('See [the docs](https://example.org) or <https://example.org>.'), 'See the docs or urltoken .');
+  assert.deepEqual(tokenize('In 2015, 45% of 1,200 patients had 3.5 mg'), ['in', '<year>', '<pct>', 'of', '<dec>', 'patients', 'had', '<dec>', 'mg']);
+});
+
+test('features are deterministic and the hash is stable', () => {
+  assert.equal(fnv1a(''), 0x811c9dc5);
+  assert.equal(fnv1a('a'), 0xe40c292c);
+  const input = { text: 'Previous studies have shown that CRISPR-Cas9 (v2.1) is widely used.', headingPath: ['Introduction'], indexInParagraph: 0, paragraphSentenceCount: 3, inListItem: false, inTableCell: false, nextText: 'We used it.' };
+  const a = extractFeatures(input, { hashBits: 12 });
+  const b = extractFeatures(input, { hashBits: 12 });
+  assert.deepEqual(a.hashed, b.hashed);
+  assert.deepEqual(Array.from(a.named), Array.from(b.named));
+  assert.equal(a.named.length, NAMED_FEATURES.length);
+  assert.ok(a.hashed.every((h) => h >= 0 && h < 4096));
+  const named = (name: string): number => a.named[NAMED_FEATURES.indexOf(name)];
+  assert.equal(named('section:introduction'), 1);
+  assert.ok(named('priorWork') > 0);
+  assert.equal(named('presentPerfect'), 1);
+  assert.equal(named('versionLike'), 1);
+  assert.equal(named('position:first'), 1);
+  assert.equal(named('prev:none'), 1);
+  assert.ok(named('next:firstPerson') > 0);
+});

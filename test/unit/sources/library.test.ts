@@ -1,0 +1,92 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseCslJson, LibraryFormatError } from '../../../src/core/literature/library/cslJson';
+import { decodeLatex, parseBibtex, parseBibtexNames } from '../../../src/core/literature/library/bibtex';
+import { discoverBibliographies } from '../../../src/core/literature/library/discover';
+import { readLibraryFiles } from '../../../src/core/literature/library/loadLibrary';
+
+const fixtures = join(__dirname, '..', '..', 'fixtures', 'sources');
+
+test('CSL JSON: records with ids, identifiers, years and abstracts', () => {
+  const { records, warnings } = parseCslJson(readFileSync(join(fixtures, 'library.json'), 'utf8'));
+  assert.equal(warnings.length, 0);
+  assert.equal(records.length, 6);
+  const lecun = records[0];
+  assert.equal(lecun.libraryId, 'lecun2015deep');
+  assert.equal(lecun.doi, '10.1038/nature14539');
+  assert.equal(lecun.pmid, '26017442');
+  assert.equal(lecun.year, 2015);
+  assert.deepEqual(lecun.authors[0], { family: 'LeCun', given: 'Yann' });
+  assert.deepEqual(lecun.sources, ['library']);
+});
+
+test('CSL JSON: items without id or title are skipped with their line; invalid JSON names the line', () => {
+  const text = '[\n  {"id": "a", "title": "Kept"},\n  {"title": "No id"},\n  {"id": "c"},\n  {"id": "a", "title": "Duplicate"}\n]';
+  const { records, warnings } = parseCslJson(text);
+  assert.deepEqual(records.map((r) => r.title), ['Kept']);
+  assert.deepEqual(warnings.map((w) => w.line), [3, 4, 5]);
+  assert.match(warnings[1].message, /no title/);
+  assert.throws(() => parseCslJson('[\n {"id": "a",\n  "title": }\n]'), (error: unknown) => error instanceof LibraryFormatError && error.line === 3);
+  assert.throws(() => parseCslJson('{"foo": 1}'), LibraryFormatError);
+});
+
+test('BibTeX: macros, concatenation, accents, months, comments, preamble and malformed entries', () => {
+  const { records, warnings } = parseBibtex(readFileSync(join(fixtures, 'library.bib'), 'utf8'));
+  assert.deepEqual(records.map((r) => r.libraryId), ['smith2019crispr', 'garcia2020covid', 'knuth1984tex']);
+  const smith = records[0];
+  assert.equal(smith.title, 'CRISPR-Cas9 screens of TP53 in épithélial cells');
+  assert.equal(smith.containerTitle, 'Nature Biotechnology');
+  assert.equal(smith.year, 2019);
+  assert.equal(smith.page, '120-128');
+  assert.equal(smith.doi, '10.1038/s41587-019-0001-x');
+  assert.deepEqual(smith.keywords, ['CRISPR', 'gene editing', 'p53']);
+  assert.deepEqual(smith.authors, [
+    { family: 'Smith', given: 'John' },
+    { family: 'Müller', given: 'Jörg' },
+    { family: 'van der Berg', given: 'Anna' },
+  ]);
+  const garcia = records[1];
+  assert.equal(garcia.title, 'Clinical features of COVID-19 in Madrid');
+  assert.equal(garcia.containerTitle, 'Journal of Biomedical Informatics');
+  assert.deepEqual(garcia.authors, [{ family: 'García', given: 'María' }, { literal: 'World Health Organization' }]);
+  assert.equal(garcia.pmid, '32000001');
+  assert.equal(records[2].title, "The TeX book");
+  const broken = warnings.find((w) => /broken|malformed/.test(w.message));
+  assert.ok(broken, 'the malformed entry is reported');
+  assert.equal(broken.line, 29);
+  assert.ok(warnings.some((w) => /no title/.test(w.message) && w.line === 41));
+});
+
+test('BibTeX: LaTeX decoding and name forms', () => {
+  assert.equal(decodeLatex('{\\"o}\\"a\\\'{e}\\c{c}\\ss{} \\emph{x} 10\\% $\\alpha$'), 'öäéçß x 10% α');
+  assert.deepEqual(parseBibtexNames('Ludwig van Beethoven and Doe, Jr., John'), [
+    { family: 'van Beethoven', given: 'Ludwig' },
+    { family: 'Doe', given: 'John' },
+  ]);
+  const { records, warnings } = parseBibtex('@article{a,\n title = {One} # { and } # "two",\n year = 2001}\n@ARTICLE(b, title = "Paren style", year = {1999})');
+  assert.deepEqual(records.map((r) => [r.libraryId, r.title, r.year]), [['a', 'One and two', 2001], ['b', 'Paren style', 1999]]);
+  assert.equal(warnings.length, 0);
+});
+
+test('discovery: front matter (string and list), LaTeX, Manubot, setting', () => {
+  assert.deepEqual(discoverBibliographies('---\ntitle: X\nbibliography: refs.json\n---\nText').map((r) => r.path), ['refs.json']);
+  assert.deepEqual(discoverBibliographies('---\nbibliography:\n  - a.bib\n  - b.json\n---\n').map((r) => r.path), ['a.bib', 'b.json']);
+  const latex = '\\documentclass{article}\n% \\bibliography{old}\n\\addbibresource[datatype=bibtex]{main.bib}\n\\bibliography{refs, more.bib}\n';
+  assert.deepEqual(discoverBibliographies(latex).map((r) => r.path), ['refs.bib', 'more.bib', 'main.bib']);
+  const manubot = discoverBibliographies('# Intro', { exists: (p) => p === 'content/manual-references.json', settingFiles: ['/abs/lib.bib'] });
+  assert.deepEqual(manubot, [
+    { path: 'content/manual-references.json', origin: 'manubot' },
+    { path: '/abs/lib.bib', origin: 'setting' },
+  ]);
+  assert.deepEqual(discoverBibliographies('---\nbibliography: [unclosed\n---\n'), []);
+});
+
+test('readLibraryFiles: reads both formats, reports a missing file with a next step', async () => {
+  const result = await readLibraryFiles([join(fixtures, 'library.json'), join(fixtures, 'library.bib'), join(fixtures, 'missing.json')]);
+  assert.equal(result.records.length, 9);
+  assert.equal(result.errors.length, 1);
+  assert.match(result.errors[0], /missing\.json: file not found\. Check the path/);
+  assert.ok(result.warnings.some((w) => /library\.bib:29:/.test(w)));
+});
