@@ -75,7 +75,7 @@ function print(figures: EvalFigures): void {
   console.log(`protected: ${Object.entries(figures.counts).map(([name, count]) => `${name} ${count}`).join(', ')} (total ${figures.protectedTotal})`);
   console.log(`fake model altered: ${figures.alteredByModel} placeholders in its answers (raw markup it could see and alter: ${figures.rawMarkupAltered})`);
   console.log(`byte-identical after translation: ${figures.intact}/${figures.protectedTotal}${figures.intact === figures.protectedTotal ? ' (all)' : ' — FAILED'}`);
-  console.log(`chunks: ${result.chunks} (${result.chunksSent} sent to the model), requests ${figures.stats.requests}, retries ${result.retries}, chunks repaired without retry or after ${result.repairedChunks}, repairs ${result.repairs}, kept untranslated ${result.chunksKept}`);
+  console.log(`chunks: ${result.chunks} (${result.chunksSent} sent to the model), requests ${figures.stats.requests}, retries ${result.retries}, chunks needing a placeholder repair ${result.repairedChunks} (${result.repairs} repairs), chunks kept untranslated ${result.chunksKept}`);
   console.log(`text translated: ${figures.translatedChanged ? 'yes' : 'NO'}`);
 }
 

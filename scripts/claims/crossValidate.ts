@@ -88,19 +88,21 @@ export function heldOutScores(heldOut: readonly HeldOut[], calibration: { a: num
 }
 
 /**
- * The threshold (on a 0.01 grid) with the best mean F1 over manuscripts among those whose mean
- * precision is at least `minPrecision`; the best mean F1 overall when none reaches it.
+ * The threshold (on a 0.01 grid) for a quiet default: among thresholds whose mean precision over
+ * manuscripts is at least `minPrecision`, the highest one whose mean F1 is within `tolerance` of
+ * the best mean F1 (the best mean F1 overall when no threshold reaches the precision).
  */
-export function chooseThreshold(scores: readonly (readonly number[])[], labels: readonly (readonly boolean[])[], minPrecision = 0.5): number {
-  let best = { t: 0.5, f1: -1, ok: false };
+export function chooseThreshold(scores: readonly (readonly number[])[], labels: readonly (readonly boolean[])[], minPrecision = 0.5, tolerance = 0.01): number {
+  const grid: { t: number; f1: number; ok: boolean }[] = [];
   for (let i = 5; i <= 95; i++) {
     const t = i / 100;
-    const rows = scores.map((s, k) => figuresOf('', s, labels[k], t));
-    const m = meanFigures(rows);
-    const ok = m.precision >= minPrecision;
-    if ((ok && !best.ok) || (ok === best.ok && m.f1 > best.f1 + 1e-12)) best = { t, f1: m.f1, ok };
+    const m = meanFigures(scores.map((s, k) => figuresOf('', s, labels[k], t)));
+    grid.push({ t, f1: m.f1, ok: m.precision >= minPrecision });
   }
-  return best.t;
+  const eligible = grid.some((g) => g.ok) ? grid.filter((g) => g.ok) : grid;
+  const best = Math.max(...eligible.map((g) => g.f1));
+  const quiet = eligible.filter((g) => g.f1 >= best - tolerance);
+  return quiet[quiet.length - 1].t;
 }
 
 /** Formats figure rows as an aligned table. */

@@ -148,7 +148,7 @@ function decodeEntities(text: string): string {
 }
 
 // Marks where a bibliographic citation stood, so sentence splitting can attach it to its sentence.
-const CITE = '\u0001';
+const CITE = '\uE000';
 
 const ABBREVIATIONS = /(\b(e\.g|i\.e|et al|etc|vs|cf|ca|approx|Fig|Figs|fig|figs|Eq|Eqs|No|no|Dr|Mr|Ms|sp|spp|subsp|var|St|Ref|Refs|resp|min|max|Inc|Ltd|Co|Corp|Jr|Sr|Dept|Univ|al)\.|\b[A-Z]\.)$/;
 
@@ -156,7 +156,7 @@ const ABBREVIATIONS = /(\b(e\.g|i\.e|et al|etc|vs|cf|ca|approx|Fig|Figs|fig|figs
 export function splitSentences(text: string): string[] {
   const out: string[] = [];
   let begin = 0;
-  const re = /[.!?]["”’)]?((?:\s*\u0001)*)\s+(?=["“(]?[A-Z0-9\u0001])/g;
+  const re = /[.!?]["”’)]?((?:\s*\uE000)*)\s+(?=["“(]?[A-Z0-9\uE000])/g;
   let m: RegExpExecArray | null;
   while ((m = re.exec(text)) !== null) {
     const endOfSentence = m.index + m[0].length;
@@ -173,7 +173,7 @@ export function splitSentences(text: string): string[] {
 /** Removes citation markers and the brackets and separators around them. */
 function stripCitations(sentence: string): string {
   return sentence
-    .replace(/[[(]?\s*\u0001(?:\s*[,;–—-]\s*\u0001|\s*\u0001)*\s*[\])]?/g, '')
+    .replace(/[[(]?\s*\uE000(?:\s*[,;–—-]\s*\uE000|\s*\uE000)*\s*[\])]?/g, '')
     .replace(/\(\s*[,;]?\s*\)|\[\s*[,;]?\s*\]/g, '')
     .replace(/\s+([.,;:])/g, '$1')
     .replace(/\s+/g, ' ')

@@ -25,6 +25,11 @@ export interface TrainOptions {
   readonly epochs: number;
   /** Adam learning rate. */
   readonly learningRate: number;
+  /**
+   * Prior means of named weights (optional; default 0): the L2 penalty pulls a weight towards its
+   * prior instead of 0, so signals known to matter but rare in the training data keep an effect.
+   */
+  readonly priors?: Readonly<Record<string, number>>;
 }
 
 /** Trained weights before calibration. */
@@ -77,6 +82,11 @@ export function train(docs: readonly LabelledDocument[], features: readonly (rea
   const K = NAMED_FEATURES.length;
   const n = 1 + D + K;
   const w = new Float64Array(n);
+  const prior = new Float64Array(K);
+  NAMED_FEATURES.forEach((name, k) => {
+    prior[k] = options.priors?.[name] ?? 0;
+    w[1 + D + k] = prior[k];
+  });
   const g = new Float64Array(n);
   const m1 = new Float64Array(n);
   const m2 = new Float64Array(n);
@@ -95,7 +105,7 @@ export function train(docs: readonly LabelledDocument[], features: readonly (rea
       for (let k = 0; k < K; k++) g[1 + D + k] += r * named[k];
     }
     for (let j = 1; j <= D; j++) g[j] += options.l2Hashed * w[j];
-    for (let j = D + 1; j < n; j++) g[j] += options.l2Named * w[j];
+    for (let j = D + 1; j < n; j++) g[j] += options.l2Named * (w[j] - prior[j - D - 1]);
     const lr = options.learningRate;
     const c1 = 1 - Math.pow(beta1, epoch);
     const c2 = 1 - Math.pow(beta2, epoch);

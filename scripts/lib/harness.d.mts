@@ -25,6 +25,7 @@ export interface StartServerOptions {
   readonly trusted?: boolean;
   readonly logFile?: string;
   readonly keepData?: boolean;
+  readonly dataRoot?: string;
   readonly port?: number;
 }
 

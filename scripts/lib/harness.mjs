@@ -86,20 +86,36 @@ export function copySampleWorkspace() {
  * environment, which its extension hosts inherit. `trusted: false` keeps workspace trust on, so a
  * folder opens in Restricted Mode as a freshly cloned repository does. Resolves once the server answers HTTP.
  */
-export async function startServer({ env = {}, smokeTestDriver = true, trusted = true, logFile = join(resultsDir, 'vscode-server.log'), keepData = false, port: requestedPort } = {}) {
+export async function startServer({ env = {}, smokeTestDriver = true, trusted = true, logFile = join(resultsDir, 'vscode-server.log'), keepData = false, dataRoot: fixedDataRoot, port: requestedPort } = {}) {
   ensureServerInstalled();
   installExitHooks();
   const port = requestedPort ?? (await findFreePort());
-  const dataRoot = makeTempDir('biowrite-vscode-', { keep: keepData });
+  const dataRoot = fixedDataRoot ?? makeTempDir('biowrite-vscode-', { keep: keepData });
   const userDataDir = join(dataRoot, 'user-data');
   const serverDataDir = join(dataRoot, 'server-data');
   const extensionsDir = join(dataRoot, 'extensions');
   for (const dir of [userDataDir, serverDataDir, extensionsDir]) mkdirSync(dir, { recursive: true });
-  // Machine settings of the remote: keep the workbench quiet and deterministic for tests and first runs.
-  mkdirSync(join(serverDataDir, 'data', 'Machine'), { recursive: true });
+  // Machine settings of the remote (under the server's --user-data-dir): keep the workbench quiet and
+  // deterministic for tests and first runs. Application-scoped settings (Biowrite's endpoints among
+  // them) are not read from here: they live in the browser profile, fresh for every test run.
+  mkdirSync(join(userDataDir, 'Machine'), { recursive: true });
   writeFileSync(
-    join(serverDataDir, 'data', 'Machine', 'settings.json'),
-    JSON.stringify({ 'workbench.startupEditor': 'none', 'extensions.autoCheckUpdates': false, 'extensions.autoUpdate': false, 'update.mode': 'none', 'telemetry.telemetryLevel': 'off' }, null, 2),
+    join(userDataDir, 'Machine', 'settings.json'),
+    JSON.stringify(
+      {
+        'workbench.startupEditor': 'none',
+        'workbench.tips.enabled': false,
+        'workbench.secondarySideBar.defaultVisibility': 'hidden',
+        'editor.stickyScroll.enabled': false,
+        'extensions.autoCheckUpdates': false,
+        'extensions.autoUpdate': false,
+        'extensions.ignoreRecommendations': true,
+        'update.mode': 'none',
+        'telemetry.telemetryLevel': 'off',
+      },
+      null,
+      2,
+    ),
   );
   const args = [
     serverMain,

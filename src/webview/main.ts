@@ -21,6 +21,8 @@ declare function acquireVsCodeApi(): VsCodeApi;
 /** What the panel keeps across reloads, so the last connection state shows before the host replays it. */
 interface PanelState {
   readonly connection?: ConnectionState;
+  /** Whether the user left the introduction unfolded. */
+  readonly welcomeOpen?: boolean;
 }
 
 const hostMessageTypes: ReadonlySet<string> = new Set<HostMessage['type']>([
@@ -118,13 +120,19 @@ function start(): void {
   const root = document.getElementById('root') ?? document.body;
   root.replaceChildren();
 
+  let state: PanelState = (api.getState() as PanelState | undefined) ?? {};
   const notices = new NoticeArea(section(root, 'notices'));
-  const connection = new ConnectionView(section(root, 'connection'), host);
+  const connection = new ConnectionView(section(root, 'connection'), host, {
+    welcomeOpen: state.welcomeOpen ?? true,
+    onWelcomeToggle: (open) => {
+      state = { ...state, welcomeOpen: open };
+      api.setState(state);
+    },
+  });
   const claims = new ClaimsView(section(root, 'claims', 'Claims without sources'), host);
   const sources = new SourcesView(section(root, 'sources', 'Literature'), host);
   const draft = new DraftView(section(root, 'draft', 'Draft'), host);
 
-  let state: PanelState = (api.getState() as PanelState | undefined) ?? {};
   if (state.connection) connection.update(state.connection);
 
   const handle = (message: HostMessage): void => {

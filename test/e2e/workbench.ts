@@ -90,12 +90,20 @@ export async function selectText(page: Page, text: string): Promise<void> {
   await page.locator('.editor-instance .monaco-editor .selected-text').first().waitFor();
 }
 
+/** Right-clicks the middle of the editor's selection (its last line), which opens the editor context menu. */
+export async function rightClickSelection(page: Page): Promise<void> {
+  // The highlight sits under the text layer, so a locator click would hit the text: click by position.
+  const box = await page.locator('.editor-instance .monaco-editor .selected-text').last().boundingBox();
+  if (!box) throw new Error('The editor has no visible selection to right-click.');
+  await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2, { button: 'right' });
+  await page.locator('.monaco-menu .action-item').first().waitFor();
+}
+
 /** Opens the Biowrite panel from its activity-bar entry and returns the panel's webview content frame. */
 export async function openBiowritePanel(page: Page): Promise<FrameLocator> {
-  const item = biowriteActivityBarItem(page);
-  if ((await item.getAttribute('aria-expanded')) !== 'true' && !(await item.locator('xpath=..').getAttribute('class'))?.includes('checked')) {
-    await item.click();
-  }
+  const sidebarTitle = page.locator('.part.sidebar .composite.title', { hasText: 'Biowrite' });
+  if (!(await sidebarTitle.isVisible())) await biowriteActivityBarItem(page).click();
+  await sidebarTitle.waitFor();
   return biowritePanelFrame(page);
 }
 

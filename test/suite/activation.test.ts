@@ -1,5 +1,6 @@
 import * as assert from 'assert';
 import * as vscode from 'vscode';
+import { logLine } from './testLog';
 
 /** The extension's identifier: `publisher.name` from package.json. */
 const extensionId = 'biowrite.biowrite';
@@ -27,7 +28,7 @@ suite('Activation', () => {
     const started = performance.now();
     await extension.activate();
     // Logged rather than asserted: timing in a shared CI machine is noisy; `npm run bench:startup` reports it.
-    console.log(`      activate(): ${(performance.now() - started).toFixed(1)} ms${extension.isActive ? '' : ' (not active!)'}`);
+    logLine(`      activate(): ${(performance.now() - started).toFixed(1)} ms${extension.isActive ? '' : ' (not active!)'}`);
     assert.strictEqual(extension.isActive, true);
   });
 

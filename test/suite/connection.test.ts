@@ -37,7 +37,7 @@ async function setApiKeyThroughCommand(key: string): Promise<boolean> {
   }
 }
 
-async function waitFor<T>(read: () => T | Promise<T>, accept: (value: T) => boolean, what: string, attempts = 100): Promise<T> {
+async function waitFor<T>(read: () => T | PromiseLike<T>, accept: (value: T) => boolean, what: string, attempts = 100): Promise<T> {
   let value = await read();
   for (let attempt = 0; attempt < attempts && !accept(value); attempt += 1) {
     await new Promise((resolve) => setTimeout(resolve, 100));

@@ -20,8 +20,6 @@ function listCompiledTests(directory: string): string[] {
  * Resolves when all pass; rejects with the failure count otherwise.
  */
 export function run(): Promise<void> {
-  // Stack traces then point at test/suite/*.ts lines (the bundles carry inline source maps).
-  process.setSourceMapsEnabled(true);
   const mocha = new Mocha({
     ui: 'tdd',
     color: false,

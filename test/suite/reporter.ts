@@ -26,7 +26,7 @@ export interface ReportSummary {
 export class BiowriteReporter extends Mocha.reporters.Base {
   private readonly reportFile = process.env.BIOWRITE_TEST_REPORT;
   private depth = 0;
-  private readonly failures: ReportedFailure[] = [];
+  private readonly failedTests: ReportedFailure[] = [];
 
   /** Subscribes to the runner's events. */
   constructor(runner: Mocha.Runner, options?: Mocha.MochaOptions) {
@@ -52,20 +52,20 @@ export class BiowriteReporter extends Mocha.reporters.Base {
     });
     runner.on(EVENT_TEST_FAIL, (test, error: Error) => {
       const failure = { title: test.fullTitle(), message: error?.message ?? String(error), stack: error?.stack };
-      this.failures.push(failure);
-      this.write(`${this.indent()}✗ ${this.failures.length}) ${test.title}`);
+      this.failedTests.push(failure);
+      this.write(`${this.indent()}✗ ${this.failedTests.length}) ${test.title}`);
     });
     runner.once(EVENT_RUN_END, () => {
-      this.failures.forEach((failure, index) => {
+      this.failedTests.forEach((failure, index) => {
         this.write('');
         this.write(`  ${index + 1}) ${failure.title}`);
         this.write(`     ${failure.message}`);
         const frames = (failure.stack ?? '').split('\n').filter((line) => /^\s+at /.test(line)).slice(0, 6);
         if (frames.length > 0) this.write(frames.map((line) => `     ${line.trim()}`).join('\n'));
       });
-      const summary: ReportSummary = { passed, failed: this.failures.length, pending, durationMs: Date.now() - started, failures: this.failures };
+      const summary: ReportSummary = { passed, failed: this.failedTests.length, pending, durationMs: Date.now() - started, failures: this.failedTests };
       this.write('');
-      this.write(`  ${passed} passing, ${this.failures.length} failing, ${pending} pending (${summary.durationMs} ms)`);
+      this.write(`  ${passed} passing, ${this.failedTests.length} failing, ${pending} pending (${summary.durationMs} ms)`);
       if (this.reportFile) fs.writeFileSync(`${this.reportFile}.json`, JSON.stringify(summary, null, 2));
     });
   }

@@ -1,5 +1,359 @@
-/** Placeholder: replaced by the feature's real command. */
-export async function runCheck(_args: readonly string[]): Promise<number> {
-  process.stderr.write('biowrite check: not available yet\n');
-  return 2;
+/**
+ * `biowrite check FILE…`: marks the sentences of manuscripts that make a claim a reader would
+ * expect to be backed by a source but carry no citation. Text, JSON or SARIF 2.1.0 output.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
+import { dirname, extname, join, relative, resolve, sep } from 'node:path';
+import type { ManuscriptLanguage } from '../../core/manuscript/citations';
+import { ClaimChecker, type ClaimFinding } from '../../core/claims/checker';
+import { IGNORE_LIST_PATH, parseIgnoreList } from '../../core/claims/ignore';
+import { CLAIM_RULE_ID, DEFAULT_SKIP_SECTIONS, DEFAULT_THRESHOLD } from '../../core/claims/report';
+import { decodeText } from '../../core/manuscript/decode';
+import { loadDefaultScorer } from '../../core/claims/scorer';
+
+const help = `Usage: biowrite check FILE… [--format text|json|sarif] [--threshold T] [--exit-zero]
+
+Marks sentences that make a claim a reader would expect to be backed by a source, but carry no
+citation. Markdown (.md, .markdown, .qmd, .Rmd) and LaTeX (.tex, .ltx) files.
+
+Options:
+  --format text|json|sarif  output format (default: text)
+                              text   file:line:col  score  sentence   (1-based line and column,
+                                     as editors and terminals expect)
+                              json   {"version":1,"files":[{"path","findings":[{"rule","message","score",
+                                     "range":{"start":{"line","character"},"end":…},"text"}]}]}
+                                     with 0-based lines and UTF-16 characters (VS Code positions)
+                              sarif  SARIF 2.1.0 for GitHub code scanning (1-based regions)
+  --threshold T             lowest score reported, 0 to 1 (default: ${DEFAULT_THRESHOLD});
+                            0 lists every uncited sentence with its score
+  --exit-zero               exit 0 even when findings exist
+  --language markdown|latex check every file as this language, whatever its extension
+  --skip-sections LIST      comma-separated headings whose sections are not checked
+                            (default: "${DEFAULT_SKIP_SECTIONS.join(',')}"; "" checks all)
+  -h, --help                show this help
+
+Sentences listed in ${IGNORE_LIST_PATH} (found in the file's folder or above) and sentences marked
+with <!-- biowrite-ignore --> (Markdown) or % biowrite-ignore (LaTeX) are not reported.
+
+Exit codes: 0 no findings (or --exit-zero), 1 findings, 2 bad arguments or a file that could not
+be read or checked (the other files are still checked).`;
+
+interface CheckArguments {
+  readonly files: string[];
+  readonly format: 'text' | 'json' | 'sarif';
+  readonly threshold: number;
+  readonly exitZero: boolean;
+  readonly language?: ManuscriptLanguage;
+  readonly skipSections: readonly string[];
+}
+
+class UsageError extends Error {}
+
+function parseArguments(args: readonly string[]): CheckArguments | 'help' {
+  const files: string[] = [];
+  let format: CheckArguments['format'] = 'text';
+  let threshold = DEFAULT_THRESHOLD;
+  let exitZero = false;
+  let language: ManuscriptLanguage | undefined;
+  let skipSections: readonly string[] = DEFAULT_SKIP_SECTIONS;
+  const value = (index: number, name: string): string => {
+    const next = args[index + 1];
+    if (next === undefined) throw new UsageError(`${name} needs a value.`);
+    return next;
+  };
+  for (let index = 0; index < args.length; index++) {
+    const arg = args[index];
+    const [name, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const take = (): string => {
+      if (inline !== undefined) return inline;
+      const next = value(index, name);
+      index++;
+      return next;
+    };
+    switch (name) {
+      case '-h':
+      case '--help':
+        return 'help';
+      case '--format': {
+        const format_ = take();
+        if (format_ !== 'text' && format_ !== 'json' && format_ !== 'sarif') throw new UsageError(`--format must be text, json or sarif, not '${format_}'.`);
+        format = format_;
+        break;
+      }
+      case '--threshold': {
+        const raw = take();
+        const parsed = Number(raw);
+        if (raw.trim() === '' || !Number.isFinite(parsed) || parsed < 0 || parsed > 1) throw new UsageError(`--threshold must be a number from 0 to 1, not '${raw}'.`);
+        threshold = parsed;
+        break;
+      }
+      case '--exit-zero':
+        exitZero = true;
+        break;
+      case '--language': {
+        const raw = take();
+        if (raw !== 'markdown' && raw !== 'latex') throw new UsageError(`--language must be markdown or latex, not '${raw}'.`);
+        language = raw;
+        break;
+      }
+      case '--skip-sections':
+        skipSections = take()
+          .split(',')
+          .map((section) => section.trim())
+          .filter((section) => section.length > 0);
+        break;
+      case '--':
+        files.push(...args.slice(index + 1));
+        index = args.length;
+        break;
+      default:
+        if (name.startsWith('-') && name !== '-') throw new UsageError(`unknown option '${name}'.`);
+        files.push(arg);
+    }
+  }
+  if (files.length === 0) throw new UsageError('no file given.');
+  return { files, format, threshold, exitZero, language, skipSections };
+}
+
+/** The language of a file from its extension, or undefined when Biowrite does not read it. */
+export function languageOfPath(path: string): ManuscriptLanguage | undefined {
+  const extension = extname(path).toLowerCase();
+  if (['.md', '.markdown', '.qmd', '.rmd', '.mdown', '.mkd'].includes(extension)) return 'markdown';
+  if (['.tex', '.ltx', '.latex'].includes(extension)) return 'latex';
+  return undefined;
+}
+
+/** The nearest `.biowrite/ignore.json` from a file's folder upwards (stopping at a repository root). */
+function findIgnoreList(file: string): string | undefined {
+  let folder = dirname(resolve(file));
+  for (let depth = 0; depth < 40; depth++) {
+    const candidate = join(folder, IGNORE_LIST_PATH);
+    if (existsSync(candidate)) return candidate;
+    if (existsSync(join(folder, '.git'))) return undefined;
+    const parent = dirname(folder);
+    if (parent === folder) return undefined;
+    folder = parent;
+  }
+  return undefined;
+}
+
+/** Files larger than this are not read: no manuscript is this large. */
+const MAX_FILE_BYTES = 64 * 1024 * 1024;
+
+interface FileReport {
+  readonly path: string;
+  readonly findings: readonly ClaimFinding[];
+}
+
+/** Runs `biowrite check`; returns the exit code. */
+export async function runCheck(args: readonly string[]): Promise<number> {
+  let options: CheckArguments | 'help';
+  try {
+    options = parseArguments(args);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    process.stderr.write(`biowrite check: ${error.message}\n\n${help}\n`);
+    return 2;
+  }
+  if (options === 'help') {
+    process.stdout.write(`${help}\n`);
+    return 0;
+  }
+  const settings = options;
+  const scorer = loadDefaultScorer();
+  const ignoreLists = new Map<string, readonly string[]>();
+  const reports: FileReport[] = [];
+  let failed = false;
+  const fail = (path: string, message: string): void => {
+    failed = true;
+    process.stderr.write(`biowrite check: ${path}: ${message}\n`);
+  };
+
+  for (const path of settings.files) {
+    const language = settings.language ?? languageOfPath(path);
+    if (!language) {
+      fail(path, `not a Markdown (.md, .markdown, .qmd, .Rmd) or LaTeX (.tex) file. Rename it, or pass --language markdown|latex.`);
+      continue;
+    }
+    let bytes: Buffer;
+    try {
+      const info = await stat(path);
+      if (info.isDirectory()) {
+        fail(path, 'is a folder. Pass the manuscript files inside it (e.g. content/*.md).');
+        continue;
+      }
+      if (info.size > MAX_FILE_BYTES) {
+        fail(path, `is ${Math.round(info.size / 1048576)} MB, too large to be a manuscript; nothing was checked.`);
+        continue;
+      }
+      bytes = await readFile(path);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      fail(path, code === 'ENOENT' ? 'no such file.' : code === 'EACCES' ? 'permission denied; check the file permissions.' : `could not be read (${(error as Error).message}).`);
+      continue;
+    }
+    const decoded = decodeText(bytes);
+    if (!decoded.ok) {
+      fail(path, decoded.message);
+      continue;
+    }
+    let ignoredSentences: readonly string[] = [];
+    const ignorePath = findIgnoreList(path);
+    if (ignorePath) {
+      if (!ignoreLists.has(ignorePath)) {
+        try {
+          ignoreLists.set(ignorePath, parseIgnoreList(readFileSync(ignorePath, 'utf8')).sentences);
+        } catch (error) {
+          process.stderr.write(`biowrite check: ${ignorePath}: ${(error as Error).message} It was not used.\n`);
+          ignoreLists.set(ignorePath, []);
+        }
+      }
+      ignoredSentences = ignoreLists.get(ignorePath) ?? [];
+    }
+    try {
+      const checker = new ClaimChecker({ language, threshold: settings.threshold, skipSections: settings.skipSections, scorer, ignoredSentences });
+      const result = checker.check(decoded.text);
+      for (const notice of result.notices) process.stderr.write(`biowrite check: ${path}: ${notice}\n`);
+      reports.push({ path, findings: result.findings });
+    } catch (error) {
+      fail(path, `could not be checked (${error instanceof Error ? error.message : String(error)}). Please report this with the file.`);
+    }
+  }
+
+  switch (settings.format) {
+    case 'text':
+      process.stdout.write(formatText(reports));
+      if (reports.length > 0) {
+        const count = reports.reduce((sum, report) => sum + report.findings.length, 0);
+        process.stderr.write(`${count} sentence${count === 1 ? '' : 's'} without a source in ${reports.length} file${reports.length === 1 ? '' : 's'} (threshold ${settings.threshold}).\n`);
+      }
+      break;
+    case 'json':
+      process.stdout.write(`${JSON.stringify(formatJson(reports))}\n`);
+      break;
+    case 'sarif':
+      process.stdout.write(`${JSON.stringify(formatSarif(reports), null, 2)}\n`);
+      break;
+    default: {
+      const never: never = settings.format;
+      throw new Error(`unknown format ${String(never)}`);
+    }
+  }
+  if (failed) return 2;
+  const any = reports.some((report) => report.findings.length > 0);
+  return any && !settings.exitZero ? 1 : 0;
+}
+
+function roundScore(score: number): number {
+  return Math.round(score * 10000) / 10000;
+}
+
+/** `file:line:col  score  sentence`, 1-based line and column (UTF-16 code units), one finding a line. */
+export function formatText(reports: readonly FileReport[]): string {
+  let out = '';
+  for (const report of reports) {
+    for (const finding of report.findings) {
+      const { line, character } = finding.range.start;
+      out += `${report.path}:${line + 1}:${character + 1}  ${finding.score.toFixed(2)}  ${finding.text.replace(/\s+/g, ' ')}\n`;
+    }
+  }
+  return out;
+}
+
+/** The JSON output: the same for every consumer, 0-based lines and UTF-16 characters. */
+export function formatJson(reports: readonly FileReport[]): unknown {
+  return {
+    version: 1,
+    files: reports.map((report) => ({
+      path: report.path,
+      findings: report.findings.map((finding) => ({
+        rule: finding.rule,
+        message: finding.message,
+        score: roundScore(finding.score),
+        range: {
+          start: { line: finding.range.start.line, character: finding.range.start.character },
+          end: { line: finding.range.end.line, character: finding.range.end.character },
+        },
+        text: finding.text,
+      })),
+    })),
+  };
+}
+
+/** A short stable hash (FNV-1a, hex) for SARIF fingerprints. */
+function fingerprint(text: string): string {
+  let hash = 0x811c9dc5;
+  for (let index = 0; index < text.length; index++) {
+    hash ^= text.charCodeAt(index);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return (hash >>> 0).toString(16).padStart(8, '0');
+}
+
+function sarifUri(path: string): string {
+  const rel = relative(process.cwd(), resolve(path));
+  const portable = (rel.startsWith('..') ? resolve(path) : rel).split(sep).join('/');
+  return encodeURI(portable);
+}
+
+/** SARIF 2.1.0 for GitHub code scanning: 1-based regions, UTF-16 columns, one rule with its help. */
+export function formatSarif(reports: readonly FileReport[]): unknown {
+  const version = process.env.BIOWRITE_VERSION ?? '0.1.0';
+  return {
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    version: '2.1.0',
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: 'Biowrite',
+            semanticVersion: version,
+            informationUri: 'https://example.invalid/biowrite',
+            rules: [
+              {
+                id: CLAIM_RULE_ID,
+                name: 'ClaimWithoutSource',
+                shortDescription: { text: 'Claim without a source' },
+                fullDescription: {
+                  text: 'The sentence makes a claim a reader would expect to be backed by a source, but carries no citation.',
+                },
+                help: {
+                  text: 'Cite a source for the claim, or mark the sentence as needing none with <!-- biowrite-ignore --> (Markdown) or % biowrite-ignore (LaTeX) after it.',
+                  markdown:
+                    'Cite a source for the claim (`[@key]`, `\\cite{key}`), or, when the sentence reports your own methods or results, mark it with `<!-- biowrite-ignore -->` (Markdown) or `% biowrite-ignore` (LaTeX) right after it.',
+                },
+                defaultConfiguration: { level: 'note' },
+                properties: { tags: ['manuscript', 'citations'], precision: 'medium' },
+              },
+            ],
+          },
+        },
+        columnKind: 'utf16CodeUnits',
+        results: reports.flatMap((report) =>
+          report.findings.map((finding) => ({
+            ruleId: CLAIM_RULE_ID,
+            ruleIndex: 0,
+            level: 'note',
+            message: { text: `Claim without a source (score ${finding.score.toFixed(2)}, ${finding.message}): ${finding.text}` },
+            locations: [
+              {
+                physicalLocation: {
+                  artifactLocation: { uri: sarifUri(report.path), uriBaseId: '%SRCROOT%' },
+                  region: {
+                    startLine: finding.range.start.line + 1,
+                    startColumn: finding.range.start.character + 1,
+                    endLine: finding.range.end.line + 1,
+                    endColumn: finding.range.end.character + 1,
+                  },
+                },
+              },
+            ],
+            partialFingerprints: { 'biowriteSentence/v1': fingerprint(finding.text.toLowerCase().replace(/\s+/g, ' ')) },
+            properties: { score: roundScore(finding.score) },
+          })),
+        ),
+      },
+    ],
+  };
 }

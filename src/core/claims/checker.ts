@@ -91,13 +91,14 @@ let sharedDefaultScorer: ClaimScorer | undefined;
 
 /** Checks one document again and again, re-checking only the blocks that changed. */
 export class ClaimChecker {
-  private cache = new Map<string, BlockResult>();
+  // Context key → block text → result. Keys are never concatenated with the block text, so a
+  // check of an unchanged document allocates no copy of it.
+  private cache = new Map<string, Map<string, BlockResult>>();
   private readonly scorer: ClaimScorer;
   private readonly threshold: number;
   private readonly skipSections: readonly string[];
   private readonly ignored: ReadonlySet<string>;
   private readonly maxBlockLength: number;
-  private readonly optionsKey: string;
   private processor: ReturnType<typeof createClaimsProcessor> | undefined;
   private processorKey = '';
 
@@ -108,7 +109,6 @@ export class ClaimChecker {
     this.skipSections = options.skipSections ?? DEFAULT_SKIP_SECTIONS;
     this.ignored = new Set([...(options.ignoredSentences ?? [])].map(normalizeSentence));
     this.maxBlockLength = options.maxBlockLength ?? 1_000_000;
-    this.optionsKey = `${options.language}\u0001${this.threshold}\u0001${this.skipSections.join('\u0002')}`;
   }
 
   /** Checks the text synchronously (the CLI's way). */
@@ -142,7 +142,7 @@ export class ClaimChecker {
     const footnoteKey = [...footnotes].sort().join('\u0002');
     const processor = this.processorFor(footnotes, footnoteKey);
     const previous = this.cache;
-    const next = new Map<string, BlockResult>();
+    const next = new Map<string, Map<string, BlockResult>>();
     const absolute: BlockFinding[] = [];
     const notices: string[] = [];
     let headings: readonly HeadingEntry[] = [];
@@ -164,13 +164,15 @@ export class ClaimChecker {
           continue;
         }
         const blockText = text.slice(block.start, block.end);
-        const key = `${this.optionsKey}\u0000${headingKey(headings)}\u0000${listDepth}\u0000${footnoteKey}\u0000${blockText}`;
-        let result = next.get(key) ?? previous.get(key);
+        const contextKey = `${headingKey(headings)}\u0000${listDepth}\u0000${footnoteKey}`;
+        let bucket = next.get(contextKey);
+        if (!bucket) next.set(contextKey, (bucket = new Map()));
+        let result = bucket.get(blockText) ?? previous.get(contextKey)?.get(blockText);
         if (!result) {
           result = this.checkBlock(blockText, headings, listDepth, processor);
           checked++;
         }
-        next.set(key, result);
+        bucket.set(blockText, result);
         for (const finding of result.findings) absolute.push({ ...finding, start: finding.start + block.start, end: finding.end + block.start });
         if (result.notice) {
           lineIndex ??= new LineIndex(text);

@@ -66,9 +66,9 @@ const SECTION_PATTERNS: ReadonlyArray<readonly [SectionKind, RegExp]> = [
   ['introduction', /^(introduction|intro)\b/],
   ['background', /^(background|motivation)\b/],
   ['related', /\b(related work|prior work|previous work|related (surveys|literature|research|studies)|literature review|state of the art)\b/],
-  ['methods', /^(materials and methods|methods and materials|methods?|methodology|star.?methods|online methods|materials|experimental (procedures|design|section|setup)|patients and methods|subjects and methods|study design|statistical analys[ie]s)\b/],
+  ['methods', /^(materials and methods|methods and materials|methods?|methodology|star.?methods|online methods|materials|experimental( (procedures|design|section|setup|methods))?$|patients and methods|subjects and methods|participants|study (design|population|participants)|data (sources?|collection)|statistical (analys[ie]s|methods))\b/],
   ['results', /^(results?|findings)\b/],
-  ['discussion', /^(discussion|general discussion)\b/],
+  ['discussion', /^(discussion|general discussion|limitations|strengths and limitations|implications)\b/],
   ['conclusion', /^(conclusions?|concluding remarks|summary and conclusions?|outlook|future directions|perspectives?)\b/],
   ['availability', /\b(availability|code and data|data and code|data access|software)\b/],
   ['backmatter', /^(acknowledge?ments?|funding|author contributions?|competing interests?|conflicts? of interests?|declarations?|references|bibliography|supplement(al|ary)?|appendix|appendices|abbreviations|ethics)\b/],
@@ -80,6 +80,7 @@ export function normalizeHeading(heading: string): string {
     .slice(0, MAX_HEADING)
     .replace(/\{[^}]*\}\s*$/, '')
     .replace(/[*_`#]/g, '')
+    .replace(/\s*&\s*/g, ' and ')
     .replace(/^\s*(\d+(\.\d+)*\.?|[ivx]+\.|[a-z]\.)\s+/i, '')
     .trim()
     .toLowerCase();
@@ -121,6 +122,7 @@ function subsectionKindOf(headingPath: readonly string[], outer: SectionKind): S
 export function normalizeText(text: string): string {
   return text
     .slice(0, MAX_TEXT)
+    // eslint-disable-next-line no-control-regex -- control characters are exactly what is removed here
     .replace(/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069]/g, ' ')
     .replace(/!?\[([^\]]{0,400})\]\([^)\s]{0,400}\)/g, '$1')
     .replace(/<https?:[^>\s]*>|https?:\/\/\S+/g, ' urltoken ')
@@ -154,6 +156,9 @@ export function tokenize(normalized: string): string[] {
   return tokens;
 }
 
+// First words of every cue phrase: tokens that are none of them are skipped at once.
+const CUE_FIRST_WORDS = new Set<string>();
+
 /**
  * A class of cue phrases (one to four lowercased tokens as {@link tokenize} produces them),
  * matched by one pass over the tokens: far cheaper than a regex with many alternatives.
@@ -168,14 +173,15 @@ class CueSet {
       const list = this.byFirst.get(words[0]) ?? [];
       list.push(words);
       this.byFirst.set(words[0], list);
+      CUE_FIRST_WORDS.add(words[0]);
     }
   }
 
-  /** Number of cue occurrences in the tokens, stopping at `cap`. */
-  count(tokens: readonly string[], cap: number, limit = tokens.length): number {
+  /** Number of cue occurrences starting at the given token positions, stopping at `cap`. */
+  count(tokens: readonly string[], positions: readonly number[], cap: number): number {
     let n = 0;
-    const end = Math.min(limit, tokens.length);
-    for (let i = 0; i < end && n < cap; i++) {
+    for (let p = 0; p < positions.length && n < cap; p++) {
+      const i = positions[p];
       const candidates = this.byFirst.get(tokens[i]);
       if (!candidates) continue;
       for (const words of candidates) {
@@ -204,7 +210,7 @@ const PRIOR_WORK = new CueSet([
 ]);
 const SUPERLATIVE = new CueSet(['first', 'most common', 'most frequent', 'most widely', 'most popular', 'most prevalent', 'most important', 'most often', 'leading', 'largest', 'main', 'major', 'best', 'state-of-the-art', 'state of the art', 'gold standard', 'novel', 'pioneering', 'pioneered', 'seminal', 'landmark']);
 const COMPARATIVE = new CueSet(['than', 'outperform', 'outperforms', 'outperformed', 'outperforming', 'superior', 'inferior', 'better', 'worse', 'improve', 'improves', 'improved', 'improvement', 'improvements', 'higher', 'lower', 'greater', 'fewer', 'faster', 'slower', 'compared to', 'compared with', 'in contrast', 'whereas', 'unlike']);
-const PREVALENCE = new CueSet(['prevalence', 'incidence', 'mortality', 'morbidity', 'worldwide', 'globally', 'million', 'millions', 'billion', 'affect', 'affects', 'affecting', 'death', 'deaths', 'cases', 'epidemic', 'burden', 'estimated', 'annually', 'per year', 'each year', 'population']);
+const PREVALENCE = new CueSet(['prevalence', 'incidence', 'mortality', 'morbidity', 'worldwide', 'globally', 'million', 'millions', 'billion', 'affect', 'affects', 'affected', 'affecting', 'prevalent', 'leading cause', 'risk factor', 'risk factors', 'death', 'deaths', 'cases', 'epidemic', 'burden', 'estimated', 'annually', 'per year', 'each year', 'population']);
 const EXAMPLE = new CueSet(['for example', 'for instance', 'e g', 'such as', 'including', 'include', 'includes', 'like']);
 const GENERALITY = new CueSet(['many', 'several', 'numerous', 'various', 'variety', 'a number of', 'multiple', 'some', 'most', 'often', 'typically', 'usually', 'generally', 'frequently', 'increasingly', 'widely', 'common', 'commonly']);
 const FIRST_PERSON = new CueSet(['we', 'our', 'ours', 'us', 'ourselves']);
@@ -287,6 +293,10 @@ export const NAMED_FEATURES: readonly string[] = [
 ];
 
 const TEXT_INDEX: ReadonlyMap<string, number> = new Map(TEXT_FEATURES.map((name, i) => [name, i]));
+const NAMED_INDEX_OF = (name: string): number => NAMED_FEATURES.indexOf(name);
+const OWN_SLOTS: readonly number[] = TEXT_FEATURES.map((n) => NAMED_INDEX_OF(n));
+const PREV_SLOTS: readonly number[] = TEXT_FEATURES.map((n) => NAMED_INDEX_OF(`prev:${n}`));
+const NEXT_SLOTS: readonly number[] = TEXT_FEATURES.map((n) => NAMED_INDEX_OF(`next:${n}`));
 const NAMED_INDEX: ReadonlyMap<string, number> = new Map(NAMED_FEATURES.map((name, i) => [name, i]));
 
 /** Feature vector of one sentence: hashed features by bucket, named features by name. */
@@ -299,13 +309,21 @@ export interface SentenceFeatures {
 
 /** 32-bit FNV-1a hash of a string (deterministic across platforms). */
 export function fnv1a(text: string): number {
-  let h = 0x811c9dc5;
+  return fnvContinue(0x811c9dc5, text) >>> 0;
+}
+
+/** Continues an FNV-1a hash with more text: fnv1a(a + b) === fnvContinue(fnvContinue(seed, a), b) >>> 0. */
+function fnvContinue(hash: number, text: string): number {
+  let h = hash;
   for (let i = 0; i < text.length; i++) {
     h ^= text.charCodeAt(i);
     h = Math.imul(h, 0x01000193);
   }
-  return h >>> 0;
+  return h;
 }
+
+const FNV_WORD = fnvContinue(0x811c9dc5, 'w:');
+const FNV_PAIR = fnvContinue(0x811c9dc5, 'b:');
 
 function countMatches(text: string, re: RegExp, cap: number): number {
   // `re` is global: reset it, since global regexes keep state between calls.
@@ -354,18 +372,20 @@ export function textFeatures(text: string, tokens: readonly string[]): Float64Ar
   set('length:words', Math.min(Math.log1p(tokens.length) / Math.log(80), 1.5));
   set('length:short', tokens.length < 8 ? 1 : 0);
   set('length:long', tokens.length > 40 ? 1 : 0);
-  set('hedge', HEDGES.count(tokens, 3) / 2);
-  set('priorWork', PRIOR_WORK.count(tokens, 3) / 2);
-  set('superlative', SUPERLATIVE.count(tokens, 1));
-  set('comparative', COMPARATIVE.count(tokens, 1));
-  set('prevalence', PREVALENCE.count(tokens, 1));
-  set('example', EXAMPLE.count(tokens, 1));
-  set('generality', GENERALITY.count(tokens, 3) / 2);
-  set('firstPerson', FIRST_PERSON.count(tokens, 3) / 2);
+  const cues: number[] = [];
+  for (let i = 0; i < tokens.length; i++) if (CUE_FIRST_WORDS.has(tokens[i])) cues.push(i);
+  set('hedge', HEDGES.count(tokens, cues, 3) / 2);
+  set('priorWork', PRIOR_WORK.count(tokens, cues, 3) / 2);
+  set('superlative', SUPERLATIVE.count(tokens, cues, 1));
+  set('comparative', COMPARATIVE.count(tokens, cues, 1));
+  set('prevalence', PREVALENCE.count(tokens, cues, 1));
+  set('example', EXAMPLE.count(tokens, cues, 1));
+  set('generality', GENERALITY.count(tokens, cues, 3) / 2);
+  set('firstPerson', FIRST_PERSON.count(tokens, cues, 3) / 2);
   const weAt = tokens.indexOf('we');
   set('weStart', weAt >= 0 && weAt < 4 ? 1 : 0);
-  set('thisWork', THIS_WORK.count(tokens, 1));
-  set('figureRef', FIGURE_REF.test(text) ? 1 : FIGURE_WORDS.count(tokens, 1) > 0 && /\b(Fig|Figs|Figure|Table|Panel)\b/i.test(text) && /\d/.test(text) ? 0.5 : 0);
+  set('thisWork', THIS_WORK.count(tokens, cues, 1));
+  set('figureRef', FIGURE_REF.test(text) ? 1 : FIGURE_WORDS.count(tokens, cues, 1) > 0 && /\b(Fig|Figs|Figure|Table|Panel)\b/i.test(text) && /\d/.test(text) ? 0.5 : 0);
   set('statistics', STATS.test(text) ? 1 : 0);
   let ownAction = 0;
   let methodVerb = 0;
@@ -393,7 +413,7 @@ export function textFeatures(text: string, tokens: readonly string[]): Float64Ar
   set('presentPerfect', presentPerfect);
   set('year', year);
   set('etAl', etAl);
-  set('dataTool', DATA_TOOL.count(tokens, 1));
+  set('dataTool', DATA_TOOL.count(tokens, cues, 1));
   set('quote', QUOTE.test(text) ? 1 : 0);
   const numbers = tokens.filter((t) => t === '<num>' || t === '<dec>' || t === '<pct>').length;
   set('numbers', Math.min(numbers, 6) / 3);
@@ -441,6 +461,34 @@ function analyseText(raw: string): AnalysedText {
   return result;
 }
 
+interface AnalysedHeadings {
+  readonly path: readonly string[];
+  readonly kind: SectionKind;
+  readonly sub: SectionKind | undefined;
+  readonly words: readonly string[];
+}
+
+// Consecutive sentences share their headings: remember the last few heading paths.
+const headingCache = new Map<string, AnalysedHeadings>();
+
+/** Section kinds and distinct words of a heading path (memoised). */
+function analyseHeadings(value: unknown): AnalysedHeadings {
+  const path = Array.isArray(value) ? value.slice(0, 12).filter((h): h is string => typeof h === 'string').map((h) => h.slice(0, MAX_HEADING)) : [];
+  const key = path.join('\u0000');
+  const cached = headingCache.get(key);
+  if (cached) return cached;
+  const kind = sectionKindOf(path);
+  const words = new Set<string>();
+  for (const heading of path) for (const t of tokenize(normalizeHeading(heading))) words.add(t);
+  const result: AnalysedHeadings = { path, kind, sub: subsectionKindOf(path, kind), words: [...words] };
+  if (headingCache.size >= CACHE_SIZE) {
+    const oldest = headingCache.keys().next().value;
+    if (oldest !== undefined) headingCache.delete(oldest);
+  }
+  headingCache.set(key, result);
+  return result;
+}
+
 /** Extracts the feature vector of one sentence. */
 export function extractFeatures(sentence: SentenceForScoring, options: FeatureOptions): SentenceFeatures {
   const mask = 2 ** options.hashBits - 1;
@@ -449,9 +497,10 @@ export function extractFeatures(sentence: SentenceForScoring, options: FeatureOp
     const i = NAMED_INDEX.get(name);
     if (i !== undefined) named[i] = value;
   };
-  const headingPath = Array.isArray(sentence.headingPath) ? sentence.headingPath.slice(0, 12).filter((h) => typeof h === 'string') : [];
-  const kind = sectionKindOf(headingPath);
-  const sub = subsectionKindOf(headingPath, kind);
+  const headings = analyseHeadings(sentence.headingPath);
+  const headingPath = headings.path;
+  const kind = headings.kind;
+  const sub = headings.sub;
   set(`section:${kind}`, 1);
   if (sub) set(`subsection:${sub}`, 1);
   set('headingDepth', Math.min(headingPath.length, 5) / 5);
@@ -469,14 +518,14 @@ export function extractFeatures(sentence: SentenceForScoring, options: FeatureOp
   const analysed = analyseText(typeof sentence.text === 'string' ? sentence.text : '');
   const tokens = analysed.tokens;
   const own = analysed.values;
-  TEXT_FEATURES.forEach((name, i) => set(name, own[i]));
-  for (const [prefix, neighbour] of [['prev', sentence.previousText], ['next', sentence.nextText]] as const) {
+  for (let i = 0; i < own.length; i++) named[OWN_SLOTS[i]] = own[i];
+  for (const [prefix, neighbour, slots] of [['prev', sentence.previousText, PREV_SLOTS], ['next', sentence.nextText, NEXT_SLOTS]] as const) {
     if (typeof neighbour !== 'string' || neighbour.trim() === '') {
       set(`${prefix}:none`, 1);
       continue;
     }
     const values = analyseText(neighbour).values;
-    TEXT_FEATURES.forEach((name, i) => set(`${prefix}:${name}`, values[i]));
+    for (let i = 0; i < values.length; i++) named[slots[i]] = values[i];
   }
   for (const name of INTERACTING) set(`${kind}&${name}`, own[TEXT_INDEX.get(name) ?? 0]);
 
@@ -484,17 +533,17 @@ export function extractFeatures(sentence: SentenceForScoring, options: FeatureOp
   const add = (feature: string): void => {
     hashed.push(fnv1a(feature) & mask);
   };
+  // Hashed without building the feature strings: same buckets as add(`w:${t}`), add(`b:${previous} ${t}`).
+  const bigrams = options.bigrams !== false;
   let previous = '<s>';
   for (const t of tokens) {
-    add(`w:${t}`);
-    if (options.bigrams !== false) add(`b:${previous} ${t}`);
+    hashed.push((fnvContinue(FNV_WORD, t) >>> 0) & mask);
+    if (bigrams) hashed.push((fnvContinue(fnvContinue(fnvContinue(FNV_PAIR, previous), ' '), t) >>> 0) & mask);
     previous = t;
   }
   if (options.bigrams !== false && tokens.length > 0) add(`b:${previous} </s>`);
   if (options.headingWords !== false) {
-    const seen = new Set<string>();
-    for (const heading of headingPath) for (const t of tokenize(normalizeHeading(heading))) seen.add(t);
-    for (const t of seen) add(`h:${t}`);
+    for (const t of headings.words) add(`h:${t}`);
   }
   if (options.neighbourWords) {
     for (const [prefix, neighbour] of [['p', sentence.previousText], ['n', sentence.nextText]] as const) {

@@ -42,7 +42,7 @@ export function parseIgnoreList(json: string): IgnoreList {
   try {
     value = JSON.parse(json);
   } catch (error) {
-    throw new Error(`${IGNORE_LIST_PATH} is not valid JSON (${error instanceof Error ? error.message : String(error)}). Fix it or delete it.`);
+    throw new Error(`${IGNORE_LIST_PATH} is not valid JSON (${error instanceof Error ? error.message : String(error)}). Fix it or delete it.`, { cause: error });
   }
   const list = Array.isArray(value) ? value : typeof value === 'object' && value !== null ? (value as { sentences?: unknown }).sentences : undefined;
   if (!Array.isArray(list) || !list.every((item) => typeof item === 'string')) {

@@ -100,9 +100,10 @@ export function reportSentences(file: VFile, units: readonly ProseUnit[], option
     };
     for (const position of unit.citations) cited[sentenceAt(position)] = true;
     let ignoreAll = false;
+    // A marker ignores the sentence it ends or stands in: the last one starting before it.
     for (const position of unit.ignoreMarkers) {
       if (position <= spans[0].start) ignoreAll = true;
-      else ignored[sentenceAt(position)] = true;
+      else ignored[sentenceAt(position - 1)] = true;
     }
     if (ignoreAll) continue;
     const texts = spans.map((span) => unit.text.slice(span.start, span.end).replace(/\s+/g, ' '));

@@ -3,7 +3,7 @@
  */
 import type { RequestLogger } from '../llm/types';
 import type { ResponseCache } from './cache';
-import { ServiceHttp, sharedRateLimiter, type Clock, type OnlineService, type RateLimiter, type ServiceName } from './http';
+import { defaultRateLimit, RateLimiter, ServiceHttp, sharedRateLimiter, type Clock, type OnlineService, type ServiceName } from './http';
 import type { LiteratureRecord } from './types';
 
 /** Options every client accepts besides its base URL and keys. */
@@ -16,7 +16,7 @@ export interface ClientCommonOptions {
   readonly cache?: ResponseCache;
   /** (optional; default: the real clock) */
   readonly clock?: Clock;
-  /** (optional; default: the process-wide limiter of the service) */
+  /** (optional; default: the process-wide limiter of the service, or a private one on `clock` when a clock is given) */
   readonly limiter?: RateLimiter;
   /** Per-attempt timeout in ms (optional; default: 20000). */
   readonly timeoutMs?: number;
@@ -67,20 +67,23 @@ export interface LiteratureClient {
  * @param options The client's options.
  * @param hasApiKey Whether an API key raises the service's rate limit.
  * @param rateLimitHint The next step offered when rate-limited (optional).
+ * @param userAgent The `User-Agent` header (optional; default: `defaultUserAgent`).
  */
-export function createServiceHttp(service: ServiceName, options: ClientCommonOptions, hasApiKey: boolean, rateLimitHint?: string): ServiceHttp {
+export function createServiceHttp(service: ServiceName, options: ClientCommonOptions, hasApiKey: boolean, rateLimitHint?: string, userAgent?: string): ServiceHttp {
   return new ServiceHttp({
     service,
     fetch: options.fetch,
     logger: options.logger,
     cache: options.cache,
     clock: options.clock,
-    limiter: options.limiter ?? sharedRateLimiter(service, hasApiKey),
+    // An injected clock gets its own limiter with the service's policy, so tests can observe the spacing.
+    limiter: options.limiter ?? (options.clock ? new RateLimiter({ ...defaultRateLimit(service, hasApiKey), clock: options.clock }) : sharedRateLimiter(service, hasApiKey)),
     timeoutMs: options.timeoutMs,
     maxRetries: options.maxRetries,
     baseDelayMs: options.baseDelayMs,
     random: options.random,
     rateLimitHint,
+    userAgent,
   });
 }
 

@@ -15,9 +15,13 @@ import { defaultZoteroUrl } from './zoteroClient';
 
 /** Base URLs, keys and contact for the literature services. */
 export interface LiteratureConfig {
+  /** E-utilities base URL, and the NCBI API key from SecretStorage or `NCBI_API_KEY` (optional). */
   readonly pubmed: { readonly baseUrl: string; readonly apiKey?: string };
+  /** Europe PMC REST base URL. */
   readonly europepmc: { readonly baseUrl: string };
+  /** Crossref REST base URL. */
   readonly crossref: { readonly baseUrl: string };
+  /** OpenAlex base URL, and the API key setting or `OPENALEX_API_KEY` (optional). */
   readonly openalex: { readonly baseUrl: string; readonly apiKey?: string };
   /** Better BibTeX JSON-RPC endpoint. */
   readonly zotero: { readonly url: string };

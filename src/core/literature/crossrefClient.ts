@@ -3,7 +3,7 @@
  * answers small; retractions and corrections come from `update-to`, `updated-by` and `relation`.
  */
 import { asArray, buildUrl, createServiceHttp, isObject, type ClientCommonOptions, type ClientSearchOptions, type ClientSearchResult, type LiteratureClient } from './client';
-import { LiteratureServiceError, type ServiceHttp } from './http';
+import { defaultUserAgent, LiteratureServiceError, type ServiceHttp } from './http';
 import { jatsAbstractToText, markupToText, normaliseDoi, stringOrUndefined, yearOf } from './normalize';
 import type { LiteratureRecord, RecordAuthor, RecordNotice } from './types';
 
@@ -55,7 +55,9 @@ export class CrossrefClient implements LiteratureClient {
   constructor(private readonly options: CrossrefClientOptions = {}) {
     this.baseUrl = options.baseUrl || defaultCrossrefBaseUrl;
     const hint = options.mailto ? 'wait a minute and search again.' : 'set your e-mail in biowrite.sources.contactEmail to use Crossref’s polite pool, or wait a minute.';
-    this.http = createServiceHttp('crossref', options, false, hint);
+    // Crossref's etiquette: identify the tool and a contact in the User-Agent as well as in `mailto`.
+    const userAgent = options.mailto ? `${defaultUserAgent} mailto:${options.mailto}` : undefined;
+    this.http = createServiceHttp('crossref', options, Boolean(options.mailto), hint, userAgent);
   }
 
   /** @inheritdoc */

@@ -52,6 +52,8 @@ export class EuropePmcClient implements LiteratureClient {
         format: 'json',
         pageSize,
         cursorMark,
+        // As on the website: MeSH and UniProt synonyms widen the match (the API's default is off).
+        synonym: 'true',
         email: this.options.email,
       });
       const body = await this.http.parsed({ url, signal: options.signal }, 'json', (text) => parseEuropePmcResponse(text));

@@ -99,7 +99,7 @@ export interface RateLimiterOptions {
 
 /**
  * Spaces request starts at least `1000 / requestsPerSecond` ms apart, which keeps any one-second window
- * at or under the limit, and caps the requests in flight. Waiters are served in arrival order.
+ * at or under the limit, and caps the requests in flight. Waiters for a slot are served in arrival order.
  */
 export class RateLimiter {
   private spacingMs: number;
@@ -108,7 +108,6 @@ export class RateLimiter {
   private nextStart = Number.NEGATIVE_INFINITY;
   private inFlight = 0;
   private readonly slotWaiters: (() => void)[] = [];
-  private tail: Promise<void> = Promise.resolve();
 
   /** @param options Rate and concurrency. */
   constructor(options: RateLimiterOptions) {
@@ -129,27 +128,23 @@ export class RateLimiter {
 
   /**
    * Waits for a free slot and for the spacing, then returns a release function to call when the request ends.
+   * Start times are reserved synchronously, so concurrent callers never share one; an aborted wait gives up
+   * its place at once.
    * @param signal Abandons the wait.
    */
   async acquire(signal: AbortSignal): Promise<() => void> {
-    // Chain the waits so starts are granted one at a time, in order.
-    const previous = this.tail;
-    let done!: () => void;
-    this.tail = new Promise<void>((resolve) => (done = resolve));
-    try {
-      await previous;
-      signal.throwIfAborted();
-      await this.waitForSlot(signal);
+    signal.throwIfAborted();
+    await this.waitForSlot(signal);
+    const now = this.clock.now();
+    const start = Math.max(now, this.nextStart);
+    this.nextStart = start + this.spacingMs;
+    if (start > now) {
       try {
-        const wait = this.nextStart - this.clock.now();
-        if (wait > 0) await this.clock.sleep(wait, signal);
+        await this.clock.sleep(start - now, signal);
       } catch (error) {
         this.release();
         throw error;
       }
-      this.nextStart = this.clock.now() + this.spacingMs;
-    } finally {
-      done();
     }
     let released = false;
     return () => {
@@ -193,14 +188,15 @@ export class RateLimiter {
  * Crossref asks list queries to stay at low concurrency and a few requests per second; Europe PMC and
  * OpenAlex get a modest rate.
  * @param service The service.
- * @param hasApiKey Whether an API key is sent (PubMed, OpenAlex) (optional; default: false).
+ * @param hasApiKey Whether the requests are identified: an API key (PubMed, OpenAlex) or `mailto` (Crossref) (optional; default: false).
  */
 export function defaultRateLimit(service: ServiceName, hasApiKey = false): { requestsPerSecond: number; maxConcurrent: number } {
   switch (service) {
     case 'pubmed':
       return { requestsPerSecond: hasApiKey ? 10 : 3, maxConcurrent: hasApiKey ? 4 : 2 };
     case 'crossref':
-      return { requestsPerSecond: 5, maxConcurrent: 2 };
+      // List queries: one at a time in the public pool, two in the polite pool (with mailto).
+      return { requestsPerSecond: 5, maxConcurrent: hasApiKey ? 2 : 1 };
     case 'europepmc':
       return { requestsPerSecond: 5, maxConcurrent: 3 };
     case 'openalex':
@@ -258,7 +254,12 @@ export interface ServiceHttpOptions {
   readonly secretParams?: readonly string[];
   /** The next step offered when the service rate-limits us (optional; default: a generic one). */
   readonly rateLimitHint?: string;
+  /** Sent as `User-Agent` (optional; default: {@link defaultUserAgent}). */
+  readonly userAgent?: string;
 }
+
+/** How Biowrite introduces itself to the services. */
+export const defaultUserAgent = 'Biowrite/0.1 (VS Code extension for biomedical manuscripts)';
 
 /** One request. */
 export interface ServiceRequest {
@@ -316,7 +317,9 @@ export function parseRetryAfter(value: string | null | undefined, nowMs: number 
 export function looksLikeHtml(text: string, contentType = ''): boolean {
   if (/text\/html|application\/xhtml/i.test(contentType)) return true;
   const head = text.trimStart().slice(0, 512).toLowerCase();
-  return head.startsWith('<!doctype html') || head.startsWith('<html') || /^<head[\s>]|^<body[\s>]/.test(head);
+  if (!head.startsWith('<')) return false;
+  // XHTML pages may open with an XML declaration, so look past it.
+  return /<!doctype html|<html[\s>]|^<head[\s>]|^<body[\s>]/.test(head);
 }
 
 /**
@@ -459,7 +462,7 @@ export class ServiceHttp {
     try {
       const response = await this.fetchImpl(request.url, {
         method: request.method ?? 'GET',
-        headers: { Accept: acceptFor(expect), ...request.headers },
+        headers: { Accept: acceptFor(expect), 'User-Agent': this.options.userAgent ?? defaultUserAgent, ...request.headers },
         body: request.body,
         signal,
         redirect: 'follow',

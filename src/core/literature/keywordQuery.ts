@@ -23,7 +23,8 @@ const stopwords = new Set(
   differences similar similarly respectively able ability example examples common commonly widely wide often usually typically generally
   potential potentially possible possibly likely first second third one two three many key major given based related associated
   association across among certain number way ways thereby hence moreover furthermore additionally addition because whereas although
-  consider considered considering lead leads leading led provide provides provided providing remain remains remained`.split(/\s+/),
+  consider considered considering lead leads leading led provide provides provided providing remain remains remained
+  need needs needed improve improves improved improving enable enables enabled allow allows allowed help helps helped`.split(/\s+/),
 );
 
 /** A keyword with how specific it is. */

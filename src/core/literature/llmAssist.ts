@@ -113,7 +113,8 @@ export function stripIdentifiers(text: string): string {
 }
 
 function cleanExplanation(text: string): string {
-  const cleaned = stripIdentifiers(text).replace(/[\u0000-\u001f]/g, ' ').trim();
+  // Control characters (newlines included) have no place in a one-line explanation.
+  const cleaned = stripIdentifiers([...text].map((c) => (c.charCodeAt(0) < 32 ? ' ' : c)).join('')).trim();
   return cleaned.length > 300 ? `${cleaned.slice(0, 297)}…` : cleaned;
 }
 

@@ -16,7 +16,7 @@ export function normaliseDoi(value: unknown): string | undefined {
     .replace(/^doi:\s*/i, '')
     .trim()
     .toLowerCase();
-  return /^10\.\d{3,9}\/\S+$/.test(trimmed) ? trimmed : undefined;
+  return /^10\.\d+(\.\d+)*\/\S+$/.test(trimmed) ? trimmed : undefined;
 }
 
 /**
@@ -59,7 +59,10 @@ export function markupToText(markup: string | undefined): string {
     const local = name.includes(':') ? name.slice(name.indexOf(':') + 1) : name;
     return blockTags.test(local) ? ' ' : '';
   });
-  return decodeEntities(text.replace(/<[^>]*$/, '')).replace(/\s+/g, ' ').trim();
+  return decodeEntities(text.replace(/<[^>]*$/, ''))
+    .replace(/\s+/g, ' ')
+    .replace(/ ([.,;:!?)\]])/g, '$1')
+    .trim();
 }
 
 /**

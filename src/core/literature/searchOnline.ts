@@ -103,7 +103,9 @@ export async function* searchOnline(query: OnlineQuery, options: SearchOnlineOpt
     return built[service];
   };
 
-  const services = [...new Set(options.services)];
+  // Settings may name a service this version does not know: skip it rather than fail.
+  const known: readonly string[] = ['pubmed', 'europepmc', 'crossref', 'openalex'];
+  const services = [...new Set(options.services)].filter((service) => known.includes(service));
   const pending = new Map<OnlineService, Promise<{ service: OnlineService; event: OnlineSearchEvent }>>();
   for (const service of services) {
     pending.set(

@@ -71,19 +71,43 @@ export class ZoteroClient {
   }
 
   /**
-   * Searches the Zotero library with Better BibTeX's `item.search`.
-   * @param terms Search terms.
+   * Searches the Zotero library with Better BibTeX's `item.search`. Zotero requires every word of a search to
+   * match, so boolean operators and quotes are dropped and, when all the words together find nothing, the
+   * most specific words (up to four) are searched one by one and items ranked by how many of them they match.
+   * @param terms Search terms (plain words or a keyword query).
    * @param options Most results and signal.
    */
   async search(terms: string, options: { readonly maxResults: number; readonly signal: AbortSignal }): Promise<ZoteroOutcome<{ records: LiteratureRecord[] }>> {
-    const outcome = await this.call('item.search', [terms], options.signal);
+    const words = terms
+      .replace(/["()]/g, ' ')
+      .split(/\s+/)
+      .filter((word) => word !== '' && !/^(AND|OR|NOT)$/.test(word));
+    const limit = Math.max(0, Math.floor(options.maxResults));
+    const first = await this.searchOnce(words.join(' '), options.signal);
+    if (!first.available || first.records.length > 0 || words.length < 2) return first.available ? { available: true, records: first.records.slice(0, limit) } : first;
+    const hits = new Map<string, { record: LiteratureRecord; count: number; order: number }>();
+    let order = 0;
+    for (const word of words.slice(0, 4)) {
+      const outcome = await this.searchOnce(word, options.signal);
+      if (!outcome.available) return outcome;
+      for (const record of outcome.records) {
+        const key = record.libraryId ?? record.doi ?? record.title;
+        const seen = hits.get(key);
+        if (seen) seen.count++;
+        else hits.set(key, { record, count: 1, order: order++ });
+      }
+    }
+    const ranked = [...hits.values()].sort((a, b) => b.count - a.count || a.order - b.order).map((hit) => hit.record);
+    return { available: true, records: ranked.slice(0, limit) };
+  }
+
+  private async searchOnce(terms: string, signal: AbortSignal): Promise<ZoteroOutcome<{ records: LiteratureRecord[] }>> {
+    const outcome = await this.call('item.search', [terms], signal);
     if (!outcome.available) return outcome;
-    const records = asArray(outcome.result)
-      .flatMap((item) => {
-        const record = isObject(item) ? mapZoteroItem(item) : undefined;
-        return record ? [record] : [];
-      })
-      .slice(0, Math.max(0, Math.floor(options.maxResults)));
+    const records = asArray(outcome.result).flatMap((item) => {
+      const record = isObject(item) ? mapZoteroItem(item) : undefined;
+      return record ? [record] : [];
+    });
     return { available: true, records };
   }
 

@@ -1,4 +1,6 @@
 import OpenAI from 'openai';
+import type { ChatCompletionChunk } from 'openai/resources/chat/completions';
+import type { Stream } from 'openai/streaming';
 import { classifyLlmFailure } from './classifyError';
 import {
   LlmError,
@@ -99,6 +101,7 @@ export class OpenAiLlmClient implements LlmClient {
   readonly baseUrl: string;
   private readonly timeoutMs: number;
   private readonly openai: OpenAI;
+  private readonly compatibility = { useMaxCompletionTokens: false, omitTemperature: false };
 
   /**
    * @param options Endpoint, key, model and transport options.
@@ -129,7 +132,7 @@ export class OpenAiLlmClient implements LlmClient {
       project: null,
       timeout: this.timeoutMs,
       maxRetries: options.maxRetries ?? 2,
-      fetch: loggingFetch(options.fetch ?? globalThis.fetch, options.logRequest, hostOf(this.baseUrl)),
+      fetch: transportFetch(options.fetch ?? globalThis.fetch, options.logRequest, hostOf(this.baseUrl), this.timeoutMs),
       defaultHeaders: hasKey ? {} : { Authorization: null },
       logLevel: 'off',
     });
@@ -139,10 +142,7 @@ export class OpenAiLlmClient implements LlmClient {
   async complete(request: CompletionRequest): Promise<Completion> {
     const { signal } = request;
     try {
-      const response = await raceAbort(
-        this.openai.chat.completions.create({ ...this.body(request.messages, request), stream: false }, { signal }),
-        signal,
-      );
+      const response = await this.create(() => this.openai.chat.completions.create({ ...this.body(request.messages, request), stream: false }, { signal }), signal);
       const choices: unknown = (response as { choices?: unknown }).choices;
       const first: unknown = Array.isArray(choices) ? choices[0] : undefined;
       const content = (first as { message?: { content?: unknown } } | undefined)?.message?.content;
@@ -161,13 +161,10 @@ export class OpenAiLlmClient implements LlmClient {
     const { signal } = request;
     let timedOut = false;
     let idleTimer: ReturnType<typeof setTimeout> | undefined;
-    let stream: Awaited<ReturnType<typeof this.openai.chat.completions.create>> & AsyncIterable<OpenAI.Chat.Completions.ChatCompletionChunk>;
+    let stream: Stream<ChatCompletionChunk>;
     try {
-      stream = await raceAbort(
-        this.openai.chat.completions.create(
-          { ...this.body(request.messages, request), stream: true, stream_options: { include_usage: true } },
-          { signal },
-        ),
+      stream = await this.create(
+        () => this.openai.chat.completions.create({ ...this.body(request.messages, request), stream: true, stream_options: { include_usage: true } }, { signal }),
         signal,
       );
     } catch (failure) {
@@ -186,7 +183,8 @@ export class OpenAiLlmClient implements LlmClient {
     try {
       armIdleTimer();
       for await (const chunk of stream) {
-        armIdleTimer();
+        // Only waiting on the network counts as silence, not a slow consumer.
+        clearTimeout(idleTimer);
         if (typeof chunk !== 'object' || chunk === null) {
           throw new LlmError('badResponse', `${hostOf(this.baseUrl)} sent a stream event that is not a completion chunk.`);
         }
@@ -198,7 +196,12 @@ export class OpenAiLlmClient implements LlmClient {
           if (choice?.finish_reason) finished = true;
         }
         const usage = toUsage(chunk.usage);
-        if (usage) yield { kind: 'usage', usage };
+        if (usage) {
+          // The usage chunk follows the last choice, so it too shows the answer was complete.
+          finished = true;
+          yield { kind: 'usage', usage };
+        }
+        armIdleTimer();
       }
       // The package ends the loop quietly when the request is aborted, or when the body ends early.
       if (signal.aborted) throw new LlmError('aborted', 'The request was cancelled.');
@@ -232,13 +235,44 @@ export class OpenAiLlmClient implements LlmClient {
   }
 
   private body(messages: readonly ChatMessage[], request: CompletionRequest) {
+    const { useMaxCompletionTokens, omitTemperature } = this.compatibility;
     return {
       model: this.model,
       messages: messages.map((message) => ({ role: message.role, content: message.content })),
-      ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
-      ...(request.maxTokens !== undefined ? { max_tokens: request.maxTokens } : {}),
+      ...(request.temperature !== undefined && !omitTemperature ? { temperature: request.temperature } : {}),
+      ...(request.maxTokens !== undefined ? (useMaxCompletionTokens ? { max_completion_tokens: request.maxTokens } : { max_tokens: request.maxTokens }) : {}),
       ...(request.json ? { response_format: { type: 'json_object' as const } } : {}),
     };
+  }
+
+  /**
+   * Learns from a 400 that the model rejects a parameter (OpenAI's reasoning models refuse `max_tokens`
+   * and non-default temperatures), so the request can be sent again without it.
+   * @returns Whether something changed, i.e. whether a retry may succeed.
+   */
+  private adaptTo(failure: unknown): boolean {
+    if (!(failure instanceof OpenAI.APIError) || failure.status !== 400) return false;
+    const message = `${failure.message} ${failure.param ?? ''}`;
+    if (!this.compatibility.useMaxCompletionTokens && /max_tokens/.test(message) && /max_completion_tokens/.test(message)) {
+      this.compatibility.useMaxCompletionTokens = true;
+      return true;
+    }
+    if (!this.compatibility.omitTemperature && /temperature/i.test(message) && /unsupported|not support|only the default/i.test(message)) {
+      this.compatibility.omitTemperature = true;
+      return true;
+    }
+    return false;
+  }
+
+  /** Sends a chat request, once more for each parameter the model turns out to reject. */
+  private async create<T>(send: () => Promise<T>, signal: AbortSignal): Promise<T> {
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        return await raceAbort(send(), signal);
+      } catch (failure) {
+        if (attempt >= 2 || signal.aborted || !this.adaptTo(failure)) throw failure;
+      }
+    }
   }
 
   private async classify(failure: unknown, signal: AbortSignal, timedOut = false): Promise<LlmError> {
@@ -251,21 +285,70 @@ export class OpenAiLlmClient implements LlmClient {
   }
 }
 
-/** Wraps `fetch` so that each HTTP request (retries included) leaves one log entry: status and latency, never content. */
-function loggingFetch(inner: typeof fetch, logRequest: RequestLogger | undefined, host: string): typeof fetch {
-  if (!logRequest) return inner;
+/**
+ * Wraps `fetch` so that each HTTP request (retries included) leaves one log entry (status and latency,
+ * never content), and a response body that stays silent for `idleMs` fails: the `openai` package's own
+ * timeout ends when the headers arrive.
+ */
+function transportFetch(inner: typeof fetch, logRequest: RequestLogger | undefined, host: string, idleMs: number): typeof fetch {
   return async (input, init) => {
     const started = performance.now();
     try {
       const response = await inner(input, init);
-      logRequest({ service: 'llm', status: response.status, latencyMs: Math.round(performance.now() - started), host });
-      return response;
+      logRequest?.({ service: 'llm', status: response.status, latencyMs: Math.round(performance.now() - started), host });
+      return withBodyIdleTimeout(response, idleMs);
     } catch (failure) {
       const kind = init?.signal?.aborted ? 'aborted' : classifyLlmFailure(failure, { baseUrl: `http://${host}`, model: '' }).kind;
-      logRequest({ service: 'llm', status: kind, latencyMs: Math.round(performance.now() - started), host });
+      logRequest?.({ service: 'llm', status: kind, latencyMs: Math.round(performance.now() - started), host });
       throw failure;
     }
   };
+}
+
+/** The error a silent body fails with; its code classifies it as a timeout. */
+class BodyTimeoutError extends Error {
+  readonly code = 'UND_ERR_BODY_TIMEOUT';
+  constructor(idleMs: number) {
+    super(`No data for ${idleMs} ms.`);
+    this.name = 'BodyTimeoutError';
+  }
+}
+
+/** The same response, whose body errors when no bytes arrive for `idleMs`. */
+function withBodyIdleTimeout(response: Response, idleMs: number): Response {
+  const source = response.body;
+  if (!source) return response;
+  const reader = source.getReader();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const body = new ReadableStream<Uint8Array>({
+    pull: async (controller) => {
+      let timedOut = false;
+      timer = setTimeout(() => {
+        timedOut = true;
+        const error = new BodyTimeoutError(idleMs);
+        controller.error(error);
+        reader.cancel(error).catch(() => undefined);
+      }, idleMs);
+      try {
+        const { done, value } = await reader.read();
+        if (timedOut) return;
+        if (done) controller.close();
+        else controller.enqueue(value);
+      } catch (failure) {
+        if (!timedOut) controller.error(failure);
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+    cancel: async (reason) => {
+      clearTimeout(timer);
+      await reader.cancel(reason);
+    },
+  });
+  const wrapped = new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
+  // The package reads `url` for its own messages; keep it.
+  Object.defineProperty(wrapped, 'url', { value: response.url });
+  return wrapped;
 }
 
 /**
@@ -277,12 +360,8 @@ function loggingFetch(inner: typeof fetch, logRequest: RequestLogger | undefined
  */
 export async function testConnection(client: LlmClient, signal: AbortSignal): Promise<ConnectionTestResult> {
   const started = performance.now();
-  const completion = await client.complete({
-    messages: [{ role: 'user', content: 'Reply with the single word: ok' }],
-    maxTokens: 16,
-    temperature: 0,
-    signal,
-  });
+  // No token limit or temperature: some models reject either, and the check must not fail for that.
+  const completion = await client.complete({ messages: [{ role: 'user', content: 'Reply with the single word: ok' }], signal });
   const latencyMs = Math.round(performance.now() - started);
   return { model: completion.model || client.model, latencyMs, ...(completion.usage ? { usage: completion.usage } : {}) };
 }

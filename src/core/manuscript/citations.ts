@@ -134,7 +134,7 @@ function keysInBracket(text: string, start: number, end: number): string[] {
   for (let index = start; index < end; index++) {
     if (text[index] !== '@') continue;
     const before = index === start ? ' ' : text[index - 1];
-    if (!/[\s[;,\-]/.test(before) && index !== start) continue;
+    if (!/[\s[;,-]/.test(before) && index !== start) continue;
     const match = readKey(text, index, end);
     if (!match) continue;
     if (!isCrossReference(match.key)) keys.push(match.key);

@@ -79,7 +79,7 @@ export function readSentences(text: string, language: ManuscriptLanguage): Docum
       return found;
     };
     const cited = new Set(unit.citations.map(owner));
-    const ignored = new Set(unit.ignoreMarkers.filter((position) => spans.length > 0 && position > spans[0].start).map(owner));
+    const ignored = new Set(unit.ignoreMarkers.filter((position) => spans.length > 0 && position > spans[0].start).map((position) => owner(position - 1)));
     const ignoreAll = unit.ignoreAll || unit.ignoreMarkers.some((position) => spans.length > 0 && position <= spans[0].start);
     spans.forEach((span, index) => {
       const startOffset = base + unit.offsets[span.start];

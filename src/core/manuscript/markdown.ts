@@ -115,22 +115,47 @@ export function collectMarkdownProse(tree: Root, source: string, options: Collec
       }
       if (at < value.length) builder.appendOffsets(value.slice(at), offsets, at);
     };
-    const inline = (child: PhrasingContent): void => {
-      const start = child.position?.start.offset ?? 0;
-      const end = child.position?.end.offset ?? start;
+    // GFM autolink literals come without positions (and split the text around them without
+    // positions too): such nodes are placed after their previous sibling, up to the next
+    // positioned one, and their end is found by matching their text in the source.
+    const inlineChildren = (children: readonly PhrasingContent[], parentStart: number, parentEnd: number): number => {
+      let cursor = parentStart;
+      for (let index = 0; index < children.length; index++) {
+        const child = children[index];
+        if (child.position?.start.offset !== undefined && child.position.end.offset !== undefined) {
+          inline(child, child.position.start.offset, child.position.end.offset);
+          cursor = Math.max(cursor, child.position.end.offset);
+          continue;
+        }
+        let limit = parentEnd;
+        for (let later = index + 1; later < children.length; later++) {
+          const laterStart = children[later].position?.start.offset;
+          if (laterStart !== undefined) {
+            limit = laterStart;
+            break;
+          }
+        }
+        cursor = inline(child, cursor, Math.max(cursor, limit), true);
+      }
+      return cursor;
+    };
+    /** Adds one phrasing node spanning `start`–`end` (or, when `open`, starting at `start` and ending by `end`); returns its end. */
+    const inline = (child: PhrasingContent, start: number, end: number, open = false): number => {
       if (child.type !== 'text' && citations.length > 0) {
         const citation = citationAt(start);
-        if (citation && end <= citation.end) {
+        if (citation && (end <= citation.end || open)) {
           // A node inside a citation (the autolinked URL of `[@url:https://…]`) is part of it.
           if (!citation.marked) builder.markCitation();
           citation.marked = true;
-          return;
+          return open ? Math.min(end, alignedEnd(plainText(child), start, end)) : end;
         }
       }
       switch (child.type) {
-        case 'text':
-          text(child.value, start, end);
-          break;
+        case 'text': {
+          const stop = open ? alignedEnd(child.value, start, end) : end;
+          text(child.value, start, stop);
+          return stop;
+        }
         case 'inlineCode':
           builder.appendPlaceholder(CODE_PLACEHOLDER, source, start, end);
           break;
@@ -141,12 +166,11 @@ export function collectMarkdownProse(tree: Root, source: string, options: Collec
         case 'strong':
         case 'delete':
         case 'link':
-          for (const grandchild of child.children) inline(grandchild);
-          break;
+          return inlineChildren(child.children, start, end);
         case 'linkReference':
           // A numeric reference link (`[1]` with `[1]: https://…` below) is a numbered citation.
           if (/^\d{1,4}$/.test(child.identifier)) builder.markCitation();
-          else for (const grandchild of child.children) inline(grandchild);
+          else inlineChildren(child.children, start, end);
           break;
         case 'footnoteReference':
           if (citingFootnotes.has(child.identifier.toLowerCase()) || citingFootnotes.has((child.label ?? '').toLowerCase())) builder.markCitation();
@@ -166,8 +190,14 @@ export function collectMarkdownProse(tree: Root, source: string, options: Collec
           // Other phrasing nodes (from plugins) hold no prose we can map.
           break;
       }
+      return end;
     };
-    for (const child of node.children) inline(child);
+    const alignedEnd = (value: string, start: number, limit: number): number => {
+      if (value.length === 0) return start;
+      const offsets = alignOffsets(value, source, start, limit);
+      return offsets[offsets.length - 1] + 1;
+    };
+    inlineChildren(node.children, paragraphStart, paragraphEnd);
     if (!builder.hasContent()) return;
     const unit = builder.build({ headingPath: pathOf(), inListItem, inTableCell, ignoreAll });
     const trimmed = unit.text.trimStart();
@@ -217,6 +247,13 @@ export function collectMarkdownProse(tree: Root, source: string, options: Collec
   return { units, headings };
 }
 
+/** The text of a phrasing node and its descendants, as parsed. */
+function plainText(node: PhrasingContent): string {
+  if ('value' in node) return node.value;
+  if ('children' in node) return node.children.map(plainText).join('');
+  return '';
+}
+
 /** What a block of a Markdown document is, for incremental checking. */
 export type MarkdownBlockKind = 'prose' | 'heading' | 'skip';
 
@@ -252,7 +289,6 @@ export function splitMarkdownBlocks(text: string): MarkdownBlock[] {
   let runStart = -1;
   let runStartLine = 0;
   let runEnd = 0;
-  let runLines = 0;
   let runFirstLine = '';
   let skipStart = -1;
   let skipStartLine = 0;
@@ -264,7 +300,6 @@ export function splitMarkdownBlocks(text: string): MarkdownBlock[] {
   const closeRun = (): void => {
     if (runStart >= 0) blocks.push({ kind: 'prose', start: runStart, end: runEnd, startLine: runStartLine });
     runStart = -1;
-    runLines = 0;
   };
 
   let offset = 0;
@@ -337,8 +372,7 @@ export function splitMarkdownBlocks(text: string): MarkdownBlock[] {
         const title = text.slice(runStart, offset).replace(/\s+/g, ' ');
         blocks.push({ kind: 'heading', start: runStart, end: contentEnd, startLine: runStartLine, heading: { depth, text: cleanHeading(title) } });
         runStart = -1;
-        runLines = 0;
-      } else {
+          } else {
         if (runStart < 0) {
           const last = blocks[blocks.length - 1];
           // An indented run after a blank line continues the block above (a list item's paragraphs, its code).
@@ -354,7 +388,6 @@ export function splitMarkdownBlocks(text: string): MarkdownBlock[] {
           }
         }
         runEnd = contentEnd;
-        runLines++;
       }
       previousBlank = blank;
     }

@@ -76,10 +76,6 @@ export interface ProseContext {
   readonly ignoreAll: boolean;
 }
 
-function isSpaceCode(code: number): boolean {
-  return code === 32 || code === 9 || code === 10 || code === 13;
-}
-
 /** Builds one {@link ProseUnit}, character by character, keeping the source map. */
 export class ProseBuilder {
   private readonly parts: string[] = [];
@@ -88,9 +84,11 @@ export class ProseBuilder {
   private readonly citationList: number[] = [];
   private readonly ignoreList: number[] = [];
   private readonly placeholderList: Placeholder[] = [];
+  private words = false;
 
   /** Appends text whose characters map one to one onto `source` from `sourceStart`. */
   appendLinear(value: string, sourceStart: number): void {
+    this.noteWords(value);
     for (let index = 0; index < value.length; index++) this.offsetList.push(sourceStart + index);
     this.parts.push(value);
     this.length += value.length;
@@ -98,6 +96,7 @@ export class ProseBuilder {
 
   /** Appends text with the source offset of each of its characters. */
   appendOffsets(value: string, offsets: ArrayLike<number>, from = 0): void {
+    this.noteWords(value);
     for (let index = 0; index < value.length; index++) this.offsetList.push(offsets[from + index]);
     this.parts.push(value);
     this.length += value.length;
@@ -172,10 +171,13 @@ export class ProseBuilder {
     };
   }
 
-  /** Whether the text so far holds anything but white space. */
+  /** Whether the text so far holds a letter or digit outside placeholders (a lone equation is not prose). */
   hasContent(): boolean {
-    for (const part of this.parts) for (let index = 0; index < part.length; index++) if (!isSpaceCode(part.charCodeAt(index))) return true;
-    return false;
+    return this.words;
+  }
+
+  private noteWords(value: string): void {
+    if (!this.words && /[\p{L}\p{N}]/u.test(value)) this.words = true;
   }
 }
 

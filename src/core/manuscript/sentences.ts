@@ -22,9 +22,16 @@ const abbreviations = new Set([
 // Abbreviations that only hold before a number ("No. 5", "p. 3"), else they may end a sentence.
 const beforeNumberOnly = new Set(['no', 'nos', 'p', 'pp', 'pg', 'vol', 'art', 'min', 'max', 'est', 'exp', 'ext', 'temp', 'co', 'ed', 'eds', 'st', 'var']);
 
+// Nouns followed by a one-letter label, so "vitamin D." can end a sentence.
+const labelNouns = new Set([
+  'vitamin', 'group', 'groups', 'type', 'types', 'hepatitis', 'chromosome', 'class', 'phase', 'grade', 'stage', 'model',
+  'models', 'panel', 'panels', 'figure', 'table', 'appendix', 'section', 'category', 'subtype', 'region', 'domain', 'complex',
+  'factor', 'allele', 'strain', 'lineage', 'cohort', 'arm', 'site', 'condition', 'scenario', 'option', 'plan', 'protein',
+  'influenza', 'immunoglobulin', 'coenzyme', 'method', 'dataset', 'sample', 'patient', 'point', 'level', 'version',
+]);
 const terminal = /[.!?…]/;
 const closing = /["'”’)\]»}]/;
-const sentenceStart = /[\p{Lu}\p{N}"“‘'(\[¿¡$`*_]/u;
+const sentenceStart = /[\p{Lu}\p{N}"“‘'([¿¡$`*_]/u;
 
 function isSpace(code: number): boolean {
   return code === 32 || code === 9 || code === 10 || code === 13 || code === 0xa0 || code === 0x2009 || code === 0x202f;
@@ -47,8 +54,13 @@ function isAbbreviationPeriod(text: string, dot: number, next: number): boolean 
   if (abbreviations.has(lower)) return true;
   // "e.g", "i.e", "U.S", "a.k.a": letters separated by dots.
   if (/^(?:\p{L}\.)+\p{L}$/u.test(word)) return true;
-  // An initial or a genus abbreviation: "J. Smith", "E. coli", "S. aureus".
-  if (/^\p{Lu}$/u.test(word)) return true;
+  // An initial or a genus abbreviation: "J. Smith", "E. coli", "S. aureus"; but not a
+  // label after a noun that takes one ("vitamin D.", "group A.", "Model B.").
+  if (/^\p{Lu}$/u.test(word)) {
+    let end = dot - word.length;
+    while (end > 0 && isSpace(text.charCodeAt(end - 1))) end--;
+    return !labelNouns.has(wordBefore(text, end).toLowerCase());
+  }
   // A two-letter capitalised genus abbreviation ("Sc. pombe") only before a lower-case word.
   if (/^\p{Lu}\p{Ll}$/u.test(word) && /\p{Ll}/u.test(text[next] ?? '')) return true;
   return false;

@@ -66,9 +66,9 @@ const detectors: readonly Detector[] = [
   },
   {
     kind: 'phone',
-    pattern: /(?<![\d.,/-])(?:\+\d{1,3}[\s.-]?)?(?:\(\d{2,4}\)\s?|\d{2,4}[\s.-])\d{3,4}[\s.-]\d{3,4}(?![\d.,/-]|\s?[-–]\s?\d)/g,
+    pattern: /(?<![\d.,/-])(?:\+\d{1,3}[\s.-]?)?(?:\(\d{2,4}\)\s?|\d{2,4}[\s.-])\d{3,4}[\s.-]\d{3,4}(?![\d,/-]|\.\d|\s?[-–]\s?\d)/g,
   },
-  { kind: 'phone', pattern: /\b(?:tel|phone|telephone|mobile|cell|fax|ph)\.?\s*[:#]?\s*(\+?[\d][\d\s().-]{6,18}\d)/gi, group: 1 },
+  { kind: 'phone', pattern: /\b(?:tel|phone|telephone|mobile|cell|fax|ph)\b(?:\.?[ \t]*[:#][ \t]*|\.?[ \t]+)(\+?[\d(][\d \t().-]{6,18}\d)/gi, group: 1 },
   { kind: 'dateOfBirth', pattern: new RegExp(`\\b(?:DOB|D\\.O\\.B\\.?|date of birth|born(?: on)?|birth ?date)\\s*[:,]?\\s*(${fullDate})`, 'gi'), group: 1 },
   {
     kind: 'date',
@@ -83,7 +83,9 @@ const detectors: readonly Detector[] = [
     pattern: new RegExp(`\\b\\d{1,5}[A-Za-z]?\\s+(?:[A-Z][a-z]+\\s+){1,3}${streetType}\\b\\.?(?:,?\\s+(?:Apt|Unit|Suite|#)\\.?\\s*\\w+)?(?:,\\s*[A-Z][a-z]+(?:\\s[A-Z][a-z]+)?)?(?:,?\\s*[A-Z]{2})?(?:\\s+\\d{5}(?:-\\d{4})?)?`, 'g'),
   },
   { kind: 'address', pattern: /\b[A-Z]{1,2}\d[A-Z\d]?\s\d[A-Z]{2}\b/g },
-  { kind: 'name', pattern: new RegExp(`\\b(?:patient|pt|name|patient name|client|resident)\\s*[:\\-]\\s*(${personName})`, 'gi'), group: 1 },
+  // The label's case is spelled out: an `i` flag would let the name match lower-case words, and a lower-case
+  // `name:` is a YAML key (authors in front matter), not a clinical note's label.
+  { kind: 'name', pattern: new RegExp(`\\b(?:[Pp]atient(?: [Nn]ame)?|P[Tt]|[Pp]t|Name|NAME|PATIENT|[Cc]lient|[Rr]esident)\\s*:\\s*(${personName})`, 'g'), group: 1 },
   { kind: 'name', pattern: new RegExp(`\\b(?:Mr|Mrs|Ms|Miss|Mx)\\.?\\s+(${personName.replace('{1,2}', '{0,2}')})`, 'g'), group: 1 },
   { kind: 'name', pattern: new RegExp(`\\b(${personName})(?=\\s*[,(]\\s*(?:DOB|D\\.O\\.B|born|date of birth|MRN|aged?\\s+\\d|\\d{1,3}[- ]?(?:y(?:ear)?s?[- ]old|yo\\b)))`, 'g'), group: 1 },
 ];

@@ -34,7 +34,7 @@ export function parseGlossary(content: string, fileName?: string, targetLanguage
     try {
       parsed = JSON.parse(content);
     } catch (error) {
-      throw new Error(`The glossary is not valid JSON: ${error instanceof Error ? error.message : String(error)}`);
+      throw new Error(`The glossary is not valid JSON: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
     }
     if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('The glossary must be a JSON object of term → translation.');
     let table = parsed as Record<string, unknown>;
@@ -95,7 +95,9 @@ const commonUpper = new Set(['I', 'A', 'THE', 'AND', 'OR', 'NOT', 'NB', 'OK']);
  */
 export function termsToKeep(text: string): string[] {
   const plain = text.replace(/⟦\d+⟧/g, ' ');
-  const terms = [...(plain.match(symbolPattern) ?? []), ...(plain.match(numberPattern) ?? [])].filter((term) => !commonUpper.has(term));
+  const symbols = plain.match(symbolPattern) ?? [];
+  const numbers = plain.replace(symbolPattern, ' ').match(numberPattern) ?? [];
+  const terms = [...symbols, ...numbers].filter((term) => !commonUpper.has(term));
   return [...new Set(terms)];
 }
 

@@ -27,7 +27,7 @@ export interface TranslateOptions {
   readonly glossary?: readonly GlossaryEntry[];
   /** Ranges to hold back from the model, e.g. redacted patient identifiers (optional). */
   readonly extraProtected?: readonly ExtraProtection[];
-  /** Largest chunk in estimated tokens (optional; default: 600). */
+  /** Largest chunk in estimated tokens (optional; default: 400). */
   readonly maxChunkTokens?: number;
   /** Retries per chunk after a bad answer (optional; default: 2). */
   readonly maxRetries?: number;
@@ -139,7 +139,7 @@ export async function translateManuscript(options: TranslateOptions): Promise<Tr
   const { client, signal, format } = options;
   const maxRetries = options.maxRetries ?? 2;
   const frozen = freezeMarkup(options.source, { format, ...(options.extraProtected ? { extra: options.extraProtected } : {}) });
-  const chunks = planChunks(frozen.frozen, frozen.frontMatterEnd, options.maxChunkTokens ?? 600);
+  const chunks = planChunks(frozen.frozen, frozen.frontMatterEnd, options.maxChunkTokens ?? 400);
   const spans = frozen.spans;
   const thawGlobal = (text: string) => text.replace(/⟦(\d+)⟧/g, (_whole, id: string) => spans[Number(id)].text);
 
@@ -212,8 +212,12 @@ export async function translateManuscript(options: TranslateOptions): Promise<Tr
         singleLine: chunk.singleLine,
       });
       let answer = '';
+      // A child signal per request, so that hundreds of requests do not pile listeners onto the caller's signal.
+      const request = new AbortController();
+      const forward = () => request.abort();
+      signal.addEventListener('abort', forward, { once: true });
       try {
-        for await (const event of client.stream({ messages, signal, temperature: 0 })) {
+        for await (const event of client.stream({ messages, signal: request.signal, temperature: 0 })) {
           if (event.kind === 'delta') {
             answer += event.text;
             options.onEvent?.({ kind: 'delta', text: event.text });
@@ -227,6 +231,8 @@ export async function translateManuscript(options: TranslateOptions): Promise<Tr
           break;
         }
         throw error;
+      } finally {
+        signal.removeEventListener('abort', forward);
       }
       let cleaned = stripAnswerWrapper(answer).trim();
       if (chunk.singleLine) cleaned = cleaned.replace(/\s*\n\s*/g, ' ');

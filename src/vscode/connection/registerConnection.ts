@@ -8,6 +8,7 @@ import { registerShowLogCommand } from '../commands/showLog';
 import { registerTestConnectionCommand } from '../commands/testConnection';
 import { ApiKeyStore } from '../secrets';
 import { ConnectionStateTracker } from './connectionState';
+import { WorkspaceSettingsGuard } from './workspaceSettingsGuard';
 
 /** The Get Started walkthrough, as `<publisher>.<name>#<id>`. */
 const walkthroughId = 'biowrite.biowrite#biowrite.getStarted';
@@ -50,8 +51,10 @@ export function registerConnection(environment: BiowriteEnvironment): void {
   const { context, panel, log } = environment;
   const apiKeys = new ApiKeyStore(context.secrets);
   const tracker = new ConnectionStateTracker(panel, apiKeys, log);
+  const guard = new WorkspaceSettingsGuard(context, log, panel);
   context.subscriptions.push(
     tracker,
+    guard,
     registerSetApiKeyCommand(apiKeys),
     registerClearApiKeyCommand(apiKeys),
     registerTestConnectionCommand(environment, tracker),
@@ -63,4 +66,5 @@ export function registerConnection(environment: BiowriteEnvironment): void {
     }),
   );
   void tracker.refresh();
+  void guard.check();
 }

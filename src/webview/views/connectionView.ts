@@ -36,10 +36,12 @@ export class ConnectionView {
   /**
    * @param container Where the view renders.
    * @param host The line to the extension host.
+   * @param options Whether the introduction starts unfolded, and who remembers when the user folds it (optional; default: unfolded).
    */
   constructor(
     container: HTMLElement,
     private readonly host: HostBridge,
+    private readonly options: { readonly welcomeOpen?: boolean; readonly onWelcomeToggle?: (open: boolean) => void } = {},
   ) {
     container.replaceChildren();
     container.classList.add('connection');
@@ -63,7 +65,7 @@ export class ConnectionView {
     this.restricted = element('p', 'restricted-note');
     this.restricted.dataset.testid = 'connection-restricted';
     this.restricted.textContent =
-      'Restricted Mode: Biowrite uses only your user settings for the LLM endpoint, never this workspace’s, and keeps checking claims and searching your library.';
+      'Restricted Mode: the LLM endpoint comes from your user settings only, never from this workspace. Checking claims and searching your library keep working.';
     this.actions = element('div', 'actions');
     this.addButton('testConnection', 'Test Connection', true);
     this.addButton('setApiKey', 'Set API Key');
@@ -120,9 +122,13 @@ export class ConnectionView {
   }
 
   private buildWelcome(): HTMLElement {
-    const welcome = element('div', 'welcome');
+    // A <details> the user can fold away; it disappears once the connection works.
+    const welcome = element('details', 'welcome');
+    welcome.open = this.options.welcomeOpen ?? true;
+    welcome.addEventListener('toggle', () => this.options.onWelcomeToggle?.(welcome.open));
     welcome.dataset.testid = 'empty-state';
     welcome.append(
+      element('summary', 'welcome-summary', 'Getting started'),
       element('p', undefined, 'Biowrite helps you write biomedical manuscripts in Markdown or LaTeX: it marks sentences that make a claim without a source, finds real references in PubMed, Europe PMC, Crossref, OpenAlex and your library, and drafts abstracts and translations without breaking citations or markup.'),
       element('p', 'welcome-heading', 'To start:'),
     );

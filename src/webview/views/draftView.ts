@@ -1,11 +1,54 @@
-import type { HostMessage } from '../../shared/protocol';
+import type { DraftKind, GroundingIssue, HostMessage } from '../../shared/protocol';
+import { countWords } from '../../core/writing/text';
 import type { HostBridge } from '../hostBridge';
 
 /** Messages of an LLM draft (abstract or translation). */
 export type DraftMessage = Extract<HostMessage, { type: 'draftStarted' | 'draftDelta' | 'draftDone' | 'draftError' }>;
 
-/** The panel's streaming draft. Placeholder until the writing feature lands. */
+type Phase = 'streaming' | 'done' | 'error';
+
+function issueLabel(kind: GroundingIssue['kind']): string {
+  switch (kind) {
+    case 'unsupportedNumber':
+      return 'Number not in the manuscript';
+    case 'unsupportedStatement':
+      return 'Not supported by the manuscript';
+    case 'missingChecklistItem':
+      return 'Missing checklist item';
+    case 'protectedMarkup':
+      return 'Protected markup';
+    case 'wordLimit':
+      return 'Over the word limit';
+    case 'terminology':
+      return 'Terminology';
+    default: {
+      const _exhaustive: never = kind;
+      return _exhaustive;
+    }
+  }
+}
+
+/**
+ * The panel's streaming draft: the text as it arrives (always as text, never HTML), the word count against
+ * the limit, a stop button while it streams, then the grounding issues and Accept / Discard.
+ */
 export class DraftView {
+  private draftId: string | undefined;
+  private wordLimit: number | undefined;
+  private kind: DraftKind = 'abstract';
+  private cancelled = false;
+  private text = '';
+  private phase: Phase = 'done';
+  private readonly title: HTMLElement;
+  private readonly status: HTMLElement;
+  private readonly body: HTMLPreElement;
+  private readonly issues: HTMLUListElement;
+  private readonly summary: HTMLElement;
+  private readonly actions: HTMLElement;
+  private readonly stopButton: HTMLButtonElement;
+  private readonly acceptButton: HTMLButtonElement;
+  private readonly discardButton: HTMLButtonElement;
+
   /**
    * @param container Where the view renders.
    * @param host The line to the extension host.
@@ -13,11 +56,139 @@ export class DraftView {
   constructor(
     private readonly container: HTMLElement,
     private readonly host: HostBridge,
-  ) {}
+  ) {
+    const doc = container.ownerDocument;
+    const make = <K extends keyof HTMLElementTagNameMap>(tag: K, className: string): HTMLElementTagNameMap[K] => {
+      const element = doc.createElement(tag);
+      element.className = className;
+      return element;
+    };
+    this.title = make('div', 'draft-title');
+    this.status = make('div', 'draft-status');
+    this.status.setAttribute('aria-live', 'polite');
+    this.body = make('pre', 'draft-text');
+    this.body.style.whiteSpace = 'pre-wrap';
+    this.body.style.wordBreak = 'break-word';
+    this.body.style.maxHeight = '24em';
+    this.body.style.overflowY = 'auto';
+    this.issues = make('ul', 'draft-issues');
+    this.summary = make('div', 'draft-summary');
+    this.actions = make('div', 'draft-actions');
+    this.stopButton = make('button', 'secondary');
+    this.stopButton.textContent = 'Stop';
+    this.stopButton.addEventListener('click', () => {
+      if (this.draftId) this.host.post({ type: 'stop', requestId: this.host.newRequestId(), targetRequestId: this.draftId });
+    });
+    this.acceptButton = make('button', 'primary');
+    this.acceptButton.textContent = 'Accept';
+    this.acceptButton.addEventListener('click', () => {
+      if (this.draftId) this.host.post({ type: 'acceptDraft', requestId: this.host.newRequestId(), draftId: this.draftId });
+    });
+    this.discardButton = make('button', 'secondary');
+    this.discardButton.textContent = 'Discard';
+    this.discardButton.addEventListener('click', () => {
+      if (!this.draftId) return;
+      this.host.post({ type: 'discardDraft', requestId: this.host.newRequestId(), draftId: this.draftId });
+      this.clear();
+    });
+    this.actions.append(this.stopButton, this.acceptButton, this.discardButton);
+    this.container.replaceChildren();
+    this.container.hidden = true;
+  }
 
   /** Updates the view with one draft message. */
   handle(message: DraftMessage): void {
-    void this.host;
-    this.container.textContent = message.type;
+    switch (message.type) {
+      case 'draftStarted':
+        this.draftId = message.requestId;
+        this.kind = message.kind;
+        this.wordLimit = message.wordLimit;
+        this.text = '';
+        this.cancelled = false;
+        this.phase = 'streaming';
+        this.title.textContent = message.title;
+        this.body.textContent = '';
+        this.issues.replaceChildren();
+        this.summary.textContent = '';
+        this.container.replaceChildren(this.title, this.status, this.body, this.issues, this.summary, this.actions);
+        this.container.hidden = false;
+        break;
+      case 'draftDelta':
+        if (message.requestId !== this.draftId || this.phase !== 'streaming') return;
+        this.text = message.replace ? message.text : this.text + message.text;
+        this.body.textContent = this.text;
+        if (!message.replace) this.body.scrollTop = this.body.scrollHeight;
+        break;
+      case 'draftDone':
+        if (message.requestId !== this.draftId) return;
+        this.text = message.text;
+        this.body.textContent = message.text;
+        this.phase = 'done';
+        this.renderIssues(message.issues);
+        this.summary.textContent = message.summary ?? (message.tokens !== undefined ? `${message.tokens} tokens used` : '');
+        this.acceptButton.hidden = !(message.canAccept ?? !message.cancelled);
+        this.cancelled = message.cancelled;
+        break;
+      case 'draftError':
+        if (message.requestId !== this.draftId) return;
+        this.phase = 'error';
+        this.status.textContent = `Failed: ${message.message} Nothing was changed.`;
+        this.acceptButton.hidden = true;
+        break;
+      default: {
+        const _exhaustive: never = message;
+        void _exhaustive;
+      }
+    }
+    this.renderState(message.type === 'draftDone' ? message.wordCount : undefined);
+  }
+
+  private renderState(finalWordCount?: number): void {
+    this.stopButton.hidden = this.phase !== 'streaming';
+    this.discardButton.hidden = this.phase === 'streaming';
+    if (this.phase === 'streaming') this.acceptButton.hidden = true;
+    if (this.phase === 'error') return;
+    const parts: string[] = [];
+    if (this.kind === 'abstract') {
+      const words = finalWordCount ?? countWords(this.text);
+      const limit = this.wordLimit;
+      const over = limit !== undefined && words > limit;
+      parts.push(limit !== undefined ? `${words} / ${limit} words${over ? ` (${words - limit} over)` : ''}` : `${words} words`);
+      this.status.classList.toggle('over-limit', over);
+    }
+    if (this.phase === 'streaming') parts.push(this.kind === 'abstract' ? 'drafting…' : 'translating…');
+    if (this.cancelled) parts.push('Stopped; nothing will be applied.');
+    this.status.textContent = parts.join(' · ');
+  }
+
+  private renderIssues(issues: readonly GroundingIssue[]): void {
+    const doc = this.container.ownerDocument;
+    const items = issues.map((issue) => {
+      const item = doc.createElement('li');
+      const label = doc.createElement('strong');
+      label.textContent = `${issueLabel(issue.kind)}: `;
+      const text = doc.createElement('span');
+      text.textContent = issue.text;
+      item.append(label, text);
+      if (issue.detail) {
+        const detail = doc.createElement('div');
+        detail.className = 'draft-issue-detail';
+        detail.textContent = issue.detail;
+        item.append(detail);
+      }
+      return item;
+    });
+    if (items.length === 0 && this.kind === 'abstract') {
+      const item = doc.createElement('li');
+      item.textContent = 'Every number appears in the manuscript and no statement was flagged.';
+      items.push(item);
+    }
+    this.issues.replaceChildren(...items);
+  }
+
+  private clear(): void {
+    this.draftId = undefined;
+    this.container.replaceChildren();
+    this.container.hidden = true;
   }
 }

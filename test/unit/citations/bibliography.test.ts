@@ -76,7 +76,7 @@ test('BibTeX: appended like the file\'s entries, readable back, no duplicates', 
   assert.equal(added.title, 'Genes & 50% of cancers');
   assert.deepEqual(added.authors[0], { family: 'Weinstein', given: 'John N.' });
   assert.equal(added.doi, '10.1038/ng.2764');
-  assert.match(updated, /\n\n@article\{weinstein2013genes,\n  author = \{Weinstein, John N\. and Collisson, Eric A\.\},\n  title = \{\{Genes \\& 50\\% of cancers\}\},/);
+  assert.match(updated, /\n\n@article\{weinstein2013genes,\n {2}author = \{Weinstein, John N\. and Collisson, Eric A\.\},\n {2}title = \{\{Genes \\& 50\\% of cancers\}\},/);
   assert.deepEqual(planBibliographyEntry(text, 'bibtex', { ...record, doi: '10.1038/s41587-019-0001-x' }), { key: 'smith2019crispr' });
   const tabbed = '@ARTICLE{x,\n\tTITLE="X",\n\tYEAR="2000"\n}\n';
   const updatedTabbed = apply(tabbed, planBibliographyEntry(tabbed, 'bibtex', record).edit!);

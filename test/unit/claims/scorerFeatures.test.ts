@@ -11,6 +11,9 @@ test('section kinds come from the outermost heading that names one', () => {
   assert.equal(sectionKindOf(['STAR★Methods {#sec:methods .page_break_before}', 'Method details']), 'methods');
   assert.equal(sectionKindOf(['Materials and Methods', 'Statistical analysis']), 'methods');
   assert.equal(sectionKindOf(['Discussion']), 'discussion');
+  assert.equal(sectionKindOf(['Materials & Methods']), 'methods');
+  assert.equal(sectionKindOf(['2.3 Statistical analysis']), 'methods');
+  assert.equal(sectionKindOf(['Results and Discussion']), 'results');
   assert.equal(sectionKindOf(['Conclusions']), 'conclusion');
   assert.equal(sectionKindOf(['Introduction', 'Scope and Relation to Prior Work']), 'introduction');
   assert.equal(sectionKindOf(['Deep learning and patient categorization', 'Imaging applications in healthcare']), 'other');

@@ -1,5 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { createServer as createHttpServer } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { createServer as createNetServer } from 'node:net';
 import { execFileSync } from 'node:child_process';
@@ -235,6 +236,37 @@ describe('OpenAiLlmClient against the fake OpenAI server', () => {
     await rejectsWithKind(collect(client().stream({ messages: question, signal: new AbortController().signal })), 'badResponse');
   });
 
+  it('switches to max_completion_tokens and drops temperature when the model rejects them', async () => {
+    const rejection = (message: string, param: string) => JSON.stringify({ error: { message, type: 'invalid_request_error', param, code: 'unsupported_parameter' } });
+    server.enqueue(
+      { kind: 'status', status: 400, body: rejection("Unsupported parameter: 'max_tokens' is not supported with this model. Use 'max_completion_tokens' instead.", 'max_tokens') },
+      { kind: 'status', status: 400, body: rejection("Unsupported value: 'temperature' does not support 0.2 with this model. Only the default (1) value is supported.", 'temperature') },
+      { kind: 'text', text: 'reasoned' },
+      { kind: 'text', text: 'again' },
+    );
+    const reasoning = client();
+    const count = server.requests.length;
+    const completion = await reasoning.complete({ messages: question, signal: new AbortController().signal, maxTokens: 64, temperature: 0.2 });
+    assert.equal(completion.text, 'reasoned');
+    const bodies = server.requests.slice(count).map((request) => request.body as Record<string, unknown>);
+    assert.equal(bodies.length, 3);
+    assert.equal(bodies[0]?.max_tokens, 64);
+    assert.equal(bodies[1]?.max_completion_tokens, 64);
+    assert.equal(bodies[1]?.max_tokens, undefined);
+    assert.equal(bodies[2]?.temperature, undefined);
+    // The client remembers: the next request is right the first time.
+    assert.equal((await reasoning.complete({ messages: question, signal: new AbortController().signal, maxTokens: 64, temperature: 0.2 })).text, 'again');
+    assert.equal(server.requests.length - count, 4);
+  });
+
+  it('reports other 400s as badResponse with the server’s explanation, without retrying', async () => {
+    server.enqueue({ kind: 'status', status: 400, body: JSON.stringify({ error: { message: "This model's maximum context length is 8192 tokens.", type: 'invalid_request_error', param: 'messages', code: 'context_length_exceeded' } }) });
+    const count = server.requests.length;
+    const failure = await rejectsWithKind(client().complete({ messages: question, signal: new AbortController().signal }), 'badResponse');
+    assert.match(failure.message, /maximum context length/);
+    assert.equal(server.requests.length - count, 1);
+  });
+
   it('lists models', async () => {
     assert.deepEqual(await client().listModels(new AbortController().signal), ['fake-model', 'llama3.1:8b', 'mistral:7b']);
   });
@@ -245,6 +277,9 @@ describe('OpenAiLlmClient against the fake OpenAI server', () => {
     assert.equal(result.model, 'fake-model');
     assert.ok(result.latencyMs >= 0);
     assert.equal(result.usage?.completionTokens, 1);
+    const body = server.requests.at(-1)?.body as Record<string, unknown>;
+    assert.equal(body.max_tokens, undefined, 'no parameter a model could reject');
+    assert.equal(body.temperature, undefined);
   });
 
   it('logs every HTTP request with service, status, latency and host, never text or the key', async () => {
@@ -311,6 +346,24 @@ describe('OpenAiLlmClient transport failures', () => {
       }
     } finally {
       rmSync(directory, { recursive: true, force: true });
+    }
+  });
+
+  it('maps a body that stalls after the headers to timeout', async () => {
+    const server = createHttpServer((_request, response) => {
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.write('{"id":"chatcmpl-1","object":"chat.completion","choices":[');
+      // Then nothing: the socket stays open until the client gives up.
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+    try {
+      const address = server.address();
+      assert.ok(address && typeof address === 'object');
+      const client = new OpenAiLlmClient({ ...options, timeoutMs: 300, baseUrl: `http://127.0.0.1:${address.port}/v1` });
+      await rejectsWithKind(client.complete({ messages: question, signal: new AbortController().signal }), 'timeout');
+    } finally {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
     }
   });
 

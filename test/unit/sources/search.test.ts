@@ -14,8 +14,9 @@ const top = (text: string, context?: string): string | undefined => index.search
 test('tokenize: Greek letters, hyphenated symbols, gene names and plurals', () => {
   assert.deepEqual(tokenize('TNF-α signalling'), ['tnfalpha', 'tnf', 'alpha', 'signall']);
   assert.ok(tokenize('IL-6 receptors').includes('il6'));
-  assert.ok(tokenize('IL-6 receptors').includes('receptor'));
-  assert.deepEqual(tokenize('TP53 and BRCA1 mutations'), ['tp53', 'brca1', stem('mutation')]);
+  assert.ok(tokenize('IL-6 receptors').includes(tokenize('receptor')[0]));
+  assert.deepEqual(tokenize('TP53 and BRCA1 mutations'), ['tp53', 'brca1', tokenize('mutation')[0]]);
+  assert.equal(tokenize('mammography')[0], tokenize('mammograms')[0], 'long stems meet on a 7-letter prefix');
   assert.equal(stem('networks'), stem('network'));
   assert.equal(stem('predicting'), stem('predicted'));
   assert.equal(stem('analysis'), 'analysis');

@@ -13,21 +13,16 @@ import { rawTokens, term, tokenize } from './tokenize';
 type Field = 'title' | 'abstract' | 'keywords' | 'authors' | 'container';
 const FIELDS: readonly Field[] = ['title', 'abstract', 'keywords', 'authors', 'container'];
 
+/** The features the score combines, in the order of {@link SearchParameters.featureWeights}. */
+export const FEATURE_NAMES = ['sentence', 'context', 'titleOnly', 'abstractOnly', 'titleBigrams', 'namedAuthor', 'symbolInTitle', 'titleCoverage', 'yearMentioned', 'hasAbstract'] as const;
+
 /** Tuning of the ranking; the defaults were tuned on deep-review and context-review only. */
 export interface SearchParameters {
+  /** Weights of {@link FEATURE_NAMES}, in order. */
+  readonly featureWeights: readonly number[];
   readonly k1: number;
   readonly weights: Readonly<Record<Field, number>>;
   readonly b: Readonly<Record<Field, number>>;
-  /** Weight of the paragraph's terms relative to the sentence's. */
-  readonly contextWeight: number;
-  /** Bonus per query bigram found as a bigram in the title (times the bigram's mean idf). */
-  readonly bigramBoost: number;
-  /** Bonus when an author the sentence names ("Smith et al.", "Smith and Jones") is first author or an author. */
-  readonly nameBoost: number;
-  /** Bonus per distinctive symbol of the sentence (TP53, DeepBind, word2vec) found in the title. */
-  readonly symbolBoost: number;
-  /** Bonus when a year the sentence mentions is the record's year. */
-  readonly yearBoost: number;
 }
 
 /** Defaults (see {@link SearchParameters}). */
@@ -35,11 +30,8 @@ export const DEFAULT_PARAMETERS: SearchParameters = {
   k1: 1.6,
   weights: { title: 4, abstract: 1, keywords: 1.5, authors: 1, container: 0.3 },
   b: { title: 0.5, abstract: 0.75, keywords: 0.5, authors: 0.3, container: 0.3 },
-  contextWeight: 0.1,
-  bigramBoost: 1.0,
-  nameBoost: 8,
-  symbolBoost: 4,
-  yearBoost: 0.5,
+  // sentence, context, titleOnly, abstractOnly, titleBigrams, namedAuthor, symbolInTitle, titleCoverage, yearMentioned, hasAbstract
+  featureWeights: [1, 0.1, 0, 0, 1, 8, 4, 3, 0.5, 0],
 };
 
 /** One query. */
@@ -136,6 +128,8 @@ export function distinctiveSymbols(text: string): string[] {
 /** An index over one library. */
 export class LibraryIndex {
   private readonly postings = new Map<string, Posting[]>();
+  private readonly titlePostings = new Map<string, Posting[]>();
+  private readonly abstractPostings = new Map<string, Posting[]>();
   private readonly docs: DocInfo[] = [];
   private readonly idf = new Map<string, number>();
   private readonly symbolDocs = new Map<string, number[]>();
@@ -160,6 +154,14 @@ export class LibraryIndex {
         for (const t of terms) counts.set(t, (counts.get(t) ?? 0) + 1);
         const norm = 1 - parameters.b[field] + (parameters.b[field] * terms.length) / avg[f];
         for (const [t, count] of counts) combined.set(t, (combined.get(t) ?? 0) + (parameters.weights[field] * count) / norm);
+        const single = field === 'title' ? this.titlePostings : field === 'abstract' ? this.abstractPostings : undefined;
+        if (single) {
+          for (const [t, count] of counts) {
+            let list = single.get(t);
+            if (!list) single.set(t, (list = []));
+            list.push({ doc, weightedTf: count / norm });
+          }
+        }
       });
       for (const [t, weightedTf] of combined) {
         let list = this.postings.get(t);
@@ -198,14 +200,72 @@ export class LibraryIndex {
     return this.docs.map((d) => d.record);
   }
 
-  private addTerms(scores: Float64Array, weights: ReadonlyMap<string, number>): void {
+  private addTerms(scores: Float64Array, weights: ReadonlyMap<string, number>, postings: ReadonlyMap<string, Posting[]> = this.postings): void {
     const k1 = this.parameters.k1;
     for (const [t, qw] of weights) {
-      const list = this.postings.get(t);
+      const list = postings.get(t);
       if (!list) continue;
       const idf = this.idf.get(t) ?? 0;
       for (const { doc, weightedTf } of list) scores[doc] += qw * idf * ((weightedTf * (k1 + 1)) / (weightedTf + k1));
     }
+  }
+
+  /**
+   * The ranking features of every record for a query, one array per {@link FEATURE_NAMES} entry; the
+   * score is their weighted sum (weights in {@link SearchParameters.featureWeights}).
+   */
+  features(query: LibraryQuery): Float64Array[] {
+    const n = this.docs.length;
+    const out = FEATURE_NAMES.map(() => new Float64Array(n));
+    const [sentenceF, contextF, titleF, abstractF, bigramF, nameF, symbolF, coverageF, yearF, hasAbstractF] = out;
+    const weights = new Map<string, number>();
+    const sentenceTerms = tokenize(query.text);
+    for (const t of sentenceTerms) weights.set(t, 1);
+    for (const extra of query.extraQueries ?? []) for (const t of tokenize(extra)) weights.set(t, Math.max(weights.get(t) ?? 0, 0.8));
+    this.addTerms(sentenceF, weights);
+    this.addTerms(titleF, weights, this.titlePostings);
+    this.addTerms(abstractF, weights, this.abstractPostings);
+    if (query.context) {
+      const context = new Map<string, number>();
+      for (const t of tokenize(query.context)) if (!weights.has(t)) context.set(t, 1);
+      this.addTerms(contextF, context);
+    }
+    const distinct = [...new Set(sentenceTerms)];
+    const total = distinct.reduce((sum, t) => sum + (this.idf.get(t) ?? 0), 0);
+    const queryBigrams = bigrams(sentenceTerms);
+    for (let doc = 0; doc < n; doc++) {
+      if (sentenceF[doc] === 0) continue;
+      const info = this.docs[doc];
+      if (total > 0) {
+        let covered = 0;
+        for (const t of distinct) if (info.titleTerms.has(t)) covered += this.idf.get(t) ?? 0;
+        coverageF[doc] = covered / total;
+      }
+      for (const bg of queryBigrams) {
+        if (!info.titleBigrams.has(bg)) continue;
+        const [a, b] = bg.split(' ');
+        bigramF[doc] += ((this.idf.get(a) ?? 0) + (this.idf.get(b) ?? 0)) / 2;
+      }
+      hasAbstractF[doc] = info.record.abstract ? 1 : 0;
+    }
+    for (const name of namedAuthors(query.text)) {
+      for (let doc = 0; doc < n; doc++) {
+        const info = this.docs[doc];
+        if (info.firstFamily === name) nameF[doc] += 1;
+        else if (info.families.has(name)) nameF[doc] += 0.5;
+      }
+    }
+    for (const symbol of distinctiveSymbols(query.text)) {
+      const docs = this.symbolDocs.get(symbol);
+      // A symbol in many titles ("DNA", "RNA") says little.
+      if (!docs || docs.length > Math.max(3, n * 0.03)) continue;
+      for (const doc of docs) symbolF[doc] += 1 / docs.length ** 0.5;
+    }
+    for (const match of query.text.matchAll(/\b(19[5-9]\d|20[0-4]\d)\b/g)) {
+      const year = Number(match[1]);
+      for (let doc = 0; doc < n; doc++) if (sentenceF[doc] > 0 && this.docs[doc].record.year === year) yearF[doc] += 1;
+    }
+    return out;
   }
 
   /**
@@ -214,50 +274,14 @@ export class LibraryIndex {
    * @param top How many hits to return (optional; default: 10).
    */
   search(query: LibraryQuery, top = 10): LibraryHit[] {
-    const p = this.parameters;
+    const features = this.features(query);
+    const w = this.parameters.featureWeights;
     const scores = new Float64Array(this.docs.length);
-    const weights = new Map<string, number>();
-    const sentenceTerms = tokenize(query.text);
-    for (const t of sentenceTerms) weights.set(t, 1);
-    for (const extra of query.extraQueries ?? []) for (const t of tokenize(extra)) weights.set(t, Math.max(weights.get(t) ?? 0, 0.8));
-    if (query.context && p.contextWeight > 0) {
-      for (const t of tokenize(query.context)) if (!weights.has(t)) weights.set(t, p.contextWeight);
-    }
-    this.addTerms(scores, weights);
-
-    const queryBigrams = bigrams(sentenceTerms);
-    if (p.bigramBoost > 0 && queryBigrams.size > 0) {
-      for (let doc = 0; doc < this.docs.length; doc++) {
-        if (scores[doc] === 0) continue;
-        for (const bg of queryBigrams) {
-          if (!this.docs[doc].titleBigrams.has(bg)) continue;
-          const [a, b] = bg.split(' ');
-          scores[doc] += (p.bigramBoost * ((this.idf.get(a) ?? 0) + (this.idf.get(b) ?? 0))) / 2;
-        }
-      }
-    }
-    if (p.nameBoost > 0) {
-      for (const name of namedAuthors(query.text)) {
-        for (let doc = 0; doc < this.docs.length; doc++) {
-          const info = this.docs[doc];
-          if (info.firstFamily === name) scores[doc] += p.nameBoost;
-          else if (info.families.has(name)) scores[doc] += p.nameBoost / 2;
-        }
-      }
-    }
-    if (p.symbolBoost > 0) {
-      for (const symbol of distinctiveSymbols(query.text)) {
-        const docs = this.symbolDocs.get(symbol);
-        // A symbol in many titles ("DNA", "RNA") says little.
-        if (!docs || docs.length > Math.max(3, this.docs.length * 0.03)) continue;
-        for (const doc of docs) scores[doc] += p.symbolBoost / docs.length ** 0.5;
-      }
-    }
-    if (p.yearBoost > 0) {
-      for (const match of query.text.matchAll(/\b(19[5-9]\d|20[0-4]\d)\b/g)) {
-        const year = Number(match[1]);
-        for (let doc = 0; doc < this.docs.length; doc++) if (scores[doc] > 0 && this.docs[doc].record.year === year) scores[doc] += p.yearBoost;
-      }
+    for (let doc = 0; doc < scores.length; doc++) {
+      if (features[0][doc] === 0 && features[1][doc] === 0 && features[4][doc] === 0 && features[5][doc] === 0) continue;
+      let score = 0;
+      for (let f = 0; f < FEATURE_NAMES.length; f++) score += w[f] * features[f][doc];
+      scores[doc] = Math.max(score, 1e-9);
     }
     const order: number[] = [];
     for (let doc = 0; doc < scores.length; doc++) if (scores[doc] > 0) order.push(doc);

@@ -93,7 +93,15 @@ export function term(token: RawToken): string | undefined {
   if (t.length < 2 && !/\d/.test(t)) return undefined;
   if (STOPWORDS.has(t)) return undefined;
   if (/^\d+$/.test(t) && !(t.length === 4 && (t.startsWith('19') || t.startsWith('20')))) return t.length <= 2 ? t : undefined;
-  return token.symbol ? t : stem(t);
+  return token.symbol ? t : truncate(stem(t));
+}
+
+/** Prefix length long stems are cut to (tuned on deep-review and context-review). */
+const TRUNCATE_AT = 7;
+
+/** Cuts long stems to a prefix, so "mammography" and "mammograms" meet. */
+export function truncate(word: string): string {
+  return word.length > TRUNCATE_AT ? word.slice(0, TRUNCATE_AT) : word;
 }
 
 /** Index terms of a text, in order, with duplicates. */

@@ -1,0 +1,74 @@
+// `npm run eval:cite`: runs the built CLI (`biowrite cite`) on each ../shared/data/manuscripts/*/queries.jsonl
+// against that manuscript's library.json and prints R@1, R@5, R@10 and MRR per manuscript, the means, and the
+// CLI's own search time per query. R@k = share of queries with at least one gold reference in the top k;
+// MRR = mean of 1/rank of the first gold reference (0 when none is in the top 10).
+// The ranking's parameters were tuned on deep-review and context-review only; the others are held out.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const repo = join(fileURLToPath(import.meta.url), '..', '..');
+const cli = join(repo, 'dist', 'cli.js');
+const root = process.env.BIOWRITE_EVAL_DIR ?? join(repo, '..', 'shared', 'data', 'manuscripts');
+const TUNED = new Set(['deep-review', 'context-review']);
+
+if (!existsSync(cli)) {
+  console.error('dist/cli.js is missing: run `npm run build` first.');
+  process.exit(2);
+}
+if (!existsSync(root)) {
+  console.error(`No evaluation sets at ${root} (set BIOWRITE_EVAL_DIR).`);
+  process.exit(2);
+}
+
+function evaluate(name) {
+  const dir = join(root, name);
+  const queriesFile = join(dir, 'queries.jsonl');
+  const gold = new Map(
+    readFileSync(queriesFile, 'utf8')
+      .split('\n')
+      .filter((line) => line.trim())
+      .map((line) => JSON.parse(line))
+      .map((q) => [q.id, new Set(q.gold)]),
+  );
+  const run = spawnSync(process.execPath, [cli, 'cite', '--library', join(dir, 'library.json'), '--queries', queriesFile, '--top', '10', '--format', 'jsonl', '--stats'], {
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  if (run.status !== 0) throw new Error(`biowrite cite failed on ${name} (exit ${run.status}):\n${run.stderr}`);
+  const msPerQuery = Number(/([\d.]+) ms\/query/.exec(run.stderr)?.[1] ?? NaN);
+  let r1 = 0, r5 = 0, r10 = 0, mrr = 0, n = 0;
+  for (const line of run.stdout.split('\n')) {
+    if (!line.trim()) continue;
+    const { id, results } = JSON.parse(line);
+    const relevant = gold.get(id);
+    if (!relevant) continue;
+    n++;
+    const rank = results.findIndex((result) => relevant.has(result.id));
+    if (rank === 0) r1++;
+    if (rank >= 0 && rank < 5) r5++;
+    if (rank >= 0 && rank < 10) {
+      r10++;
+      mrr += 1 / (rank + 1);
+    }
+  }
+  if (n !== gold.size) throw new Error(`${name}: ${gold.size} queries but ${n} answers.`);
+  const libraryRecords = JSON.parse(readFileSync(join(dir, 'library.json'), 'utf8')).length;
+  return { name, n, libraryRecords, r1: r1 / n, r5: r5 / n, r10: r10 / n, mrr: mrr / n, msPerQuery };
+}
+
+const names = readdirSync(root).filter((name) => existsSync(join(root, name, 'queries.jsonl')) && existsSync(join(root, name, 'library.json'))).sort();
+const rows = names.map(evaluate);
+const f = (x) => x.toFixed(3);
+const header = `${'manuscript'.padEnd(30)} ${'set'.padEnd(8)} ${'queries'.padStart(7)} ${'refs'.padStart(5)}   R@1    R@5    R@10   MRR    ms/query`;
+console.log(header);
+console.log('-'.repeat(header.length));
+for (const r of rows) {
+  console.log(`${r.name.padEnd(30)} ${(TUNED.has(r.name) ? 'tuned' : 'held-out').padEnd(8)} ${String(r.n).padStart(7)} ${String(r.libraryRecords).padStart(5)}   ${f(r.r1)}  ${f(r.r5)}  ${f(r.r10)}  ${f(r.mrr)}  ${r.msPerQuery.toFixed(3)}`);
+}
+const mean = (list, key) => list.reduce((sum, r) => sum + r[key], 0) / Math.max(1, list.length);
+for (const [label, list] of [['mean (all)', rows], ['mean (held-out)', rows.filter((r) => !TUNED.has(r.name))], ['mean (tuned)', rows.filter((r) => TUNED.has(r.name))]]) {
+  if (list.length === 0) continue;
+  console.log(`${label.padEnd(30)} ${''.padEnd(8)} ${String(list.reduce((s, r) => s + r.n, 0)).padStart(7)} ${''.padStart(5)}   ${f(mean(list, 'r1'))}  ${f(mean(list, 'r5'))}  ${f(mean(list, 'r10'))}  ${f(mean(list, 'mrr'))}  ${mean(list, 'msPerQuery').toFixed(3)}`);
+}

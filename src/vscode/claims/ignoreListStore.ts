@@ -1,0 +1,96 @@
+import * as vscode from 'vscode';
+import { IGNORE_LIST_PATH, addToIgnoreList, parseIgnoreList, type IgnoreList } from '../../core/claims/ignore';
+import { Disposable } from '../disposable';
+
+/**
+ * The workspace lists of sentences that need no source (`.biowrite/ignore.json` in each
+ * workspace folder): read on first use, re-read when the file changes, written when the user
+ * adds a sentence. A broken file is reported once and treated as empty, never overwritten.
+ */
+export class IgnoreListStore extends Disposable {
+  private readonly lists = new Map<string, IgnoreList | undefined>();
+  private readonly problems = new Map<string, string>();
+  private readonly changed = this._register(new vscode.EventEmitter<void>());
+  /** Fires when a list changed on disk. */
+  readonly onDidChange = this.changed.event;
+
+  constructor() {
+    super();
+    const watcher = this._register(vscode.workspace.createFileSystemWatcher(`**/${IGNORE_LIST_PATH}`));
+    const reset = (uri: vscode.Uri): void => {
+      const folder = vscode.workspace.getWorkspaceFolder(uri);
+      if (folder) this.lists.delete(folder.uri.toString());
+      this.problems.delete(folder?.uri.toString() ?? '');
+      this.changed.fire();
+    };
+    this._register(watcher.onDidChange(reset));
+    this._register(watcher.onDidCreate(reset));
+    this._register(watcher.onDidDelete(reset));
+    this._register(vscode.workspace.onDidChangeWorkspaceFolders(() => {
+      this.lists.clear();
+      this.changed.fire();
+    }));
+  }
+
+  /** The list file of the folder holding a document, or undefined outside any folder. */
+  listUri(document: vscode.Uri): vscode.Uri | undefined {
+    const folder = vscode.workspace.getWorkspaceFolder(document) ?? vscode.workspace.workspaceFolders?.[0];
+    return folder ? vscode.Uri.joinPath(folder.uri, IGNORE_LIST_PATH) : undefined;
+  }
+
+  /** The sentences of the list that applies to a document. */
+  async sentencesFor(document: vscode.Uri): Promise<readonly string[]> {
+    const uri = this.listUri(document);
+    if (!uri) return [];
+    const key = vscode.workspace.getWorkspaceFolder(uri)?.uri.toString() ?? uri.toString();
+    if (!this.lists.has(key)) this.lists.set(key, await this.read(uri, key));
+    return this.lists.get(key)?.sentences ?? [];
+  }
+
+  /** A problem with the list of a document's folder (invalid JSON…), for the panel. */
+  problemFor(document: vscode.Uri): string | undefined {
+    const uri = this.listUri(document);
+    if (!uri) return undefined;
+    return this.problems.get(vscode.workspace.getWorkspaceFolder(uri)?.uri.toString() ?? uri.toString());
+  }
+
+  private async read(uri: vscode.Uri, key: string): Promise<IgnoreList | undefined> {
+    let bytes: Uint8Array;
+    try {
+      bytes = await vscode.workspace.fs.readFile(uri);
+    } catch {
+      return undefined;
+    }
+    try {
+      const list = parseIgnoreList(new TextDecoder().decode(bytes));
+      this.problems.delete(key);
+      return list;
+    } catch (error) {
+      this.problems.set(key, error instanceof Error ? error.message : String(error));
+      return undefined;
+    }
+  }
+
+  /**
+   * Adds a sentence to the list of a document's folder, creating the file when needed.
+   * @returns The list's URI.
+   * @throws Error with a next step when the document is in no workspace folder or the list is broken.
+   */
+  async add(document: vscode.Uri, sentence: string): Promise<vscode.Uri> {
+    const uri = this.listUri(document);
+    if (!uri) throw new Error(vscode.l10n.t('Open the manuscript\'s folder as a workspace to keep a list of sentences that need no source, or use the inline comment instead.'));
+    let current: IgnoreList | undefined;
+    try {
+      current = parseIgnoreList(new TextDecoder().decode(await vscode.workspace.fs.readFile(uri)));
+    } catch (error) {
+      if (!(error instanceof vscode.FileSystemError)) {
+        throw new Error(vscode.l10n.t('{0} Run “Biowrite: Edit Sentences That Need No Source” to fix it.', error instanceof Error ? error.message : String(error)), { cause: error });
+      }
+    }
+    await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(addToIgnoreList(current, sentence)));
+    const key = vscode.workspace.getWorkspaceFolder(uri)?.uri.toString() ?? uri.toString();
+    this.lists.delete(key);
+    this.changed.fire();
+    return uri;
+  }
+}

@@ -1,0 +1,20 @@
+import * as vscode from 'vscode';
+import type { BiowriteEnvironment } from '../environment';
+import type { DraftSessions } from '../writing/draftSessions';
+import type { ProposalDocuments } from '../writing/proposals';
+import { runTranslation } from '../writing/translationFlow';
+
+/** The command id, as declared in package.json. */
+export const translateDocumentCommandId = 'biowrite.translateDocument';
+
+/**
+ * Registers `Biowrite: Translate Document…`.
+ * @param environment The shared environment.
+ * @param sessions The drafts awaiting a decision.
+ * @param proposals The proposal documents for diff views.
+ */
+export function registerTranslateDocumentCommand(environment: BiowriteEnvironment, sessions: DraftSessions, proposals: ProposalDocuments): void {
+  environment.context.subscriptions.push(
+    vscode.commands.registerCommand(translateDocumentCommandId, (args?: unknown) => runTranslation(environment, sessions, proposals, 'document', translateDocumentCommandId, args)),
+  );
+}

@@ -1,0 +1,131 @@
+import * as vscode from 'vscode';
+import type { LiteratureRecord } from '../../core/literature/types';
+import { readCitationSettings } from './sourcesSettings';
+
+/** One bibliography file of a document, read (from the editor when open, so unsaved edits count). */
+export interface BibliographyFile {
+  readonly uri: vscode.Uri;
+  readonly format: 'csljson' | 'bibtex';
+  /** Records read from it (empty when it could not be read). */
+  readonly records: readonly LiteratureRecord[];
+  /** Whether it exists and can be edited (a `file:` or workspace file system URI). */
+  readonly exists: boolean;
+}
+
+/** The library of a document: its bibliography files, their records, and what went wrong reading them. */
+export interface DocumentLibrary {
+  readonly files: readonly BibliographyFile[];
+  readonly records: readonly LiteratureRecord[];
+  /** Messages for the user (file not found, malformed entries with lines). */
+  readonly problems: readonly string[];
+  /** Built lazily by the caller; cached with the library. */
+  index?: import('../../core/literature/library/librarySearch').LibraryIndex;
+}
+
+async function exists(uri: vscode.Uri): Promise<boolean> {
+  try {
+    await vscode.workspace.fs.stat(uri);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function readText(uri: vscode.Uri): Promise<string> {
+  const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+  if (open) return open.getText();
+  return new TextDecoder('utf-8').decode(await vscode.workspace.fs.readFile(uri));
+}
+
+function resolve(base: vscode.Uri, path: string): vscode.Uri {
+  if (/^(?:[a-zA-Z]:[\\/]|\/)/.test(path)) return vscode.Uri.file(path);
+  return vscode.Uri.joinPath(base, path);
+}
+
+/** Caches parsed libraries by file URI and content stamp, so repeated searches do not re-read or re-index. */
+export class LibraryCache {
+  private readonly parsed = new Map<string, { stamp: string; records: LiteratureRecord[]; warnings: string[]; format: 'csljson' | 'bibtex'; error?: string }>();
+  private readonly libraries = new Map<string, DocumentLibrary>();
+
+  /**
+   * The library a document uses: the files its front matter, LaTeX commands or Manubot layout name,
+   * plus `biowrite.sources.libraryFiles` (relative to the workspace folder).
+   * @param document The manuscript, or undefined for a free search (then only the setting's files).
+   */
+  async forDocument(document: vscode.TextDocument | undefined): Promise<DocumentLibrary> {
+    const { discoverBibliographies } = await import('../../core/literature/library/discover');
+    const folder = document ? vscode.workspace.getWorkspaceFolder(document.uri) : vscode.workspace.workspaceFolders?.[0];
+    const documentDir = document && document.uri.scheme !== 'untitled' ? vscode.Uri.joinPath(document.uri, '..') : folder?.uri;
+    const settingFiles = readCitationSettings(document?.uri ?? folder?.uri ?? vscode.Uri.file('/')).libraryFiles;
+    const settingUris = folder ? settingFiles.map((path) => resolve(folder.uri, path)) : settingFiles.filter((p) => p.startsWith('/')).map((p) => vscode.Uri.file(p));
+    const candidates: vscode.Uri[] = [];
+    if (document && documentDir) {
+      const manubot: string[] = [];
+      for (const candidate of ['manual-references.json', 'content/manual-references.json', '../content/manual-references.json']) {
+        if (await exists(resolve(documentDir, candidate))) manubot.push(candidate);
+      }
+      for (const reference of discoverBibliographies(document.getText(), { exists: (p) => manubot.includes(p) })) candidates.push(resolve(documentDir, reference.path));
+    }
+    candidates.push(...settingUris);
+    const unique = [...new Map(candidates.map((u) => [u.toString(), u])).values()];
+
+    const files: BibliographyFile[] = [];
+    const problems: string[] = [];
+    const stamps: string[] = [];
+    for (const uri of unique) {
+      const name = vscode.workspace.asRelativePath(uri);
+      let text: string;
+      try {
+        text = await readText(uri);
+      } catch {
+        problems.push(vscode.l10n.t('{0}: file not found. Fix the path in the manuscript (bibliography) or in the setting biowrite.sources.libraryFiles.', name));
+        files.push({ uri, format: /\.bib$/i.test(uri.path) ? 'bibtex' : 'csljson', records: [], exists: false });
+        stamps.push(`${uri.toString()}#missing`);
+        continue;
+      }
+      const stamp = `${text.length}:${hash(text)}`;
+      stamps.push(`${uri.toString()}#${stamp}`);
+      let entry = this.parsed.get(uri.toString());
+      if (!entry || entry.stamp !== stamp) {
+        const { parseLibraryText, formatWarning } = await import('../../core/literature/library/loadLibrary');
+        try {
+          const result = parseLibraryText(text, uri.path);
+          entry = { stamp, records: result.records, warnings: result.warnings.map((w) => formatWarning(name, w)), format: result.format };
+        } catch (error) {
+          entry = { stamp, records: [], warnings: [], format: 'csljson', error: `${name}: ${error instanceof Error ? error.message : String(error)}` };
+        }
+        this.parsed.set(uri.toString(), entry);
+      }
+      if (entry.error) problems.push(entry.error);
+      problems.push(...entry.warnings.slice(0, 5));
+      if (entry.warnings.length > 5) problems.push(vscode.l10n.t('{0}: {1} more entries were skipped.', name, entry.warnings.length - 5));
+      files.push({ uri, format: entry.format, records: entry.records, exists: true });
+    }
+    const key = stamps.join('|');
+    const cached = this.libraries.get(key);
+    if (cached) return cached;
+    const seen = new Set<string>();
+    const records: LiteratureRecord[] = [];
+    for (const file of files) {
+      for (const record of file.records) {
+        if (record.libraryId && seen.has(record.libraryId)) continue;
+        if (record.libraryId) seen.add(record.libraryId);
+        records.push(record);
+      }
+    }
+    const library: DocumentLibrary = { files, records, problems };
+    if (this.libraries.size > 20) this.libraries.clear();
+    this.libraries.set(key, library);
+    return library;
+  }
+}
+
+/** A cheap content hash (FNV-1a) to notice a changed file. */
+function hash(text: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return (h >>> 0).toString(16);
+}

@@ -1,0 +1,393 @@
+import * as vscode from 'vscode';
+import type { LiteratureRecord } from '../../core/literature/types';
+import type { SearchEvent, OnlineSearch } from '../../core/literature/sourceSearch';
+import type { LlmClient } from '../../core/llm/types';
+import type { HostMessage, SourceName, WebviewMessage } from '../../shared/protocol';
+import type { BiowriteEnvironment } from '../environment';
+import { LibraryCache, type DocumentLibrary } from './documentLibrary';
+import { readCitationSettings, readSourcesSettings } from './sourcesSettings';
+
+/** Where a search's citation goes: the sentence as it was when the search started. */
+export interface SearchTarget {
+  readonly uri: vscode.Uri;
+  /** The document version at search time. */
+  readonly version: number;
+  /** The sentence's text at search time. */
+  readonly sentence: string;
+  /** Its offsets at search time. */
+  readonly start: number;
+  readonly end: number;
+}
+
+/** What a search is started with. */
+export interface SearchRequest {
+  /** The text searched: the sentence, or a free query. */
+  readonly query: string;
+  /** The paragraph around the sentence (optional). */
+  readonly context?: string;
+  /** Where Insert puts the citation; absent when no manuscript was open. */
+  readonly target?: SearchTarget;
+  /** The document whose library is searched (optional). */
+  readonly document?: vscode.TextDocument;
+  /** Whether the query is a sentence of the document (shown as such in the panel). */
+  readonly fromSentence: boolean;
+}
+
+interface ActiveSearch {
+  readonly id: string;
+  readonly controller: AbortController;
+  readonly records: Map<string, LiteratureRecord>;
+  readonly target?: SearchTarget;
+  readonly library: DocumentLibrary;
+  /** The messages posted for this search, in order (for `biowrite.sources.searchMessages`). */
+  readonly posted: HostMessage[];
+}
+
+/** The result of an insertion, for tests and the command's return value. */
+export type InsertOutcome = 'inserted' | 'alreadyCited' | 'refused' | 'cancelled';
+
+const KEPT_SEARCHES = 8;
+
+/** Runs literature searches for the panel and acts on their results (insert, copy, open, stop). */
+export class SourcesController implements vscode.Disposable {
+  private readonly searches = new Map<string, ActiveSearch>();
+  private readonly libraries = new LibraryCache();
+  private counter = 0;
+
+  /**
+   * @param environment The shared environment (panel, log, LLM, context).
+   * @param onlineOverride Replaces the online services (tests only) (optional).
+   */
+  constructor(
+    private readonly environment: BiowriteEnvironment,
+    private readonly onlineOverride?: OnlineSearch,
+  ) {}
+
+  /** Stops every running search. */
+  dispose(): void {
+    for (const search of this.searches.values()) search.controller.abort();
+    this.searches.clear();
+  }
+
+  /** The ids of the searches kept, newest last (for tests). */
+  get searchIds(): string[] {
+    return [...this.searches.keys()];
+  }
+
+  /**
+   * Runs one search under a cancellable progress notification: the library's results are posted at
+   * once, each online service's as it answers, each failure on its own, then `searchDone`.
+   * @returns The search id.
+   */
+  async search(request: SearchRequest): Promise<string> {
+    const id = `s${Date.now().toString(36)}-${++this.counter}`;
+    const controller = new AbortController();
+    const library = await this.libraries.forDocument(request.document);
+    const active: ActiveSearch = { id, controller, records: new Map(), library, posted: [], ...(request.target ? { target: request.target } : {}) };
+    this.searches.set(id, active);
+    while (this.searches.size > KEPT_SEARCHES) {
+      const oldest = this.searches.keys().next().value as string;
+      this.searches.get(oldest)?.controller.abort();
+      this.searches.delete(oldest);
+    }
+    const settings = await readSourcesSettings(this.environment.context.secrets, this.environment.log, request.document?.uri);
+    const services: SourceName[] = [...(library.records.length > 0 ? (['library'] as const) : []), ...settings.services, ...(settings.zoteroEnabled && settings.services.length > 0 ? (['zotero'] as const) : [])];
+    void this.environment.panel.reveal();
+    this.post(active, { type: 'searchStarted', requestId: id, query: request.query, ...(request.fromSentence ? { sentence: request.query } : {}), services });
+    if (library.problems.length > 0) {
+      this.post(active, { type: 'notice', level: 'warning', message: library.problems.join('\n') });
+      for (const problem of library.problems) this.environment.log.warn(`library: ${problem.split(':')[0]}: skipped entries or unreadable file`);
+    }
+    await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Biowrite: searching the literature…'), cancellable: true },
+      async (_progress, token) => {
+        const cancel = token.onCancellationRequested(() => controller.abort());
+        try {
+          await this.run(active, request, settings, services);
+        } finally {
+          cancel.dispose();
+          this.post(active, { type: 'searchDone', requestId: id, cancelled: controller.signal.aborted });
+        }
+      },
+    );
+    return id;
+  }
+
+  private post(search: ActiveSearch, message: HostMessage): void {
+    if (search.posted.length < 200) search.posted.push(message);
+    this.environment.panel.post(message);
+  }
+
+  /** The messages posted to the panel for a search, in order (what the panel showed). */
+  messagesOf(searchId: string): readonly HostMessage[] {
+    return this.searches.get(searchId)?.posted ?? [];
+  }
+
+  private async llmFor(active: ActiveSearch, text: string, enabled: boolean): Promise<LlmClient | undefined> {
+    if (!enabled) return undefined;
+    let llm: LlmClient;
+    try {
+      llm = await this.environment.getLlmClient();
+    } catch {
+      return undefined;
+    }
+    // The sentence leaves this machine only when no patient identifier is found in it (non-local endpoints are always checked).
+    const [{ privacyCheckRequired }, { findIdentifiers }] = await Promise.all([import('../../core/privacy/endpoint'), import('../../core/privacy/identifiers')]);
+    const privacy = vscode.workspace.getConfiguration('biowrite.privacy');
+    const localHosts = privacy.inspect<string[]>('localHosts')?.globalValue ?? [];
+    const alwaysCheck = privacy.inspect<boolean>('alwaysCheck')?.globalValue ?? false;
+    if (privacyCheckRequired(this.environment.getLlmEndpoint(), localHosts, alwaysCheck) && findIdentifiers(text).length > 0) {
+      this.post(active, { type: 'notice', level: 'info', message: vscode.l10n.t('The sentence may hold patient identifiers, so it was not sent to the LLM; the search ran without it.') });
+      return undefined;
+    }
+    return llm;
+  }
+
+  private async run(active: ActiveSearch, request: SearchRequest, settings: Awaited<ReturnType<typeof readSourcesSettings>>, services: readonly SourceName[]): Promise<void> {
+    const [{ findSources, onlineSearch }, { LibraryIndex }, { toResultItem }] = await Promise.all([
+      import('../../core/literature/sourceSearch'),
+      import('../../core/literature/library/librarySearch'),
+      import('../../core/literature/resultItems'),
+    ]);
+    const library = active.library;
+    if (library.records.length > 0 && !library.index) library.index = new LibraryIndex(library.records);
+    let online: OnlineSearch | undefined = this.onlineOverride;
+    if (!online && settings.services.length > 0) {
+      const { DiskCache } = await import('../../core/literature/cache');
+      const cache = new DiskCache({ directory: vscode.Uri.joinPath(this.environment.context.globalStorageUri, 'literature-cache').fsPath });
+      const base = onlineSearch({ services: settings.services, maxResults: settings.maxResults, config: settings.config, cache, logger: this.environment.logRequest });
+      online = settings.zoteroEnabled ? withZotero(base, settings.config.zotero.url, settings.maxResults, this.environment) : base;
+    }
+    const llm = await this.llmFor(active, `${request.query}\n${request.context ?? ''}`, settings.llmAssist);
+    const answered = new Set<SourceName>();
+    const signal = active.controller.signal;
+    try {
+      for await (const event of findSources({
+        text: request.query,
+        ...(request.context ? { context: request.context } : {}),
+        ...(library.index ? { library: library.index } : {}),
+        ...(online ? { online } : {}),
+        ...(llm ? { llm } : {}),
+        maxResults: settings.maxResults,
+        signal,
+      }) as AsyncIterable<SearchEvent>) {
+        if (signal.aborted) break;
+        switch (event.kind) {
+          case 'results': {
+            const source = event.source as SourceName;
+            answered.add(source);
+            const items = event.hits.map((hit, index) => {
+              const resultId = `${source}-${index}-${hit.record.libraryId ?? hit.record.doi ?? hit.record.pmid ?? ''}`;
+              active.records.set(resultId, hit.record);
+              return toResultItem(resultId, hit.record, hit.score, request.query, hit.explanation);
+            });
+            this.post(active, { type: 'searchResults', requestId: active.id, source, results: items });
+            break;
+          }
+          case 'error':
+            answered.add(event.source as SourceName);
+            this.post(active, { type: 'searchError', requestId: active.id, source: event.source as SourceName, message: event.message });
+            break;
+          case 'llmProblem':
+            this.environment.log.warn(`llm: not used for this search (${event.message.slice(0, 120)})`);
+            this.post(active, { type: 'notice', level: 'info', message: vscode.l10n.t('The LLM could not help with this search ({0}); results come from the search alone.', event.message) });
+            break;
+          default: {
+            const _exhaustive: never = event;
+            void _exhaustive;
+          }
+        }
+      }
+      // Zotero not running is normal: its status line says so instead of "searching…".
+      if (!signal.aborted && services.includes('zotero') && !answered.has('zotero')) {
+        this.post(active, { type: 'searchResults', requestId: active.id, source: 'zotero', results: [] });
+      }
+    } catch (error) {
+      if (!signal.aborted) {
+        this.environment.log.error(`sources: search failed (${error instanceof Error ? error.name : 'error'})`);
+        for (const source of services) {
+          if (!answered.has(source)) this.post(active, { type: 'searchError', requestId: active.id, source, message: vscode.l10n.t('The search failed: {0}. Try again; see “Biowrite: Show Log” for details.', error instanceof Error ? error.message : String(error)) });
+        }
+      }
+    }
+  }
+
+  /** Stops a running search (the panel's Stop button). */
+  stop(searchId: string): void {
+    this.searches.get(searchId)?.controller.abort();
+  }
+
+  private lookup(searchId: string, resultId: string): { search: ActiveSearch; record: LiteratureRecord } | undefined {
+    const search = this.searches.get(searchId);
+    const record = search?.records.get(resultId);
+    if (!search || !record) {
+      void vscode.window.showWarningMessage(vscode.l10n.t('This result is no longer available. Run the search again.'));
+      return undefined;
+    }
+    return { search, record };
+  }
+
+  /** Copies a result as a formatted reference. */
+  async copyReference(searchId: string, resultId: string, style: 'vancouver' | 'apa'): Promise<void> {
+    const found = this.lookup(searchId, resultId);
+    if (!found) return;
+    const { formatReference } = await import('../../core/citations/formatReference');
+    await vscode.env.clipboard.writeText(formatReference(found.record, style));
+    void vscode.window.setStatusBarMessage(vscode.l10n.t('Biowrite: reference copied ({0}).', style === 'apa' ? 'APA' : 'Vancouver'), 4000);
+  }
+
+  /** Opens a result on PubMed, PubMed Central or at its DOI: only URLs built from validated identifiers. */
+  async openResult(searchId: string, resultId: string, target: 'pubmed' | 'doi' | 'pmc'): Promise<void> {
+    const found = this.lookup(searchId, resultId);
+    if (!found) return;
+    const { recordLink } = await import('../../core/citations/formatReference');
+    const url = recordLink(found.record, target);
+    if (!url || !/^https:\/\/(?:pubmed\.ncbi\.nlm\.nih\.gov\/\d+\/|doi\.org\/10\.\d{4,9}\/\S+|pmc\.ncbi\.nlm\.nih\.gov\/articles\/PMC\d+\/)$/.test(url)) {
+      void vscode.window.showWarningMessage(vscode.l10n.t('This record has no valid identifier to open there.'));
+      return;
+    }
+    await vscode.env.openExternal(vscode.Uri.parse(url, true));
+  }
+
+  /**
+   * Cites a result at the end of the search's sentence, in the document's syntax, and adds the entry
+   * to the bibliography file: both in one WorkspaceEdit (one undo). A changed document is handled by
+   * finding the sentence again; if it is gone or ambiguous, nothing is changed and the user is told.
+   */
+  async insert(searchId: string, resultId: string): Promise<InsertOutcome> {
+    const found = this.lookup(searchId, resultId);
+    if (!found) return 'refused';
+    const { search, record } = found;
+    const target = search.target;
+    if (!target) {
+      void vscode.window.showWarningMessage(vscode.l10n.t('This search was not started from a sentence. Select the sentence in the manuscript and run “Biowrite: Find Sources for Selection” to insert a citation.'));
+      return 'refused';
+    }
+    if (record.retracted || record.notices.some((n) => n.kind === 'retraction')) {
+      const cite = vscode.l10n.t('Cite Anyway');
+      const choice = await vscode.window.showWarningMessage(
+        vscode.l10n.t('“{0}” has been retracted. Citing a retracted paper as support is usually wrong.', record.title.slice(0, 160)),
+        { modal: true, detail: record.notices.map((n) => n.label).join('\n') || undefined },
+        cite,
+      );
+      if (choice !== cite) return 'cancelled';
+    }
+    const [{ detectConventions, manubotKeyFor, planCitation, relocateSentence }, { planBibliographyEntry }] = await Promise.all([
+      import('../../core/citations/insertCitation'),
+      import('../../core/citations/bibliographyEdit'),
+    ]);
+    const document = await vscode.workspace.openTextDocument(target.uri);
+    const text = document.getText();
+    let start = target.start;
+    if (document.version !== target.version || text.slice(target.start, target.end) !== target.sentence) {
+      const moved = relocateSentence(text, target.sentence);
+      if (moved === undefined) {
+        void vscode.window.showWarningMessage(vscode.l10n.t('The sentence changed since the search, so the citation was not inserted (it could not be found again exactly once). Select the sentence and search again.'));
+        return 'refused';
+      }
+      start = moved;
+    }
+    const end = start + target.sentence.length;
+    const language = document.languageId === 'latex' || /\.(?:tex|ltx)$/i.test(document.uri.path) ? 'latex' : 'markdown';
+    const citationSettings = readCitationSettings(document.uri);
+    const conventions = detectConventions(text, language, citationSettings);
+
+    const edit = new vscode.WorkspaceEdit();
+    let key: string | undefined;
+    let bibliographyNote = '';
+    if (conventions.syntax === 'manubot') {
+      key = manubotKeyFor(record) ?? (record.libraryId && search.library.records.some((r) => r.libraryId === record.libraryId) ? record.libraryId : undefined);
+      if (!key) {
+        void vscode.window.showWarningMessage(vscode.l10n.t('This record has no DOI, PMID or PMCID, so Manubot cannot cite it. Add it to manual-references.json or choose another result.'));
+        return 'refused';
+      }
+    } else {
+      const inLibrary = record.libraryId ? search.library.files.find((f) => f.records.some((r) => r.libraryId === record.libraryId && r.title === record.title)) : undefined;
+      if (inLibrary && record.libraryId) key = record.libraryId;
+      else {
+        const wanted = language === 'latex' ? 'bibtex' : undefined;
+        const file = search.library.files.find((f) => f.exists && (wanted === undefined || f.format === wanted)) ?? search.library.files.find((f) => f.exists);
+        if (!file) {
+          void vscode.window.showWarningMessage(
+            language === 'latex'
+              ? vscode.l10n.t('No bibliography file found for this document. Add \\bibliography{refs} (or \\addbibresource{refs.bib}) and create the file, or set biowrite.sources.libraryFiles.')
+              : vscode.l10n.t('No bibliography file found for this document. Add “bibliography: references.json” to its front matter and create the file, or set biowrite.sources.libraryFiles.'),
+          );
+          return 'refused';
+        }
+        const bibliography = await vscode.workspace.openTextDocument(file.uri);
+        let plan;
+        try {
+          plan = planBibliographyEntry(bibliography.getText(), file.format, record);
+        } catch (error) {
+          void vscode.window.showErrorMessage(vscode.l10n.t('{0} could not be read ({1}). Fix it, then insert again.', vscode.workspace.asRelativePath(file.uri), error instanceof Error ? error.message : String(error)));
+          return 'refused';
+        }
+        key = plan.key;
+        if (plan.edit) {
+          edit.replace(file.uri, new vscode.Range(bibliography.positionAt(plan.edit.start), bibliography.positionAt(plan.edit.end)), plan.edit.newText);
+          bibliographyNote = vscode.workspace.asRelativePath(file.uri);
+        }
+      }
+    }
+    const plan = planCitation(text, start, end, [key], language, conventions);
+    if (plan.kind === 'alreadyCited') {
+      void vscode.window.showInformationMessage(vscode.l10n.t('The sentence already cites {0}.', key));
+      return 'alreadyCited';
+    }
+    edit.replace(document.uri, new vscode.Range(document.positionAt(plan.edit.start), document.positionAt(plan.edit.end)), plan.edit.newText);
+    // Last check: nothing may have changed while the bibliography was read.
+    if (document.version !== (await vscode.workspace.openTextDocument(target.uri)).version || document.getText() !== text) {
+      void vscode.window.showWarningMessage(vscode.l10n.t('The document changed while the citation was prepared. Insert again.'));
+      return 'refused';
+    }
+    const applied = await vscode.workspace.applyEdit(edit);
+    if (!applied) {
+      void vscode.window.showErrorMessage(vscode.l10n.t('VS Code refused the edit (is the file read-only?). Nothing was changed.'));
+      return 'refused';
+    }
+    void vscode.window.setStatusBarMessage(
+      bibliographyNote ? vscode.l10n.t('Biowrite: cited {0} and added it to {1}.', key, bibliographyNote) : vscode.l10n.t('Biowrite: cited {0}.', key),
+      5000,
+    );
+    return 'inserted';
+  }
+
+  /**
+   * Wires the panel's messages to this controller.
+   * @returns The registrations, to be disposed with the extension.
+   */
+  registerPanelHandlers(): vscode.Disposable[] {
+    const panel = this.environment.panel;
+    const guard = <T extends WebviewMessage>(handler: (message: T) => Promise<unknown>) => async (message: T): Promise<void> => {
+      try {
+        await handler(message);
+      } catch (error) {
+        this.environment.log.error(`sources: ${message.type} failed (${error instanceof Error ? error.name : 'error'})`);
+        void vscode.window.showErrorMessage(vscode.l10n.t('Biowrite could not complete that: {0}', error instanceof Error ? error.message : String(error)));
+      }
+    };
+    return [
+      panel.onMessage('insertCitation', guard((m) => this.insert(m.searchId, m.resultId))),
+      panel.onMessage('copyReference', guard((m) => this.copyReference(m.searchId, m.resultId, m.style))),
+      panel.onMessage('openResult', guard((m) => this.openResult(m.searchId, m.resultId, m.target))),
+      panel.onMessage('stop', (m) => this.stop(m.targetRequestId)),
+    ];
+  }
+}
+
+/** Adds Zotero (through Better BibTeX) to an online search; Zotero not running is not an error. */
+function withZotero(base: OnlineSearch, url: string, maxResults: number, environment: BiowriteEnvironment): OnlineSearch {
+  return async function* (query, signal) {
+    const { ZoteroClient } = await import('../../core/literature/zoteroClient');
+    const { keywordQuery } = await import('../../core/literature/keywordQuery');
+    const zotero = new ZoteroClient({ url, logger: environment.logRequest });
+    const zoteroPromise = zotero.search(keywordQuery(query.text, 'pubmed', { mode: 'any' }) || query.text, { maxResults, signal }).then(
+      (outcome) => (outcome.available ? ({ kind: 'results', source: 'zotero', records: outcome.records } as const) : undefined),
+      (error: unknown) => (signal.aborted ? undefined : ({ kind: 'error', source: 'zotero', message: error instanceof Error ? error.message : String(error) } as const)),
+    );
+    yield* base(query, signal);
+    const zoteroEvent = await zoteroPromise;
+    if (zoteroEvent) yield zoteroEvent;
+  };
+}

@@ -1,0 +1,254 @@
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import * as vscode from 'vscode';
+import { startFakeLiteratureServers, type FakeLiteratureServers } from '../fakes/fakeLiteratureServers';
+import { startFakeOpenAiServer, type FakeOpenAiServer } from '../fakes/fakeOpenAiServer';
+import type { HostMessage, SourceResultItem } from '../../src/shared/protocol';
+
+const extensionId = 'biowrite.biowrite';
+const MADE_UP_DOI = '10.9999/made.up.2025.42';
+const MADE_UP_PMID = '98765432';
+
+const manuscript = `---
+title: Test manuscript
+bibliography: refs.json
+---
+
+# Introduction
+
+Deep learning has changed how images and speech are analysed.
+Convolutional models such as DeepBind learn the binding preferences of DNA- and RNA-binding proteins.
+The p53 tumour suppressor halts cell growth after DNA damage.
+`;
+
+type Results = Extract<HostMessage, { type: 'searchResults' }>;
+
+function results(messages: readonly HostMessage[]): Results[] {
+  return messages.filter((m): m is Results => m.type === 'searchResults');
+}
+
+function rangeOf(document: vscode.TextDocument, text: string): vscode.Range {
+  const offset = document.getText().indexOf(text);
+  assert.ok(offset >= 0, `"${text}" is in the document`);
+  return new vscode.Range(document.positionAt(offset), document.positionAt(offset + text.length));
+}
+
+suite('Sources: find and insert citations', () => {
+  let dir: string;
+  let servers: FakeLiteratureServers;
+  let llm: FakeOpenAiServer;
+  const sources = () => vscode.workspace.getConfiguration('biowrite.sources');
+  const llmSettings = () => vscode.workspace.getConfiguration('biowrite.llm');
+  let saved: { llmBaseUrl?: string; llmModel?: string } = {};
+
+  suiteSetup(async function () {
+    this.timeout(30_000);
+    await vscode.extensions.getExtension(extensionId)?.activate();
+    servers = await startFakeLiteratureServers();
+    llm = await startFakeOpenAiServer();
+    saved = { llmBaseUrl: llmSettings().inspect<string>('baseUrl')?.globalValue, llmModel: llmSettings().inspect<string>('model')?.globalValue };
+    await sources().update('pubmed.baseUrl', servers.urls.pubmed, vscode.ConfigurationTarget.Global);
+    await sources().update('europepmc.baseUrl', servers.urls.europepmc, vscode.ConfigurationTarget.Global);
+    await sources().update('crossref.baseUrl', servers.urls.crossref, vscode.ConfigurationTarget.Global);
+    await sources().update('openalex.baseUrl', servers.urls.openalex, vscode.ConfigurationTarget.Global);
+    await sources().update('zotero.enabled', false, vscode.ConfigurationTarget.Global);
+    await sources().update('llmAssist', false, vscode.ConfigurationTarget.Global);
+  });
+
+  suiteTeardown(async () => {
+    for (const key of ['pubmed.baseUrl', 'europepmc.baseUrl', 'crossref.baseUrl', 'openalex.baseUrl', 'zotero.enabled', 'llmAssist', 'services']) {
+      await sources().update(key, undefined, vscode.ConfigurationTarget.Global);
+    }
+    await llmSettings().update('baseUrl', saved.llmBaseUrl, vscode.ConfigurationTarget.Global);
+    await llmSettings().update('model', saved.llmModel, vscode.ConfigurationTarget.Global);
+    await servers?.close();
+    await llm?.close();
+  });
+
+  setup(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'biowrite-sources-'));
+    const extensionPath = vscode.extensions.getExtension(extensionId)?.extensionPath ?? process.cwd();
+    fs.copyFileSync(path.join(extensionPath, 'test', 'fixtures', 'sources', 'library.json'), path.join(dir, 'refs.json'));
+    fs.writeFileSync(path.join(dir, 'manuscript.md'), manuscript);
+  });
+
+  teardown(async () => {
+    await vscode.commands.executeCommand('workbench.action.files.revertAll').then(undefined, () => undefined);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function open(): Promise<vscode.TextEditor> {
+    const document = await vscode.workspace.openTextDocument(vscode.Uri.file(path.join(dir, 'manuscript.md')));
+    return vscode.window.showTextDocument(document);
+  }
+
+  async function bibliography(): Promise<vscode.TextDocument> {
+    return vscode.workspace.openTextDocument(vscode.Uri.file(path.join(dir, 'refs.json')));
+  }
+
+  async function messagesOf(searchId: string | undefined): Promise<readonly HostMessage[]> {
+    assert.ok(searchId, 'the command returned a search id');
+    return vscode.commands.executeCommand<readonly HostMessage[]>('biowrite.sources.searchMessages', searchId);
+  }
+
+  test('offline: the quick-fix argument searches the library; the existing key is reused', async () => {
+    await sources().update('services', [], vscode.ConfigurationTarget.Global);
+    const editor = await open();
+    const sentence = 'Convolutional models such as DeepBind learn the binding preferences of DNA- and RNA-binding proteins.';
+    const range = rangeOf(editor.document, sentence);
+    const searchId = await vscode.commands.executeCommand<string>('biowrite.findSources', {
+      uri: editor.document.uri.toString(),
+      range: { startLine: range.start.line, startCharacter: range.start.character, endLine: range.end.line, endCharacter: range.end.character },
+      sentence,
+    });
+    const messages = await messagesOf(searchId);
+    assert.deepStrictEqual(messages.map((m) => m.type).filter((t) => t !== 'notice'), ['searchStarted', 'searchResults', 'searchDone']);
+    const started = messages[0] as Extract<HostMessage, { type: 'searchStarted' }>;
+    assert.deepStrictEqual(started.services, ['library']);
+    assert.strictEqual(started.sentence, sentence);
+    const top = results(messages)[0].results[0];
+    assert.strictEqual(top.title, 'Predicting the sequence specificities of DNA- and RNA-binding proteins by deep learning');
+    assert.deepStrictEqual(top.sources, ['library']);
+    const bibBefore = (await bibliography()).getText();
+    const outcome = await vscode.commands.executeCommand('biowrite.sources.insertResult', searchId, top.id);
+    assert.strictEqual(outcome, 'inserted');
+    assert.ok(editor.document.getText().includes('RNA-binding proteins [@alipanahi2015deepbind].'), editor.document.getText());
+    assert.strictEqual((await bibliography()).getText(), bibBefore, 'a record already in the library is not added again');
+    assert.strictEqual(await vscode.commands.executeCommand('biowrite.sources.insertResult', searchId, top.id), 'alreadyCited');
+  });
+
+  test('online: each service reports as it answers; an insert changes the document and the bibliography in one undoable edit', async function () {
+    this.timeout(60_000);
+    await sources().update('services', ['pubmed', 'europepmc', 'crossref', 'openalex'], vscode.ConfigurationTarget.Global);
+    servers.fault('/crossref/works', { kind: 'status', status: 500 }, Infinity);
+    const editor = await open();
+    const sentence = 'The p53 tumour suppressor halts cell growth after DNA damage.';
+    editor.selection = new vscode.Selection(rangeOf(editor.document, sentence).start, rangeOf(editor.document, sentence).end);
+    const searchId = await vscode.commands.executeCommand<string>('biowrite.findSources');
+    const messages = await messagesOf(searchId);
+    servers.clearFaults();
+    const started = messages[0] as Extract<HostMessage, { type: 'searchStarted' }>;
+    assert.deepStrictEqual(started.services, ['library', 'pubmed', 'europepmc', 'crossref', 'openalex']);
+    assert.strictEqual(messages[messages.length - 1].type, 'searchDone');
+    const crossrefError = messages.find((m) => m.type === 'searchError' && m.source === 'crossref');
+    assert.ok(crossrefError, 'the failing service is reported');
+    const answered = new Set(messages.filter((m) => m.type === 'searchResults' || m.type === 'searchError').map((m) => (m as Results).source));
+    for (const service of ['library', 'pubmed', 'europepmc', 'openalex']) assert.ok(answered.has(service as Results['source']), `${service} answered`);
+    const online = results(messages).filter((m) => m.source !== 'library').flatMap((m) => m.results);
+    assert.ok(servers.requests.length > 0, 'the fake services were queried');
+    const candidate: SourceResultItem | undefined = online.find((item) => (item.doi || item.pmid) && !item.retracted);
+    assert.ok(candidate, `an online result with an identifier (got ${online.length})`);
+
+    const bib = await bibliography();
+    const bibBefore = bib.getText();
+    // Watch the edits the extension applies: both files must change in one WorkspaceEdit (one undo step).
+    const workspace = vscode.workspace as { applyEdit: typeof vscode.workspace.applyEdit };
+    const originalApply = workspace.applyEdit;
+    const applied: vscode.WorkspaceEdit[] = [];
+    workspace.applyEdit = (edit: vscode.WorkspaceEdit, metadata?: vscode.WorkspaceEditMetadata) => {
+      applied.push(edit);
+      return originalApply.call(vscode.workspace, edit, metadata);
+    };
+    let outcome: unknown;
+    try {
+      outcome = await vscode.commands.executeCommand('biowrite.sources.insertResult', searchId, candidate.id);
+    } finally {
+      workspace.applyEdit = originalApply;
+    }
+    assert.strictEqual(outcome, 'inserted');
+    assert.strictEqual(applied.length, 1, 'one WorkspaceEdit');
+    assert.deepStrictEqual(applied[0].entries().map(([uri]) => path.basename(uri.fsPath)).sort(), ['manuscript.md', 'refs.json']);
+    const items = JSON.parse(bib.getText()) as { id: string; DOI?: string; PMID?: string }[];
+    assert.strictEqual(items.length, 7, 'one entry appended to refs.json');
+    assert.ok(bib.getText().startsWith(bibBefore.slice(0, bibBefore.lastIndexOf('}') + 1)), 'the existing entries are untouched');
+    const added = items[6];
+    assert.ok(candidate.doi ? added.DOI === candidate.doi : added.PMID === candidate.pmid);
+    assert.ok(editor.document.getText().includes(`after DNA damage [@${added.id}].`), editor.document.getText());
+  });
+
+  test('stale document: the citation follows the sentence; an edited sentence is refused', async () => {
+    await sources().update('services', [], vscode.ConfigurationTarget.Global);
+    const editor = await open();
+    const sentence = 'Deep learning has changed how images and speech are analysed.';
+    editor.selection = new vscode.Selection(rangeOf(editor.document, sentence).start, rangeOf(editor.document, sentence).end);
+    const searchId = await vscode.commands.executeCommand<string>('biowrite.findSources');
+    const top = results(await messagesOf(searchId))[0].results[0];
+    assert.strictEqual(top.title, 'Deep learning');
+    // The user writes above the sentence: the search's offsets are stale.
+    await editor.edit((edit) => edit.insert(new vscode.Position(6, 0), 'A new opening sentence was written meanwhile.\n'));
+    assert.strictEqual(await vscode.commands.executeCommand('biowrite.sources.insertResult', searchId, top.id), 'inserted');
+    const text = editor.document.getText();
+    assert.ok(text.includes('A new opening sentence was written meanwhile.\nDeep learning has changed how images and speech are analysed [@lecun2015deep].'), text);
+
+    const second = await vscode.commands.executeCommand<string>('biowrite.findSources', {
+      uri: editor.document.uri.toString(),
+      range: { startLine: 0, startCharacter: 0, endLine: 0, endCharacter: 0 },
+      sentence: 'The p53 tumour suppressor halts cell growth after DNA damage.',
+    });
+    const p53 = results(await messagesOf(second))[0].results[0];
+    await editor.edit((edit) => edit.replace(rangeOf(editor.document, 'halts cell growth'), 'stops the cell cycle'));
+    const before = editor.document.getText();
+    const warnings: string[] = [];
+    const window = vscode.window as { showWarningMessage: (message: string) => Thenable<undefined> };
+    const original = window.showWarningMessage;
+    window.showWarningMessage = (message: string) => {
+      warnings.push(message);
+      return Promise.resolve(undefined);
+    };
+    try {
+      assert.strictEqual(await vscode.commands.executeCommand('biowrite.sources.insertResult', second, p53.id), 'refused');
+    } finally {
+      window.showWarningMessage = original;
+    }
+    assert.strictEqual(editor.document.getText(), before, 'nothing inserted at a stale offset');
+    assert.ok(warnings.some((w) => /changed since the search/.test(w)), warnings.join(' | '));
+  });
+
+  test('a fake LLM answering with a made-up DOI and PMID: nothing made up reaches the panel or the document', async () => {
+    await sources().update('services', [], vscode.ConfigurationTarget.Global);
+    await sources().update('llmAssist', true, vscode.ConfigurationTarget.Global);
+    await llmSettings().update('baseUrl', llm.baseUrl, vscode.ConfigurationTarget.Global);
+    await llmSettings().update('model', 'fake-model', vscode.ConfigurationTarget.Global);
+    const madeUp = { id: `doi:${MADE_UP_DOI}`, DOI: MADE_UP_DOI, PMID: MADE_UP_PMID, title: 'A made-up landmark study of p53', explanation: `See doi:${MADE_UP_DOI}` };
+    llm.enqueue(
+      { kind: 'text', text: JSON.stringify({ queries: [`p53 DNA damage doi:${MADE_UP_DOI}`, `PMID ${MADE_UP_PMID}`], references: [madeUp] }) },
+      { kind: 'text', text: JSON.stringify({ ranking: [madeUp, { id: `pmid:${MADE_UP_PMID}`, explanation: 'made up' }, { id: 'c2', explanation: `Supports it (https://doi.org/${MADE_UP_DOI}; PMID: ${MADE_UP_PMID}).` }, { id: 'c1' }] }) },
+    );
+    try {
+      const editor = await open();
+      const sentence = 'The p53 tumour suppressor halts cell growth after DNA damage.';
+      editor.selection = new vscode.Selection(rangeOf(editor.document, sentence).start, rangeOf(editor.document, sentence).end);
+      const searchId = await vscode.commands.executeCommand<string>('biowrite.findSources');
+      const messages = await messagesOf(searchId);
+      const serialised = JSON.stringify(messages);
+      assert.ok(!serialised.includes(MADE_UP_DOI), 'no made-up DOI in the panel messages');
+      assert.ok(!serialised.includes(MADE_UP_PMID), 'no made-up PMID in the panel messages');
+      assert.ok(!serialised.includes('made-up landmark'), 'no made-up title in the panel messages');
+      const libraryResults = results(messages).filter((m) => m.source === 'library');
+      const last = libraryResults[libraryResults.length - 1].results;
+      const realTitles = new Set(JSON.parse(fs.readFileSync(path.join(dir, 'refs.json'), 'utf8')).map((item: { title: string }) => item.title));
+      for (const item of last) assert.ok(realTitles.has(item.title), `only library records: ${item.title}`);
+      assert.ok(last.some((item) => item.explanation === 'Supports it.'), 'the explanation is kept without the identifiers');
+      assert.ok(llm.requests.length >= 2, 'the LLM was asked');
+      for (const item of last.slice(0, 2)) await vscode.commands.executeCommand('biowrite.sources.insertResult', searchId, item.id);
+      const text = editor.document.getText() + fs.readFileSync(path.join(dir, 'refs.json'), 'utf8') + (await bibliography()).getText();
+      assert.ok(!text.includes(MADE_UP_DOI) && !text.includes(MADE_UP_PMID), 'nothing made up reaches the document or the bibliography');
+    } finally {
+      await sources().update('llmAssist', false, vscode.ConfigurationTarget.Global);
+    }
+  });
+
+  test('free search: Search Literature with a query fills the panel from the library', async () => {
+    await sources().update('services', [], vscode.ConfigurationTarget.Global);
+    await open();
+    const searchId = await vscode.commands.executeCommand<string>('biowrite.searchLiterature', 'BRCA1 breast cancer susceptibility');
+    const messages = await messagesOf(searchId);
+    const started = messages[0] as Extract<HostMessage, { type: 'searchStarted' }>;
+    assert.strictEqual(started.sentence, undefined);
+    assert.strictEqual(results(messages)[0].results[0].title, 'A strong candidate for the breast and ovarian cancer susceptibility gene BRCA1');
+  });
+});

@@ -1,0 +1,202 @@
+import * as assert from 'assert';
+import * as vscode from 'vscode';
+import { startFakeOpenAiServer, type FakeOpenAiServer, type RecordedRequest } from '../fakes/fakeOpenAiServer';
+import { createManglingTranslator, fakeTranslate } from '../fakes/manglingTranslator';
+import { translateBegin, translateEnd } from '../../src/core/llm/prompts/translate';
+
+const extensionId = 'biowrite.biowrite';
+
+interface AbstractResult {
+  draftId: string;
+  text: string;
+  wordCount: number;
+  issues: { kind: string; text: string }[];
+  cancelled: boolean;
+  mode: 'insert' | 'replace';
+  totalTokens: number;
+}
+interface TranslateResult {
+  draftId: string;
+  text: string;
+  issues: { kind: string }[];
+  cancelled: boolean;
+  protectedSpans: number;
+  retries: number;
+  chunksKept: number;
+}
+
+const manuscript = `---
+title: "Dexamethasone in pneumonia"
+---
+
+# Dexamethasone in pneumonia
+
+## Methods
+
+We randomised 1,204 adults to dexamethasone 6 mg or placebo at 14 hospitals [@doi:10.1000/x].
+
+## Results
+
+Mortality at 28 days was 12.4% vs 17.9% (HR 0.68, 95% CI 0.52–0.89; p = .004), see @fig:km and $\\alpha = 0.05$.
+`;
+
+const draft = '**Background:** Pneumonia kills.\n\n**Results:** Mortality was 12.4% vs 17.9% (HR 0.68) among 1,300 adults.';
+
+function chunkOf(request: RecordedRequest): string | undefined {
+  const messages = (request.body as { messages?: { role: string; content: string }[] }).messages ?? [];
+  const user = messages.filter((message) => message.role === 'user').pop()?.content ?? '';
+  const begin = user.lastIndexOf(`${translateBegin}\n`);
+  return begin < 0 ? undefined : user.slice(begin + translateBegin.length + 1, user.lastIndexOf(`\n${translateEnd}`));
+}
+
+async function openManuscript(content: string): Promise<vscode.TextEditor> {
+  const document = await vscode.workspace.openTextDocument({ language: 'markdown', content });
+  return vscode.window.showTextDocument(document);
+}
+
+async function closeAll(): Promise<void> {
+  for (const editor of vscode.window.visibleTextEditors) {
+    if (editor.document.isUntitled) {
+      await vscode.window.showTextDocument(editor.document);
+      await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    }
+  }
+  await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+}
+
+function diffTabs(): vscode.Tab[] {
+  return vscode.window.tabGroups.all.flatMap((group) => group.tabs).filter((tab) => tab.input instanceof vscode.TabInputTextDiff && tab.input.modified.scheme === 'biowrite-proposal');
+}
+
+suite('Writing: abstracts and translation', () => {
+  let server: FakeOpenAiServer;
+  const llm = () => vscode.workspace.getConfiguration('biowrite.llm');
+  const privacy = () => vscode.workspace.getConfiguration('biowrite.privacy');
+
+  suiteSetup(async function () {
+    this.timeout(30_000);
+    await vscode.extensions.getExtension(extensionId)?.activate();
+    server = await startFakeOpenAiServer();
+    await llm().update('provider', 'openai', vscode.ConfigurationTarget.Global);
+    await llm().update('baseUrl', server.baseUrl, vscode.ConfigurationTarget.Global);
+    await llm().update('model', 'fake-model', vscode.ConfigurationTarget.Global);
+    await llm().update('timeoutSeconds', 10, vscode.ConfigurationTarget.Global);
+  });
+
+  suiteTeardown(async () => {
+    for (const key of ['provider', 'baseUrl', 'model', 'timeoutSeconds']) await llm().update(key, undefined, vscode.ConfigurationTarget.Global);
+    await privacy().update('alwaysCheck', undefined, vscode.ConfigurationTarget.Global);
+    await closeAll();
+    await server?.close();
+  });
+
+  setup(() => {
+    server.setHandler((request) => {
+      const chunk = chunkOf(request);
+      if (chunk !== undefined) return { kind: 'text', text: fakeTranslate(chunk) };
+      if ((request.body as { response_format?: unknown }).response_format) return { kind: 'text', text: '{"unsupported": [], "missingItems": []}' };
+      return { kind: 'text', text: draft };
+    });
+  });
+
+  teardown(closeAll);
+
+  test('Draft Abstract streams, flags the invented number, and inserts only on accept, as one undoable edit', async () => {
+    const editor = await openManuscript(manuscript);
+    const result = await vscode.commands.executeCommand<AbstractResult>('biowrite.draftAbstract', { structure: 'imrad', wordLimit: 250, language: 'en', scope: 'document' });
+    assert.ok(result, 'the command returned a draft');
+    assert.strictEqual(result.text, draft);
+    assert.strictEqual(result.mode, 'insert');
+    assert.deepStrictEqual(result.issues.filter((issue) => issue.kind === 'unsupportedNumber').map((issue) => issue.text), ['1,300']);
+    assert.ok(result.totalTokens > 0);
+    assert.strictEqual(editor.document.getText(), manuscript, 'nothing is inserted before the user accepts');
+
+    assert.strictEqual(await vscode.commands.executeCommand('biowrite.writing.acceptDraft', result.draftId), 'applied');
+    const text = editor.document.getText();
+    assert.ok(text.includes(`# Dexamethasone in pneumonia\n\n## Abstract\n\n${draft}\n\n## Methods`), text);
+
+    await vscode.window.showTextDocument(editor.document);
+    await vscode.commands.executeCommand('undo');
+    assert.strictEqual(editor.document.getText(), manuscript, 'one undo removes the whole abstract');
+  });
+
+  test('an existing abstract is replaced through a diff view, and only on accept', async () => {
+    const withAbstract = manuscript.replace('## Methods', '## Abstract\n\nAn old abstract.\n\n## Methods');
+    const editor = await openManuscript(withAbstract);
+    const result = await vscode.commands.executeCommand<AbstractResult>('biowrite.draftAbstract', { structure: 'imrad', wordLimit: 250, language: 'en', scope: 'document' });
+    assert.strictEqual(result.mode, 'replace');
+    assert.strictEqual(diffTabs().length, 1, 'the proposal is shown in a diff view');
+    assert.strictEqual(editor.document.getText(), withAbstract);
+    assert.strictEqual(await vscode.commands.executeCommand('biowrite.writing.acceptDraft', result.draftId), 'applied');
+    assert.ok(editor.document.getText().includes(`## Abstract\n\n${draft}\n\n## Methods`));
+    assert.ok(!editor.document.getText().includes('An old abstract.'));
+    assert.strictEqual(diffTabs().length, 0, 'the diff view closes after accepting');
+  });
+
+  test('a stale draft is refused: the document changed after the draft started', async () => {
+    const editor = await openManuscript(manuscript);
+    const result = await vscode.commands.executeCommand<AbstractResult>('biowrite.draftAbstract', { structure: 'unstructured', wordLimit: 150, language: 'en', scope: 'document' });
+    await editor.edit((builder) => builder.insert(new vscode.Position(0, 0), '<!-- edited -->\n'));
+    const edited = editor.document.getText();
+    assert.strictEqual(await vscode.commands.executeCommand('biowrite.writing.acceptDraft', result.draftId), 'stale');
+    assert.strictEqual(editor.document.getText(), edited, 'nothing applied to the changed document');
+  });
+
+  test('Translate Selection keeps citations, cross-refs and math byte-identical and applies on accept as one edit', async () => {
+    const editor = await openManuscript(manuscript);
+    const line = manuscript.split('\n').findIndex((candidate) => candidate.startsWith('Mortality'));
+    editor.selection = new vscode.Selection(line, 0, line, editor.document.lineAt(line).text.length);
+    const selected = editor.document.getText(editor.selection);
+    const result = await vscode.commands.executeCommand<TranslateResult>('biowrite.translateSelection', { targetLanguage: 'fr' });
+    assert.ok(result);
+    assert.strictEqual(result.text, fakeTranslate(selected));
+    assert.strictEqual(diffTabs().length, 1);
+    assert.strictEqual(editor.document.getText(), manuscript);
+    assert.strictEqual(await vscode.commands.executeCommand('biowrite.writing.acceptDraft', result.draftId), 'applied');
+    const text = editor.document.getText();
+    for (const piece of ['@fig:km', '$\\alpha = 0.05$', '[@doi:10.1000/x]', '95% CI 0.52–0.89']) assert.ok(text.includes(piece), piece);
+    assert.ok(text.includes('Mortality at 28 days was 12.4% vs 17.9%'), 'translated in place');
+    await vscode.window.showTextDocument(editor.document);
+    await vscode.commands.executeCommand('undo');
+    assert.strictEqual(editor.document.getText(), manuscript);
+  });
+
+  test('Translate Document through a model that mangles every placeholder: markup intact; Discard leaves the document alone', async () => {
+    const mangler = createManglingTranslator();
+    server.setHandler(mangler.handler);
+    const editor = await openManuscript(manuscript);
+    const result = await vscode.commands.executeCommand<TranslateResult>('biowrite.translateDocument', { targetLanguage: 'fr' });
+    assert.ok(mangler.stats.placeholdersAltered > 0);
+    assert.ok(result.retries > 0);
+    for (const piece of ['[@doi:10.1000/x]', '@fig:km', '$\\alpha = 0.05$', 'title: "']) assert.ok(result.text.includes(piece), piece);
+    assert.strictEqual(await vscode.commands.executeCommand('biowrite.writing.discardDraft', result.draftId), true);
+    assert.strictEqual(editor.document.getText(), manuscript);
+    assert.strictEqual(diffTabs().length, 0);
+  });
+
+  test('a 401 from the endpoint is reported and nothing is applied', async () => {
+    const editor = await openManuscript(manuscript);
+    server.enqueue({ kind: 'status', status: 401 });
+    const result = await vscode.commands.executeCommand<TranslateResult | undefined>('biowrite.translateDocument', { targetLanguage: 'es' });
+    assert.strictEqual(result, undefined);
+    assert.strictEqual(editor.document.getText(), manuscript);
+  });
+
+  test('with alwaysCheck, identifiers stop the request when the user cancels and are held back when they redact', async () => {
+    await privacy().update('alwaysCheck', true, vscode.ConfigurationTarget.Global);
+    try {
+      const notes = 'Patient: Margaret Okonkwo, DOB 03/14/1962, MRN 48213377, was admitted on 12 March 2023 with pneumonia.';
+      const editor = await openManuscript(notes);
+      const before = server.requests.length;
+      assert.strictEqual(await vscode.commands.executeCommand('biowrite.translateDocument', { targetLanguage: 'fr', privacy: 'cancel' }), undefined);
+      assert.strictEqual(server.requests.length, before, 'nothing was sent');
+      const result = await vscode.commands.executeCommand<TranslateResult>('biowrite.translateDocument', { targetLanguage: 'fr', privacy: 'redact' });
+      const sent = server.requests.slice(before).map((request) => JSON.stringify(request.body)).join('\n');
+      assert.ok(!/Okonkwo|48213377|03\/14\/1962/.test(sent), 'identifiers never left');
+      assert.ok(result.text.includes('Margaret Okonkwo, DOB 03/14/1962, MRN 48213377'), 'and came back as written');
+      assert.strictEqual(editor.document.getText(), notes);
+    } finally {
+      await privacy().update('alwaysCheck', undefined, vscode.ConfigurationTarget.Global);
+    }
+  });
+});

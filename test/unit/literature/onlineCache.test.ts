@@ -1,0 +1,145 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, beforeEach, describe, it } from 'node:test';
+import { cacheFileName, DiskCache, MemoryCache } from '../../../src/core/literature/cache';
+import { OpenAlexClient } from '../../../src/core/literature/openAlexClient';
+import { PubmedClient } from '../../../src/core/literature/pubmedClient';
+import { searchOnline } from '../../../src/core/literature/searchOnline';
+import { createLiteratureClients, literatureConfigFromEnv } from '../../../src/core/literature/config';
+import { startFakeLiteratureServers, type FakeLiteratureServers } from '../../fakes/fakeLiteratureServers';
+import { testClientOptions } from './onlineHelpers';
+
+let fake: FakeLiteratureServers;
+let directory: string;
+before(async () => {
+  fake = await startFakeLiteratureServers();
+});
+after(async () => {
+  await fake.close();
+});
+beforeEach(async () => {
+  fake.clearFaults();
+  directory = await mkdtemp(join(tmpdir(), 'biowrite-cache-'));
+});
+
+const signal = (): AbortSignal => new AbortController().signal;
+
+describe('DiskCache', () => {
+  it('answers a second identical PubMed search from disk: nothing is sent', async () => {
+    const cache = new DiskCache({ directory });
+    const client = new PubmedClient({ ...testClientOptions(), baseUrl: fake.urls.pubmed, cache, apiKey: 'SECRET-NCBI-KEY', email: 'me@example.org' });
+    const before = fake.requests.length;
+    const first = await client.search('asthma inhaled', { maxResults: 3, signal: signal() });
+    assert.equal(fake.requests.length, before + 2, 'ESearch and EFetch');
+    const second = await client.search('asthma inhaled', { maxResults: 3, signal: signal() });
+    assert.equal(fake.requests.length, before + 2, 'the second search sent nothing');
+    assert.deepEqual(second, first);
+    await client.search('asthma inhaled', { maxResults: 4, signal: signal() });
+    assert.ok(fake.requests.length > before + 2, 'a different request is sent');
+  });
+
+  it('never writes secrets or contact details to disk', async () => {
+    const cache = new DiskCache({ directory });
+    const client = new OpenAlexClient({ ...testClientOptions(), baseUrl: fake.urls.openalex, cache, apiKey: 'SECRET-OA-KEY', mailto: 'me@example.org' });
+    await client.search('asthma', { maxResults: 2, signal: signal() });
+    const names = await readdir(directory);
+    assert.equal(names.length, 1);
+    const content = await readFile(join(directory, names[0]), 'utf8');
+    assert.ok(!content.includes('SECRET-OA-KEY') && !names[0].includes('SECRET'));
+    assert.ok(!content.includes('me@example.org'));
+    // The key does not split the cache: the same query with another key is a hit.
+    const other = new OpenAlexClient({ ...testClientOptions(), baseUrl: fake.urls.openalex, cache, apiKey: 'OTHER', mailto: 'x@y.org' });
+    const before = fake.requests.length;
+    await other.search('asthma', { maxResults: 2, signal: signal() });
+    assert.equal(fake.requests.length, before);
+  });
+
+  it('does not cache a truncated answer', async () => {
+    const cache = new DiskCache({ directory });
+    const client = new OpenAlexClient({ ...testClientOptions(), baseUrl: fake.urls.openalex, cache });
+    fake.fault('/openalex/works', { kind: 'truncated' });
+    await assert.rejects(client.search('truncated', { maxResults: 2, signal: signal() }));
+    assert.deepEqual(await readdir(directory), []);
+    const result = await client.search('truncated', { maxResults: 2, signal: signal() });
+    assert.equal(result.records.length, 2);
+  });
+
+  it('expires entries after the TTL', async () => {
+    let now = 1_000_000;
+    const cache = new DiskCache({ directory, ttlMs: 1000, now: () => now });
+    await cache.set('crossref', 'https://x/works?q=1', 'body');
+    assert.equal(await cache.get('crossref', 'https://x/works?q=1'), 'body');
+    now += 1001;
+    assert.equal(await cache.get('crossref', 'https://x/works?q=1'), undefined);
+    assert.deepEqual(await readdir(directory), [], 'the expired entry is removed');
+  });
+
+  it('treats a damaged entry as a miss and removes it', async () => {
+    const cache = new DiskCache({ directory });
+    await writeFile(join(directory, cacheFileName('pubmed', 'k')), '{"v":1,"service":"pubmed","stored', 'utf8');
+    assert.equal(await cache.get('pubmed', 'k'), undefined);
+    assert.deepEqual(await readdir(directory), []);
+    await writeFile(join(directory, cacheFileName('pubmed', 'k2')), JSON.stringify({ v: 1, service: 'crossref', storedAt: Date.now(), body: 'x' }), 'utf8');
+    assert.equal(await cache.get('pubmed', 'k2'), undefined, 'an entry for another service is not trusted');
+  });
+
+  it('writes atomically (no temporary files left) and evicts the oldest beyond the caps', async () => {
+    const cache = new DiskCache({ directory, maxEntries: 3 });
+    for (let i = 0; i < 5; i++) {
+      await cache.set('crossref', `key${i}`, `body${i}`);
+      const path = join(directory, cacheFileName('crossref', `key${i}`));
+      const time = new Date(Date.now() - (10 - i) * 1000);
+      await utimes(path, time, time);
+    }
+    await cache.evict();
+    const names = await readdir(directory);
+    assert.equal(names.length, 3);
+    assert.ok(names.every((name) => name.endsWith('.json')));
+    assert.equal(await cache.get('crossref', 'key0'), undefined);
+    assert.equal(await cache.get('crossref', 'key4'), 'body4');
+
+    const small = new DiskCache({ directory, maxBytes: 100 });
+    await small.evict();
+    assert.ok((await readdir(directory)).length < 3, 'the byte cap evicts too');
+  });
+
+  it('survives an unwritable directory without failing the search', async () => {
+    const file = join(directory, 'not-a-directory');
+    await writeFile(file, 'x');
+    const cache = new DiskCache({ directory: join(file, 'cache') });
+    await cache.set('pubmed', 'k', 'v');
+    assert.equal(await cache.get('pubmed', 'k'), undefined);
+  });
+});
+
+describe('cache through searchOnline', () => {
+  it('a repeated search over every service sends nothing the second time', async () => {
+    const cache = new MemoryCache();
+    const config = literatureConfigFromEnv({
+      BIOWRITE_PUBMED_URL: fake.urls.pubmed,
+      BIOWRITE_EUROPEPMC_URL: fake.urls.europepmc,
+      BIOWRITE_CROSSREF_URL: fake.urls.crossref,
+      BIOWRITE_OPENALEX_URL: fake.urls.openalex,
+    });
+    const clients = createLiteratureClients(config, { ...testClientOptions(), cache });
+    const run = async (): Promise<number> => {
+      let records = 0;
+      for await (const event of searchOnline({ text: 'Inhaled budesonide–formoterol controls mild asthma.' }, { services: ['pubmed', 'europepmc', 'crossref', 'openalex'], maxResults: 3, signal: signal(), clients })) {
+        assert.ok(!('error' in event), 'error' in event ? event.error.message : '');
+        records += event.records.length;
+      }
+      return records;
+    };
+    const first = await run();
+    const before = fake.requests.length;
+    const second = await run();
+    assert.equal(fake.requests.length, before);
+    assert.equal(second, first);
+  });
+
+  after(async () => {
+    await rm(directory, { recursive: true, force: true });
+  });
+});
