@@ -53,28 +53,42 @@ export function biowriteActivityBarItem(page: Page): Locator {
   return page.locator('.activitybar .action-item a[aria-label^="Biowrite"], .activitybar .action-item[aria-label^="Biowrite"]').first();
 }
 
-/** Runs a command from the command palette (F1) by its title, for example `Biowrite: Open Panel`. */
-export async function runCommand(page: Page, title: string): Promise<void> {
-  await page.keyboard.press('F1');
-  const input = page.locator('.quick-input-widget .quick-input-box input');
-  await input.waitFor();
-  await input.fill(`>${title}`);
-  const row = page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: title }).first();
-  await row.waitFor();
-  await input.press('Enter');
-  await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+/**
+ * Opens the quick input (F1), types `text` and presses Enter on the first row holding `rowText`.
+ * Retries when the quick input closes under it (a view that takes focus late, for instance, closes it).
+ */
+async function pickFromQuickInput(page: Page, text: string, rowText: string): Promise<void> {
+  const widget = page.locator('.quick-input-widget');
+  const input = widget.locator('.quick-input-box input');
+  const row = widget.locator('.quick-input-list .monaco-list-row', { hasText: rowText }).first();
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      if (!(await input.isVisible())) await page.keyboard.press('F1');
+      await input.waitFor({ timeout: 5_000 });
+      await input.fill(text);
+      await row.waitFor({ timeout: 10_000 });
+      await input.press('Enter');
+      await widget.waitFor({ state: 'hidden', timeout: 5_000 });
+      return;
+    } catch (error) {
+      if (attempt >= 3) throw error;
+      await page.keyboard.press('Escape');
+    }
+  }
 }
 
-/** Opens a workspace file with Quick Open and waits for its editor tab. */
+/** Runs a command from the command palette (F1) by its title, for example `Biowrite: Open Panel`. */
+export async function runCommand(page: Page, title: string): Promise<void> {
+  await pickFromQuickInput(page, `>${title}`, title);
+}
+
+/** Opens a workspace file with Quick Open (or its tab, when already open) and waits for its editor. */
 export async function openFile(page: Page, relativePath: string): Promise<void> {
-  await page.keyboard.press('F1');
-  const input = page.locator('.quick-input-widget .quick-input-box input');
-  await input.waitFor();
-  await input.fill(relativePath);
   const fileName = relativePath.split('/').pop() ?? relativePath;
-  await page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: fileName }).first().waitFor();
-  await input.press('Enter');
-  await page.locator(`.tabs-container .tab[data-resource-name="${fileName}"]`).waitFor();
+  const tab = page.locator(`.tabs-container .tab[data-resource-name="${fileName}"]`);
+  if (await tab.isVisible()) await tab.click();
+  else await pickFromQuickInput(page, relativePath, fileName);
+  await tab.waitFor();
   await page.locator('.editor-instance .monaco-editor .view-lines').first().waitFor();
 }
 

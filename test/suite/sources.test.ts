@@ -179,7 +179,7 @@ suite('Sources: find and insert citations', () => {
     const top = results(await messagesOf(searchId))[0].results[0];
     assert.strictEqual(top.title, 'Deep learning');
     // The user writes above the sentence: the search's offsets are stale.
-    await editor.edit((edit) => edit.insert(new vscode.Position(6, 0), 'A new opening sentence was written meanwhile.\n'));
+    await editor.edit((edit) => edit.insert(rangeOf(editor.document, sentence).start, 'A new opening sentence was written meanwhile.\n'));
     assert.strictEqual(await vscode.commands.executeCommand('biowrite.sources.insertResult', searchId, top.id), 'inserted');
     const text = editor.document.getText();
     assert.ok(text.includes('A new opening sentence was written meanwhile.\nDeep learning has changed how images and speech are analysed [@lecun2015deep].'), text);

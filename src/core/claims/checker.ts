@@ -228,6 +228,15 @@ export class ClaimChecker {
         notice: `a block of ${blockText.length.toLocaleString('en')} characters without a blank line was not checked; split it into paragraphs.`,
       };
     }
+    const depth = this.options.language === 'markdown' ? nestingDepth(blockText) : 0;
+    if (depth > MAX_NESTING_COLUMNS) {
+      return {
+        findings: [],
+        headingsAfter: headings,
+        listDepthAfter: listDepth,
+        notice: `a list or quote nested ${depth} columns deep was not checked (Markdown parsers slow down badly on such nesting); flatten it.`,
+      };
+    }
     const file = new VFile({ value: blockText });
     let headingsAfter: readonly HeadingEntry[] = headings;
     let listDepthAfter = listDepth;
@@ -261,6 +270,30 @@ export class ClaimChecker {
     }
     return { findings, headingsAfter, listDepthAfter };
   }
+}
+
+// remark's parse time grows steeply with list and quote nesting (400 levels take seconds), and
+// no manuscript nests this deep: such blocks are reported instead of parsed.
+const MAX_NESTING_COLUMNS = 100;
+
+/** The deepest indentation (tabs as 4 columns, `>` markers counted) of a block's lines. */
+function nestingDepth(text: string): number {
+  let deepest = 0;
+  let column = 0;
+  let atLineStart = true;
+  for (let index = 0; index < text.length; index++) {
+    const c = text.charCodeAt(index);
+    if (c === 10) {
+      atLineStart = true;
+      column = 0;
+    } else if (atLineStart && (c === 32 || c === 62)) column++;
+    else if (atLineStart && c === 9) column += 4;
+    else if (atLineStart) {
+      atLineStart = false;
+      if (column > deepest) deepest = column;
+    }
+  }
+  return Math.max(deepest, atLineStart ? column : 0);
 }
 
 function headingKey(headings: readonly HeadingEntry[]): string {

@@ -226,6 +226,8 @@ const STATS = /\b[pP]\s*(-?\s*values?)?\s*[<=>≤≥]\s*\.?\d|\b(95|99)\s*%|conf
 const FIGURE_REF = /@(fig|tbl|eq|sec):|\b(Fig|Figs|Figure|Figures|Table|Tables|Panel|Supplementary [A-Z][a-z]+)\.?\s*[A-Z]?\d/;
 const DEFINITION = /^[A-Z][^,;]{0,80}\b(is|are) (a|an|the) /;
 const QUOTE = /["“”]/;
+const PRESENT_VERBS = new Set(['is', 'are', 'remains', 'remain', 'has', 'have', 'does', 'do', 'can', 'requires', 'require', 'depends', 'depend', 'allows', 'allow', 'enables', 'enable', 'provides', 'provide', 'increases', 'increase', 'reduces', 'reduce', 'causes', 'cause', 'leads', 'lead', 'involves', 'involve', 'contains', 'contain', 'affects', 'consists', 'varies', 'vary', 'accept', 'accepts', 'occurs', 'occur', 'plays', 'play', 'becomes', 'become', 'makes', 'make', 'uses', 'use']);
+const PAST_VERBS = new Set(['was', 'were', 'had', 'did', 'found', 'showed', 'observed', 'obtained', 'reached', 'identified', 'performed', 'used', 'included', 'excluded', 'detected', 'achieved', 'yielded', 'revealed']);
 const STARTS_THESE = new Set(['these', 'this', 'they', 'such', 'it', 'its', 'their']);
 
 /** Names of the features computed from a sentence's text alone (also computed for its neighbours). */
@@ -267,10 +269,12 @@ export const TEXT_FEATURES: readonly string[] = [
   'colonEnd',
   'parenthetical',
   'startsThese',
+  'presentTense',
+  'pastTense',
 ];
 
 /** Signals whose effect depends on the section; each gets one feature per section kind. */
-const INTERACTING: readonly string[] = ['firstPerson', 'figureRef', 'statistics', 'priorWork', 'capitalized', 'presentPerfect', 'hedge'];
+const INTERACTING: readonly string[] = ['firstPerson', 'figureRef', 'statistics', 'priorWork', 'capitalized', 'presentPerfect', 'hedge', 'presentTense', 'pastTense'];
 
 /** Names of the engineered features, in the order of the named weights of the model. */
 export const NAMED_FEATURES: readonly string[] = [
@@ -430,6 +434,14 @@ export function textFeatures(text: string, tokens: readonly string[]): Float64Ar
   set('colonEnd', /:\s*$/.test(text) ? 1 : 0);
   set('parenthetical', Math.min(countMatches(text, PAREN_G, 3), 3) / 2);
   set('startsThese', STARTS_THESE.has(tokens[0] ?? '') ? 1 : 0);
+  let present = 0;
+  let past = 0;
+  for (const t of tokens) {
+    if (PRESENT_VERBS.has(t)) present++;
+    else if (PAST_VERBS.has(t)) past++;
+  }
+  set('presentTense', Math.min(present, 2) / 2);
+  set('pastTense', Math.min(past, 2) / 2);
   return v;
 }
 

@@ -44,7 +44,7 @@ const CLAIM_GROUPS: readonly SignalGroup[] = [
 
 // Signals of the authors' own work, each with the reason shown when it pulls the score down the most.
 const OWN_GROUPS: readonly SignalGroup[] = [
-  { reason: "reports the authors' own results", features: ['statistics', 'bias:ownInResults', 'section:results'] },
+  { reason: "reports the authors' own results", features: ['statistics', 'section:results', 'results&statistics', 'results&firstPerson'] },
   { reason: 'refers to a figure or table', features: ['figureRef'] },
   { reason: "describes the authors' methods", features: ['methodVerb', 'section:methods', 'code', 'math'] },
   { reason: "describes the authors' own work", features: ['firstPerson', 'weStart', 'ownAction', 'thisWork'] },
@@ -120,6 +120,14 @@ let defaultCompiled: CompiledModel | undefined;
 export function defaultModel(): CompiledModel {
   defaultCompiled ??= compileModel(defaultModelJson as unknown as ClaimModel);
   return defaultCompiled;
+}
+
+/**
+ * The threshold the shipped model suggests (chosen from leave-one-manuscript-out results by
+ * `npm run train:claims`): the value for `biowrite.claims.threshold` and the CLI's default.
+ */
+export function suggestedThreshold(): number {
+  return defaultModel().model.suggestedThreshold;
 }
 
 /** Environment variable naming a model file to use instead of the shipped one (evaluation only). */

@@ -165,5 +165,6 @@ export function redactIdentifiers(text: string, findings: readonly IdentifierFin
 export function summariseFindings(findings: readonly IdentifierFinding[]): string {
   const counts = new Map<IdentifierKind, number>();
   for (const finding of findings) counts.set(finding.kind, (counts.get(finding.kind) ?? 0) + 1);
-  return [...counts.entries()].map(([kind, count]) => `${count} ${identifierKindNames[kind]}${count > 1 ? 's' : ''}`).join(', ');
+  const plural = (name: string) => (name === 'date of birth' ? 'dates of birth' : name.endsWith('s') ? `${name}es` : `${name}s`);
+  return [...counts.entries()].map(([kind, count]) => `${count} ${count > 1 ? plural(identifierKindNames[kind]) : identifierKindNames[kind]}`).join(', ');
 }

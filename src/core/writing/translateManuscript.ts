@@ -234,7 +234,11 @@ export async function translateManuscript(options: TranslateOptions): Promise<Tr
       } finally {
         signal.removeEventListener('abort', forward);
       }
-      let cleaned = stripAnswerWrapper(answer).trim();
+      // Models sometimes echo the markers or introduce the answer; neither is part of the translation.
+      let cleaned = stripAnswerWrapper(answer)
+        .replace(/^\s*(?:here is|here's|voici)[^\n]*:\s*\n+/i, '')
+        .replace(/^\s*<<<TEXT\s*\n?|\n?\s*TEXT>>>\s*$/g, '')
+        .trim();
       if (chunk.singleLine) cleaned = cleaned.replace(/\s*\n\s*/g, ' ');
       if (cleaned === '') {
         retryProblems = ['The answer was empty; translate the whole text.'];

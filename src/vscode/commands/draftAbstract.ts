@@ -114,7 +114,9 @@ export function registerDraftAbstractCommand(environment: BiowriteEnvironment, s
     let source = text;
     let replace: OffsetRange | undefined;
     if (selection && selectionIsAbstract(text, selection, format)) {
-      replace = selection;
+      // A selection inside the abstract stands for the whole section, heading included, so it is not duplicated.
+      const startsWithHeading = /^\s*(?:#{1,6}[ \t]+Abstract\b|\\begin\{abstract\})/i.test(text.slice(selection.start, selection.end));
+      replace = startsWithHeading ? selection : (findExistingAbstract(text, format) ?? selection);
     } else {
       if (selection) {
         const fromSelection = vscode.l10n.t('From the selection');

@@ -37,7 +37,8 @@ interface ActiveSearch {
   readonly id: string;
   readonly controller: AbortController;
   readonly records: Map<string, LiteratureRecord>;
-  readonly target?: SearchTarget;
+  /** Updated after each insertion, so a second result can be cited in the same sentence. */
+  target?: SearchTarget;
   readonly library: DocumentLibrary;
   /** The messages posted for this search, in order (for `biowrite.sources.searchMessages`). */
   readonly posted: HostMessage[];
@@ -346,6 +347,10 @@ export class SourcesController implements vscode.Disposable {
       void vscode.window.showErrorMessage(vscode.l10n.t('VS Code refused the edit (is the file read-only?). Nothing was changed.'));
       return 'refused';
     }
+    // The sentence now holds the citation: later inserts from this search find it as it is now.
+    const delta = plan.edit.newText.length - (plan.edit.end - plan.edit.start);
+    const newEnd = plan.edit.start <= end ? end + delta : end;
+    search.target = { uri: target.uri, version: document.version, sentence: document.getText().slice(start, newEnd), start, end: newEnd };
     void vscode.window.setStatusBarMessage(
       bibliographyNote ? vscode.l10n.t('Biowrite: cited {0} and added it to {1}.', key, bibliographyNote) : vscode.l10n.t('Biowrite: cited {0}.', key),
       5000,

@@ -1,9 +1,6 @@
 import type * as vscode from 'vscode';
 import type { ManuscriptFormat } from '../../core/writing/markupFreeze';
 
-/** Languages the writing commands work on. */
-export const writingLanguages: ReadonlySet<string> = new Set(['markdown', 'latex', 'quarto', 'rmd', 'tex']);
-
 /**
  * The manuscript format of a document.
  * @param document The document.

@@ -131,6 +131,7 @@ export async function runTranslation(
   environment.panel.post({ type: 'draftStarted', requestId: id, kind: 'translation', title: vscode.l10n.t('Translation of {0} into {1}', scope === 'selection' ? vscode.l10n.t('the selection') : name, languageName(target)) });
   void environment.panel.reveal();
   const started = Date.now();
+  let lastPreview = 0;
   let result: TranslationResult;
   try {
     result = await withCancellableProgress(vscode.l10n.t('Translating into {0}', languageName(target)), controller, (report) =>
@@ -156,7 +157,11 @@ export async function runTranslation(
               report(vscode.l10n.t('Part {0}: the model broke protected markup, retrying', event.index + 1));
               break;
             case 'chunkDone':
-              environment.panel.post({ type: 'draftDelta', requestId: id, text: event.preview, replace: true });
+              // The whole preview is resent at most a few times a second: a long manuscript has hundreds of chunks.
+              if (Date.now() - lastPreview >= 500) {
+                lastPreview = Date.now();
+                environment.panel.post({ type: 'draftDelta', requestId: id, text: event.preview, replace: true });
+              }
               break;
             default: {
               const _exhaustive: never = event;

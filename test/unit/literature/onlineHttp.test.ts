@@ -265,6 +265,28 @@ describe('rate limits (virtual clock)', () => {
     assert.ok(sent.every((request) => request.params.api_key === 'KEY123' && request.params.tool === 'biowrite'));
   });
 
+  it('keeps Crossref list queries to one in flight (public pool), two with mailto', async () => {
+    async function maxInFlight(mailto: string | undefined): Promise<number> {
+      let inFlight = 0;
+      let most = 0;
+      const fetchSpy: typeof fetch = async (input, init) => {
+        inFlight++;
+        most = Math.max(most, inFlight);
+        try {
+          return await fetch(input, init);
+        } finally {
+          inFlight--;
+        }
+      };
+      fake.fault('/crossref/works', { kind: 'delay', ms: 30 }, 4);
+      const client = new CrossrefClient({ baseUrl: fake.urls.crossref, clock: new VirtualClock(), fetch: fetchSpy, mailto });
+      await Promise.all(Array.from({ length: 4 }, (_, index) => client.search(`q${index}`, { maxResults: 1, signal: new AbortController().signal })));
+      return most;
+    }
+    assert.equal(await maxInFlight(undefined), 1);
+    assert.equal(await maxInFlight('me@example.org'), 2);
+  });
+
   it('caps concurrency and serves waiters in order', async () => {
     const clock = new VirtualClock();
     const limiter = new RateLimiter({ requestsPerSecond: 1000, maxConcurrent: 1, clock });

@@ -169,3 +169,9 @@ test('chunks follow paragraphs; front-matter lines are chunks of their own', () 
   assert.ok(texts.some((text) => text.startsWith('# Deep learning models')));
   assert.ok(chunks.slice(1).some((chunk) => chunk.context !== ''));
 });
+
+test('echoed markers and an introduction line are not part of the translation', async () => {
+  server.setHandler((request) => ({ kind: 'text', text: `Here is the translation:\n\n<<<TEXT\n${fakeTranslate(chunkOf(request))}\nTEXT>>>` }));
+  const result = await translateManuscript(options({ source: 'The data of the patients [@a].' }));
+  assert.equal(result.text, 'le données de le patients [@a].');
+});
