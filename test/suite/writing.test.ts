@@ -133,6 +133,29 @@ suite('Writing: abstracts and translation', () => {
     assert.strictEqual(diffTabs().length, 0, 'the diff view closes after accepting');
   });
 
+  test('a selection inside the abstract stands for the whole section: replaced once, heading kept', async () => {
+    const withAbstract = manuscript.replace('## Methods', '## Abstract {.page_break_before}\n\nAn old abstract that the author selected.\n\n## Methods');
+    const editor = await openManuscript(withAbstract);
+    const start = editor.document.positionAt(withAbstract.indexOf('An old abstract'));
+    editor.selection = new vscode.Selection(start, start.translate(0, 30));
+    const result = await vscode.commands.executeCommand<AbstractResult>('biowrite.draftAbstract', { structure: 'nejm', wordLimit: 250, language: 'en' });
+    assert.strictEqual(result.mode, 'replace');
+    assert.strictEqual(await vscode.commands.executeCommand('biowrite.writing.acceptDraft', result.draftId), 'applied');
+    const text = editor.document.getText();
+    assert.strictEqual(text.split('## Abstract').length, 2, 'one abstract heading');
+    assert.ok(text.includes(`## Abstract {.page_break_before}\n\n${draft}\n\n## Methods`), text);
+  });
+
+  test('LaTeX: the draft goes into an abstract environment after \\maketitle', async () => {
+    const latex = '\\documentclass{article}\n\\begin{document}\n\\maketitle\n\\section{Methods}\nWe randomised 1,204 adults; mortality was 12.4\\% vs 17.9\\% (HR 0.68).\n\\end{document}\n';
+    const document = await vscode.workspace.openTextDocument({ language: 'latex', content: latex });
+    const editor = await vscode.window.showTextDocument(document);
+    const result = await vscode.commands.executeCommand<AbstractResult>('biowrite.draftAbstract', { structure: 'imrad', wordLimit: 250, language: 'en', scope: 'document' });
+    assert.strictEqual(result.mode, 'insert');
+    assert.strictEqual(await vscode.commands.executeCommand('biowrite.writing.acceptDraft', result.draftId), 'applied');
+    assert.ok(editor.document.getText().includes('\\maketitle\n\n\\begin{abstract}\n\\textbf{Background:} Pneumonia kills.'), editor.document.getText());
+  });
+
   test('a stale draft is refused: the document changed after the draft started', async () => {
     const editor = await openManuscript(manuscript);
     const result = await vscode.commands.executeCommand<AbstractResult>('biowrite.draftAbstract', { structure: 'unstructured', wordLimit: 150, language: 'en', scope: 'document' });

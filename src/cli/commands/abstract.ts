@@ -92,7 +92,7 @@ export async function runAbstract(args: readonly string[], io: CliIo = processIo
     } else {
       io.stdout(`${result.text}\n`);
     }
-    io.stderr(`${result.wordCount}/${wordLimit} words; ${result.usage.totalTokens} tokens used${result.sectionsCondensed > 0 ? `; ${result.sectionsCondensed} sections condensed first` : ''}; statements checked ${result.groundingMethod === 'llm' ? 'by the model' : 'lexically'}.\n`);
+    io.stderr(`${result.wordCount}/${wordLimit} words; ${result.usage.totalTokens} tokens used${result.sectionsCondensed > 0 ? `; ${result.sectionsCondensed} sections condensed first` : ''}; statements checked ${result.groundingMethod === 'llm' ? 'by the model' : `lexically${result.groundingFallbackReason ? ` (${result.groundingFallbackReason})` : ''}`}.\n`);
     for (const issue of result.issues) io.stderr(`  ${issue.kind}: ${issue.text}${issue.detail ? ` — ${issue.detail}` : ''}\n`);
     return 0;
   } catch (error) {

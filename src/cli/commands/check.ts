@@ -146,18 +146,29 @@ interface FileReport {
   readonly findings: readonly ClaimFinding[];
 }
 
-/** Runs `biowrite check`; returns the exit code. */
-export async function runCheck(args: readonly string[]): Promise<number> {
+/** Where the command writes (standard output and error unless a test passes its own). */
+export interface CheckOutput {
+  readonly stdout: { write(text: string): unknown };
+  readonly stderr: { write(text: string): unknown };
+}
+
+/**
+ * Runs `biowrite check`.
+ * @param args The arguments after `check`.
+ * @param output (optional) Where to write (default: the process's standard output and error).
+ * @returns The exit code: 0, 1 (findings) or 2 (usage error or a file not checked).
+ */
+export async function runCheck(args: readonly string[], output: CheckOutput = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
   let options: CheckArguments | 'help';
   try {
     options = parseArguments(args);
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
-    process.stderr.write(`biowrite check: ${error.message}\n\n${help}\n`);
+    output.stderr.write(`biowrite check: ${error.message}\n\n${help}\n`);
     return 2;
   }
   if (options === 'help') {
-    process.stdout.write(`${help}\n`);
+    output.stdout.write(`${help}\n`);
     return 0;
   }
   const settings = options;
@@ -167,7 +178,7 @@ export async function runCheck(args: readonly string[]): Promise<number> {
   let failed = false;
   const fail = (path: string, message: string): void => {
     failed = true;
-    process.stderr.write(`biowrite check: ${path}: ${message}\n`);
+    output.stderr.write(`biowrite check: ${path}: ${message}\n`);
   };
 
   for (const path of settings.files) {
@@ -205,7 +216,7 @@ export async function runCheck(args: readonly string[]): Promise<number> {
         try {
           ignoreLists.set(ignorePath, parseIgnoreList(readFileSync(ignorePath, 'utf8')).sentences);
         } catch (error) {
-          process.stderr.write(`biowrite check: ${ignorePath}: ${(error as Error).message} It was not used.\n`);
+          output.stderr.write(`biowrite check: ${ignorePath}: ${(error as Error).message} It was not used.\n`);
           ignoreLists.set(ignorePath, []);
         }
       }
@@ -214,7 +225,7 @@ export async function runCheck(args: readonly string[]): Promise<number> {
     try {
       const checker = new ClaimChecker({ language, threshold: settings.threshold, skipSections: settings.skipSections, scorer, ignoredSentences });
       const result = checker.check(decoded.text);
-      for (const notice of result.notices) process.stderr.write(`biowrite check: ${path}: ${notice}\n`);
+      for (const notice of result.notices) output.stderr.write(`biowrite check: ${path}: ${notice}\n`);
       reports.push({ path, findings: result.findings });
     } catch (error) {
       fail(path, `could not be checked (${error instanceof Error ? error.message : String(error)}). Please report this with the file.`);
@@ -223,17 +234,17 @@ export async function runCheck(args: readonly string[]): Promise<number> {
 
   switch (settings.format) {
     case 'text':
-      process.stdout.write(formatText(reports));
+      output.stdout.write(formatText(reports));
       if (reports.length > 0) {
         const count = reports.reduce((sum, report) => sum + report.findings.length, 0);
-        process.stderr.write(`${count} sentence${count === 1 ? '' : 's'} without a source in ${reports.length} file${reports.length === 1 ? '' : 's'} (threshold ${settings.threshold}).\n`);
+        output.stderr.write(`${count} sentence${count === 1 ? '' : 's'} without a source in ${reports.length} file${reports.length === 1 ? '' : 's'} (threshold ${settings.threshold}).\n`);
       }
       break;
     case 'json':
-      process.stdout.write(`${JSON.stringify(formatJson(reports))}\n`);
+      output.stdout.write(`${JSON.stringify(formatJson(reports))}\n`);
       break;
     case 'sarif':
-      process.stdout.write(`${JSON.stringify(formatSarif(reports), null, 2)}\n`);
+      output.stdout.write(`${JSON.stringify(formatSarif(reports), null, 2)}\n`);
       break;
     default: {
       const never: never = settings.format;

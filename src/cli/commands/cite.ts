@@ -171,30 +171,41 @@ interface OutputResult {
   readonly title: string;
 }
 
-/** Runs `biowrite cite`; returns the exit code. */
-export async function runCite(args: readonly string[]): Promise<number> {
+/** Where the command writes (the process's streams, or a test's buffers). */
+export interface CiteOutput {
+  readonly stdout: { write(text: string): unknown };
+  readonly stderr: { write(text: string): unknown };
+}
+
+/**
+ * Runs `biowrite cite`; returns the exit code.
+ * @param args The arguments after `cite`.
+ * @param io Output streams (optional; default: the process's).
+ */
+export async function runCite(args: readonly string[], io: CiteOutput = process): Promise<number> {
+  const { stdout, stderr } = io;
   let options: CiteOptions | 'help';
   try {
     options = parseCiteArgs(args);
   } catch (error) {
-    process.stderr.write(`biowrite cite: ${error instanceof Error ? error.message : String(error)}\nRun \`biowrite cite --help\` for usage.\n`);
+    stderr.write(`biowrite cite: ${error instanceof Error ? error.message : String(error)}\nRun \`biowrite cite --help\` for usage.\n`);
     return 2;
   }
   if (options === 'help') {
-    process.stdout.write(`${help}\n`);
+    stdout.write(`${help}\n`);
     return 0;
   }
   let queries: CiteQuery[];
   try {
     queries = parseQueries(await readQueriesText(options.queries), options.queries);
   } catch (error) {
-    process.stderr.write(`biowrite cite: ${error instanceof Error ? error.message : String(error)}\n`);
+    stderr.write(`biowrite cite: ${error instanceof Error ? error.message : String(error)}\n`);
     return 2;
   }
   const library = await readLibraryFiles(options.libraries);
-  for (const warning of library.warnings) process.stderr.write(`biowrite cite: warning: ${warning}\n`);
+  for (const warning of library.warnings) stderr.write(`biowrite cite: warning: ${warning}\n`);
   if (library.errors.length > 0) {
-    for (const error of library.errors) process.stderr.write(`biowrite cite: ${error}\n`);
+    for (const error of library.errors) stderr.write(`biowrite cite: ${error}\n`);
     return 2;
   }
   const index = new LibraryIndex(library.records);
@@ -211,7 +222,7 @@ export async function runCite(args: readonly string[]): Promise<number> {
       searchMs += performance.now() - start;
       const results: OutputResult[] = hits.map((hit) => ({ id: hit.record.libraryId ?? '', score: hit.score, title: hit.record.title }));
       if (options.online) {
-        const online = await searchOnlineForQuery(query.text, options.top, abort.signal, cache, (message) => process.stderr.write(`biowrite cite: ${query.id}: ${message}\n`));
+        const online = await searchOnlineForQuery(query.text, options.top, abort.signal, cache, (message) => stderr.write(`biowrite cite: ${query.id}: ${message}\n`));
         // A paper already in the library is listed once, by its library id.
         const inLibrary = new Set(hits.flatMap((hit) => [hit.record.doi, hit.record.pmid && `pmid:${hit.record.pmid}`].filter((v): v is string => typeof v === 'string' && v !== '')));
         for (const { record, score } of online) {
@@ -220,13 +231,13 @@ export async function runCite(args: readonly string[]): Promise<number> {
           results.push({ id, score, title: record.title });
         }
       }
-      process.stdout.write(`${JSON.stringify({ id: query.id, results })}\n`);
+      stdout.write(`${JSON.stringify({ id: query.id, results })}\n`);
     }
   } finally {
     process.off('SIGINT', onSignal);
   }
   if (options.stats) {
-    process.stderr.write(`biowrite cite: ${queries.length} queries, ${library.records.length} references, ${(searchMs / Math.max(1, queries.length)).toFixed(3)} ms/query (library search)\n`);
+    stderr.write(`biowrite cite: ${queries.length} queries, ${library.records.length} references, ${(searchMs / Math.max(1, queries.length)).toFixed(3)} ms/query (library search)\n`);
   }
   return 0;
 }

@@ -9,7 +9,7 @@ import { VFile } from 'vfile';
 import { footnotesWithReferences, type ManuscriptLanguage } from '../manuscript/citations';
 import { collectLatexProse, splitLatexBlocks } from '../manuscript/latex';
 import { LineIndex, type TextRange } from '../manuscript/lineIndex';
-import { createMarkdownProcessor, splitMarkdownBlocks, type HeadingEntry } from '../manuscript/markdown';
+import { createMarkdownProcessor, parseBlock, splitMarkdownBlocks, type HeadingEntry } from '../manuscript/markdown';
 import { normalizeSentence } from './ignore';
 import remarkClaims from './remarkClaims';
 import { CLAIM_RULE_ID, DEFAULT_SKIP_SECTIONS, DEFAULT_THRESHOLD, reportSentences, type ClaimMessage } from './report';
@@ -244,7 +244,7 @@ export class ClaimChecker {
       if (processor) {
         // The heading context travels in `file.data`, so one processor serves every block.
         file.data.biowriteHeadings = headings;
-        processor.runSync(processor.parse(file), file);
+        processor.runSync(parseBlock(processor, file), file);
         headingsAfter = file.data.biowriteHeadingsAfter ?? headings;
       } else {
         const collected = collectLatexProse(blockText, { headings, listDepth });

@@ -66,8 +66,8 @@ const SECTION_PATTERNS: ReadonlyArray<readonly [SectionKind, RegExp]> = [
   ['introduction', /^(introduction|intro)\b/],
   ['background', /^(background|motivation)\b/],
   ['related', /\b(related work|prior work|previous work|related (surveys|literature|research|studies)|literature review|state of the art)\b/],
-  ['methods', /^(materials and methods|methods and materials|methods?|methodology|star.?methods|online methods|materials|experimental( (procedures|design|section|setup|methods))?$|patients and methods|subjects and methods|participants|study (design|population|participants)|data (sources?|collection)|statistical (analys[ie]s|methods))\b/],
-  ['results', /^(results?|findings)\b/],
+  ['methods', /^(materials and methods|methods and materials|methods?|methodology|star.?methods|online methods|materials|experimental( (procedures|design|section|setup|methods))?$|patients and methods|subjects and methods|participants|study (design|population|participants)|data (sources?|collection)|statistical (analys[ie]s|methods)|implementation|data( and methods)?$|datasets?$)\b/],
+  ['results', /^(results?|findings|case (reports?|presentations?|descriptions?|series)|experiments?|experimental results|evaluation|benchmarks?)\b/],
   ['discussion', /^(discussion|general discussion|limitations|strengths and limitations|implications)\b/],
   ['conclusion', /^(conclusions?|concluding remarks|summary and conclusions?|outlook|future directions|perspectives?)\b/],
   ['availability', /\b(availability|code and data|data and code|data access|software)\b/],
@@ -120,17 +120,15 @@ function subsectionKindOf(headingPath: readonly string[], outer: SectionKind): S
  * placeholders, so text from the editor and from training data look alike.
  */
 export function normalizeText(text: string): string {
-  return text
-    .slice(0, MAX_TEXT)
-    // eslint-disable-next-line no-control-regex -- control characters are exactly what is removed here
-    .replace(/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069]/g, ' ')
-    .replace(/!?\[([^\]]{0,400})\]\([^)\s]{0,400}\)/g, '$1')
-    .replace(/<https?:[^>\s]*>|https?:\/\/\S+/g, ' urltoken ')
-    .replace(/\$\$?[^$]{0,400}\$\$?/g, ' mathtoken ')
-    .replace(/`[^`]{0,400}`/g, ' codetoken ')
-    .replace(/[*]+|(^|\s)_+|_+(\s|$)/g, '$1$2')
-    .replace(/\s+/g, ' ')
-    .trim();
+  // Each rewrite runs only when its trigger character is present: most sentences have none.
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what is removed here
+  let t = text.slice(0, MAX_TEXT).replace(/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069]/g, ' ');
+  if (t.includes('](')) t = t.replace(/!?\[([^\]]{0,400})\]\([^)\s]{0,400}\)/g, '$1');
+  if (t.includes('http')) t = t.replace(/<https?:[^>\s]*>|https?:\/\/\S+/g, ' urltoken ');
+  if (t.includes('$')) t = t.replace(/\$\$?[^$]{0,400}\$\$?/g, ' mathtoken ');
+  if (t.includes('`')) t = t.replace(/`[^`]{0,400}`/g, ' codetoken ');
+  if (t.includes('*') || t.includes('_')) t = t.replace(/[*]+|(^|\s)_+|_+(\s|$)/g, '$1$2');
+  return t.replace(/\s+/g, ' ').trim();
 }
 
 /** Lowercased word tokens, with numbers folded into `<num>`, `<pct>`, `<year>` and `<dec>`. */
@@ -226,8 +224,6 @@ const STATS = /\b[pP]\s*(-?\s*values?)?\s*[<=>≤≥]\s*\.?\d|\b(95|99)\s*%|conf
 const FIGURE_REF = /@(fig|tbl|eq|sec):|\b(Fig|Figs|Figure|Figures|Table|Tables|Panel|Supplementary [A-Z][a-z]+)\.?\s*[A-Z]?\d/;
 const DEFINITION = /^[A-Z][^,;]{0,80}\b(is|are) (a|an|the) /;
 const QUOTE = /["“”]/;
-const PRESENT_VERBS = new Set(['is', 'are', 'remains', 'remain', 'has', 'have', 'does', 'do', 'can', 'requires', 'require', 'depends', 'depend', 'allows', 'allow', 'enables', 'enable', 'provides', 'provide', 'increases', 'increase', 'reduces', 'reduce', 'causes', 'cause', 'leads', 'lead', 'involves', 'involve', 'contains', 'contain', 'affects', 'consists', 'varies', 'vary', 'accept', 'accepts', 'occurs', 'occur', 'plays', 'play', 'becomes', 'become', 'makes', 'make', 'uses', 'use']);
-const PAST_VERBS = new Set(['was', 'were', 'had', 'did', 'found', 'showed', 'observed', 'obtained', 'reached', 'identified', 'performed', 'used', 'included', 'excluded', 'detected', 'achieved', 'yielded', 'revealed']);
 const STARTS_THESE = new Set(['these', 'this', 'they', 'such', 'it', 'its', 'their']);
 
 /** Names of the features computed from a sentence's text alone (also computed for its neighbours). */
@@ -269,12 +265,10 @@ export const TEXT_FEATURES: readonly string[] = [
   'colonEnd',
   'parenthetical',
   'startsThese',
-  'presentTense',
-  'pastTense',
 ];
 
 /** Signals whose effect depends on the section; each gets one feature per section kind. */
-const INTERACTING: readonly string[] = ['firstPerson', 'figureRef', 'statistics', 'priorWork', 'capitalized', 'presentPerfect', 'hedge', 'presentTense', 'pastTense'];
+const INTERACTING: readonly string[] = ['firstPerson', 'figureRef', 'statistics', 'priorWork', 'capitalized', 'presentPerfect', 'hedge'];
 
 /** Names of the engineered features, in the order of the named weights of the model. */
 export const NAMED_FEATURES: readonly string[] = [
@@ -434,14 +428,6 @@ export function textFeatures(text: string, tokens: readonly string[]): Float64Ar
   set('colonEnd', /:\s*$/.test(text) ? 1 : 0);
   set('parenthetical', Math.min(countMatches(text, PAREN_G, 3), 3) / 2);
   set('startsThese', STARTS_THESE.has(tokens[0] ?? '') ? 1 : 0);
-  let present = 0;
-  let past = 0;
-  for (const t of tokens) {
-    if (PRESENT_VERBS.has(t)) present++;
-    else if (PAST_VERBS.has(t)) past++;
-  }
-  set('presentTense', Math.min(present, 2) / 2);
-  set('pastTense', Math.min(past, 2) / 2);
   return v;
 }
 

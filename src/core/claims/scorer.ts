@@ -7,6 +7,7 @@ import defaultModelJson from './claimModel.json';
 import { NAMED_FEATURES, sectionKindOf, type SentenceFeatures, type SentenceForScoring } from './features';
 import { compileModel, probabilityOf, type ClaimModel, type CompiledModel } from './model';
 
+/** The scorer's input: one sentence with its headings, neighbours and position (defined in `features.ts`). */
 export type { SentenceForScoring } from './features';
 
 /** The score of one sentence. */
@@ -83,6 +84,8 @@ function reasonFor(compiled: CompiledModel, sentence: SentenceForScoring, featur
     if (hedge && comparative) return 'hedged comparison';
     const best = strongest(compiled, features, CLAIM_GROUPS, 1);
     if (best) return best.group.reason;
+    const own = strongest(compiled, features, OWN_GROUPS, -1);
+    if (own && own.value > 0.25) return own.group.reason;
     if (section === 'discussion' || section === 'conclusion') return 'claim in the discussion';
     return 'background claim';
   }

@@ -68,6 +68,13 @@ export interface FindSourcesInput {
   /** Results per source. */
   readonly maxResults: number;
   readonly signal: AbortSignal;
+  /** Longest wait for one LLM answer before searching on without it (optional; default: 20000). */
+  readonly llmTimeoutMs?: number;
+}
+
+/** The search's signal, also aborted when one LLM request takes too long. */
+function llmSignal(input: FindSourcesInput): AbortSignal {
+  return AbortSignal.any([input.signal, AbortSignal.timeout(input.llmTimeoutMs ?? 20_000)]);
 }
 
 async function rerank(input: FindSourcesInput, hits: SearchHit[], problems: string[]): Promise<SearchHit[]> {
@@ -77,7 +84,7 @@ async function rerank(input: FindSourcesInput, hits: SearchHit[], problems: stri
       input.llm,
       input.text,
       hits.map((hit, index) => ({ id: String(index), record: hit.record })),
-      input.signal,
+      llmSignal(input),
     );
     return candidates.map((candidate) => {
       const hit = hits[Number(candidate.id)];
@@ -109,7 +116,7 @@ export async function* findSources(input: FindSourcesInput): AsyncGenerator<Sear
   let queries: string[] = [];
   if (input.llm) {
     try {
-      queries = await suggestQueries(input.llm, input.text, input.context, input.signal);
+      queries = await suggestQueries(input.llm, input.text, input.context, llmSignal(input));
     } catch (error) {
       if (input.signal.aborted) return;
       problems.push(error instanceof LlmAssistError ? error.message : String(error));

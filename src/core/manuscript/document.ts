@@ -5,7 +5,7 @@
 import { footnotesWithReferences, type ManuscriptLanguage } from './citations';
 import { collectLatexProse, splitLatexBlocks } from './latex';
 import { LineIndex, type TextRange } from './lineIndex';
-import { collectMarkdownProse, parseMarkdown, splitMarkdownBlocks, type HeadingEntry } from './markdown';
+import { collectMarkdownProse, parseMarkdown, plainParagraphTree, splitMarkdownBlocks, type HeadingEntry } from './markdown';
 import { displayText, type ProseUnit } from './prose';
 import { splitSentences } from './sentences';
 
@@ -55,7 +55,7 @@ export function documentProse(text: string, language: ManuscriptLanguage): { uni
       continue;
     }
     const source = text.slice(block.start, block.end);
-    const collected = collectMarkdownProse(parseMarkdown(source), source, { citingFootnotes, headings });
+    const collected = collectMarkdownProse(plainParagraphTree(source) ?? parseMarkdown(source), source, { citingFootnotes, headings });
     for (const unit of collected.units) out.push({ unit, base: block.start });
     headings = collected.headings;
   }

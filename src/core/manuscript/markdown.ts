@@ -6,8 +6,17 @@ import type { Root, RootContent, PhrasingContent, Paragraph, Table } from 'mdast
 import { unified } from 'unified';
 import remarkParse from 'remark-parse';
 import remarkFrontmatter from 'remark-frontmatter';
-import remarkGfm from 'remark-gfm';
 import remarkMath from 'remark-math';
+import type { Processor } from 'unified';
+import type { VFile } from 'vfile';
+import { gfmFootnote } from 'micromark-extension-gfm-footnote';
+import { gfmStrikethrough } from 'micromark-extension-gfm-strikethrough';
+import { gfmTable } from 'micromark-extension-gfm-table';
+import { gfmTaskListItem } from 'micromark-extension-gfm-task-list-item';
+import { gfmFootnoteFromMarkdown } from 'mdast-util-gfm-footnote';
+import { gfmStrikethroughFromMarkdown } from 'mdast-util-gfm-strikethrough';
+import { gfmTableFromMarkdown } from 'mdast-util-gfm-table';
+import { gfmTaskListItemFromMarkdown } from 'mdast-util-gfm-task-list-item';
 import { extractMarkdownCitations, footnotesWithReferences } from './citations';
 import { CODE_PLACEHOLDER, MATH_PLACEHOLDER, ProseBuilder, alignOffsets, cleanHeading, type ProseUnit } from './prose';
 
@@ -17,9 +26,21 @@ export interface HeadingEntry {
   readonly text: string;
 }
 
-/** The unified processor for manuscripts: remark-parse with YAML front matter, GFM and math. */
+/**
+ * GFM as manuscripts need it: tables, footnotes, strikethrough and task lists, the parts of
+ * remark-gfm, without autolink literals. Those only re-wrap bare URLs as links, which the checker
+ * does not need (a URL is neither prose nor a citation either way), and they cost more than half of
+ * the parse time of a real manuscript (a regular-expression pass over every text node).
+ */
+export function remarkManuscriptGfm(this: Processor): void {
+  const data = this.data();
+  (data.micromarkExtensions ??= []).push(gfmTable(), gfmFootnote(), gfmStrikethrough(), gfmTaskListItem());
+  (data.fromMarkdownExtensions ??= []).push(gfmTableFromMarkdown(), gfmFootnoteFromMarkdown(), gfmStrikethroughFromMarkdown(), gfmTaskListItemFromMarkdown());
+}
+
+/** The unified processor for manuscripts: remark-parse with YAML front matter, GFM (see {@link remarkManuscriptGfm}) and math. */
 export function createMarkdownProcessor() {
-  return unified().use(remarkParse).use(remarkFrontmatter, ['yaml']).use(remarkGfm).use(remarkMath);
+  return unified().use(remarkParse).use(remarkFrontmatter, ['yaml']).use(remarkManuscriptGfm).use(remarkMath);
 }
 
 let sharedParser: ReturnType<typeof createMarkdownProcessor> | undefined;
@@ -28,6 +49,51 @@ let sharedParser: ReturnType<typeof createMarkdownProcessor> | undefined;
 export function parseMarkdown(text: string): Root {
   sharedParser ??= createMarkdownProcessor().freeze();
   return sharedParser.parse(text);
+}
+
+// Characters that may start inline markup (emphasis, code, links, HTML, entities, math, escapes,
+// strikethrough, footnotes, breaks) or that CommonMark rewrites (NUL, CR).
+// `<` only opens HTML or an autolink before a letter, `/`, `!` or `?` ("p < 0.05" is text), and
+// `&` only a character reference before a name and `;`.
+const inlineMarkup = /[`*_$\\~\r\u0000]|<[A-Za-z/!?]|&#?[A-Za-z0-9]+;/;
+// Brackets are literal text (`[@key]`, `[1]`) unless they form a link, an image, a reference or
+// a definition, or are empty.
+const bracketLink = /\][ \t]*[([]|^[ \t]{0,3}\[[^\]]*\]:|\[\s*\]/m;
+// A line that could open a block (list, heading, quote, table, HTML, code, thematic break) or
+// that the parser would trim.
+const blockLine = /^(?:[ \t]|[-+*#>=|:<~]|\d{1,9}[.)](?:[ \t]|$))|[ \t]$/m;
+
+/**
+ * The syntax tree of a block that is provably one plain paragraph, built without the parser:
+ * no character that could start inline markup, no bracket that could form a link, no line that
+ * could open a block or be trimmed.
+ * For such text remark-parse yields exactly one paragraph holding one text node equal to the
+ * source, so building it directly gives the same tree; most manuscript paragraphs qualify, and
+ * skipping the parser for them is the larger part of the checker's speed.
+ *
+ * @returns The tree, or `undefined` when the text needs the parser.
+ */
+export function plainParagraphTree(text: string): Root | undefined {
+  if (text.length === 0 || inlineMarkup.test(text) || blockLine.test(text) || bracketLink.test(text)) return undefined;
+  let line = 1;
+  let lineStart = 0;
+  for (let index = text.indexOf('\n'); index >= 0; index = text.indexOf('\n', index + 1)) {
+    line++;
+    lineStart = index + 1;
+  }
+  // A last line of only white space would not be part of the paragraph.
+  if (lineStart === text.length) return undefined;
+  const position = { start: { line: 1, column: 1, offset: 0 }, end: { line, column: text.length - lineStart + 1, offset: text.length } };
+  return {
+    type: 'root',
+    children: [{ type: 'paragraph', children: [{ type: 'text', value: text, position: structuredClone(position) }], position: structuredClone(position) }],
+    position,
+  };
+}
+
+/** Parses one block: {@link plainParagraphTree} when it applies, else the processor. */
+export function parseBlock(processor: { parse(file: VFile | string): unknown }, file: VFile): Root {
+  return plainParagraphTree(String(file.value)) ?? (processor.parse(file) as Root);
 }
 
 /** Options of {@link collectMarkdownProse}. */
@@ -72,9 +138,13 @@ export function collectMarkdownProse(tree: Root, source: string, options: Collec
       end: citation.end + paragraphStart,
       marked: false,
     }));
+    // Text is walked in source order, so a moving index finds the citation at an offset in O(1).
+    let citationIndex = 0;
     const citationAt = (offset: number): (typeof citations)[number] | undefined => {
-      for (const citation of citations) if (citation.start <= offset && offset < citation.end) return citation;
-      return undefined;
+      if (citationIndex > 0 && citations[citationIndex - 1].end > offset) citationIndex = 0;
+      while (citationIndex < citations.length && citations[citationIndex].end <= offset) citationIndex++;
+      const citation = citations[citationIndex];
+      return citation && citation.start <= offset ? citation : undefined;
     };
     const text = (value: string, start: number, end: number): void => {
       const offsets = alignOffsets(value, source, start, end);

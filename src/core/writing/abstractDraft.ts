@@ -57,6 +57,8 @@ export interface AbstractDraftResult {
   readonly sectionsCondensed: number;
   /** How statements were checked. */
   readonly groundingMethod: 'llm' | 'lexical' | 'none';
+  /** Why the model's check was not used, when it fell back to the lexical one (optional). */
+  readonly groundingFallbackReason?: string;
   /** Set when the user stopped the draft: `text` is what had arrived. */
   readonly cancelled: boolean;
 }
@@ -183,22 +185,39 @@ export async function draftAbstract(options: DraftAbstractOptions): Promise<Abst
   }
   const draft = cleanDraft(text);
   const wordCount = countWords(draft);
-  if (cancelled) {
-    return { text: draft, wordCount, wordLimit: options.wordLimit, issues: [], usage, estimatedPromptTokens, sectionsCondensed, groundingMethod: 'none', cancelled };
-  }
+  const stopped = (): AbstractDraftResult => ({ text: draft, wordCount, wordLimit: options.wordLimit, issues: [], usage, estimatedPromptTokens, sectionsCondensed, groundingMethod: 'none', cancelled: true });
+  if (cancelled) return stopped();
   options.onEvent?.({ kind: 'checking' });
-  const report = await checkGrounding({
-    ...(options.llmGrounding === false ? {} : { client }),
-    draft,
-    manuscript,
-    evidence,
-    ...(options.structure.checklist ? { checklist: options.structure.checklist } : {}),
-    wordLimit: options.wordLimit,
-    wordCount,
-    signal,
-  });
+  let report: Awaited<ReturnType<typeof checkGrounding>>;
+  try {
+    report = await checkGrounding({
+      ...(options.llmGrounding === false ? {} : { client }),
+      draft,
+      manuscript,
+      evidence,
+      ...(options.structure.checklist ? { checklist: options.structure.checklist } : {}),
+      wordLimit: options.wordLimit,
+      wordCount,
+      signal,
+    });
+  } catch (error) {
+    // A stop during the check still leaves the user the draft, unchecked.
+    if (signal.aborted) return stopped();
+    throw error;
+  }
   usage = addUsage(usage, report.usage);
-  return { text: draft, wordCount, wordLimit: options.wordLimit, issues: report.issues, usage, estimatedPromptTokens, sectionsCondensed, groundingMethod: report.method, cancelled };
+  return {
+    text: draft,
+    wordCount,
+    wordLimit: options.wordLimit,
+    issues: report.issues,
+    usage,
+    estimatedPromptTokens,
+    sectionsCondensed,
+    groundingMethod: report.method,
+    ...(report.fallbackReason ? { groundingFallbackReason: report.fallbackReason } : {}),
+    cancelled,
+  };
 }
 
 /**

@@ -208,7 +208,11 @@ export function registerDraftAbstractCommand(environment: BiowriteEnvironment, s
     const summary = [
       vscode.l10n.t('{0} tokens used', result.usage.totalTokens),
       result.sectionsCondensed > 0 ? vscode.l10n.t('{0} sections condensed to fit the context', result.sectionsCondensed) : '',
-      result.groundingMethod === 'llm' ? vscode.l10n.t('statements checked by the model') : result.groundingMethod === 'lexical' ? vscode.l10n.t('statements checked by word overlap') : '',
+      result.groundingMethod === 'llm'
+        ? vscode.l10n.t('statements checked by the model')
+        : result.groundingMethod === 'lexical'
+          ? vscode.l10n.t('statements checked by word overlap: {0}', result.groundingFallbackReason ?? '')
+          : '',
       canAccept ? (mode === 'replace' ? vscode.l10n.t('Accept replaces the abstract shown in the diff') : vscode.l10n.t('Accept inserts a new Abstract section')) : '',
     ]
       .filter(Boolean)

@@ -10,6 +10,8 @@ export interface BibliographyFile {
   readonly records: readonly LiteratureRecord[];
   /** Whether it exists and can be edited (a `file:` or workspace file system URI). */
   readonly exists: boolean;
+  /** Whether the manuscript names it (front matter, LaTeX, Manubot), or only the setting does. */
+  readonly declared: boolean;
 }
 
 /** The library of a document: its bibliography files, their records, and what went wrong reading them. */
@@ -59,12 +61,17 @@ export class LibraryCache {
     const settingFiles = readCitationSettings(document?.uri ?? folder?.uri ?? vscode.Uri.file('/')).libraryFiles;
     const settingUris = folder ? settingFiles.map((path) => resolve(folder.uri, path)) : settingFiles.filter((p) => p.startsWith('/')).map((p) => vscode.Uri.file(p));
     const candidates: vscode.Uri[] = [];
+    const declared = new Set<string>();
     if (document && documentDir) {
       const manubot: string[] = [];
       for (const candidate of ['manual-references.json', 'content/manual-references.json', '../content/manual-references.json']) {
         if (await exists(resolve(documentDir, candidate))) manubot.push(candidate);
       }
-      for (const reference of discoverBibliographies(document.getText(), { exists: (p) => manubot.includes(p) })) candidates.push(resolve(documentDir, reference.path));
+      for (const reference of discoverBibliographies(document.getText(), { exists: (p) => manubot.includes(p) })) {
+        const uri = resolve(documentDir, reference.path);
+        candidates.push(uri);
+        declared.add(uri.toString());
+      }
     }
     candidates.push(...settingUris);
     const unique = [...new Map(candidates.map((u) => [u.toString(), u])).values()];
@@ -79,7 +86,7 @@ export class LibraryCache {
         text = await readText(uri);
       } catch {
         problems.push(vscode.l10n.t('{0}: file not found. Fix the path in the manuscript (bibliography) or in the setting biowrite.sources.libraryFiles.', name));
-        files.push({ uri, format: /\.bib$/i.test(uri.path) ? 'bibtex' : 'csljson', records: [], exists: false });
+        files.push({ uri, format: /\.bib$/i.test(uri.path) ? 'bibtex' : 'csljson', records: [], exists: false, declared: declared.has(uri.toString()) });
         stamps.push(`${uri.toString()}#missing`);
         continue;
       }
@@ -99,7 +106,7 @@ export class LibraryCache {
       if (entry.error) problems.push(entry.error);
       problems.push(...entry.warnings.slice(0, 5));
       if (entry.warnings.length > 5) problems.push(vscode.l10n.t('{0}: {1} more entries were skipped.', name, entry.warnings.length - 5));
-      files.push({ uri, format: entry.format, records: entry.records, exists: true });
+      files.push({ uri, format: entry.format, records: entry.records, exists: true, declared: declared.has(uri.toString()) });
     }
     const key = stamps.join('|');
     const cached = this.libraries.get(key);

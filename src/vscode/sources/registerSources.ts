@@ -18,9 +18,15 @@ export function registerSources(environment: BiowriteEnvironment): SourcesContro
     registerSearchLiteratureCommand(controller),
     registerSetPubmedApiKeyCommand(environment.context.secrets),
     ...controller.registerPanelHandlers(),
-    // Internal (not in the palette): the panel's Insert for keyboard bindings and tests, and what a search showed.
+    // Internal (not in the palette): the panel's actions for keybindings and tests, and what a search showed.
     vscode.commands.registerCommand('biowrite.sources.insertResult', (searchId: unknown, resultId: unknown) =>
       typeof searchId === 'string' && typeof resultId === 'string' ? controller.insert(searchId, resultId) : 'refused',
+    ),
+    vscode.commands.registerCommand('biowrite.sources.copyResult', (searchId: unknown, resultId: unknown, style: unknown) =>
+      typeof searchId === 'string' && typeof resultId === 'string' ? controller.copyReference(searchId, resultId, style === 'apa' ? 'apa' : 'vancouver') : undefined,
+    ),
+    vscode.commands.registerCommand('biowrite.sources.openResult', (searchId: unknown, resultId: unknown, target: unknown) =>
+      typeof searchId === 'string' && typeof resultId === 'string' && (target === 'pubmed' || target === 'doi' || target === 'pmc') ? controller.openResult(searchId, resultId, target) : undefined,
     ),
     vscode.commands.registerCommand('biowrite.sources.searchMessages', (searchId: unknown) => (typeof searchId === 'string' ? controller.messagesOf(searchId) : [])),
   );

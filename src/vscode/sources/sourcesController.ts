@@ -54,6 +54,8 @@ export class SourcesController implements vscode.Disposable {
   private readonly searches = new Map<string, ActiveSearch>();
   private readonly libraries = new LibraryCache();
   private counter = 0;
+  /** LLM problems already shown this session: the same one is not repeated on every search. */
+  private readonly llmProblemsShown = new Set<string>();
 
   /**
    * @param environment The shared environment (panel, log, LLM, context).
@@ -190,8 +192,12 @@ export class SourcesController implements vscode.Disposable {
             this.post(active, { type: 'searchError', requestId: active.id, source: event.source as SourceName, message: event.message });
             break;
           case 'llmProblem':
-            this.environment.log.warn(`llm: not used for this search (${event.message.slice(0, 120)})`);
-            this.post(active, { type: 'notice', level: 'info', message: vscode.l10n.t('The LLM could not help with this search ({0}); results come from the search alone.', event.message) });
+            // The message may quote the model's answer: it is shown to the user, never logged.
+            this.environment.log.warn('llm: not used for this search (see the panel notice)');
+            if (!this.llmProblemsShown.has(event.message)) {
+              this.llmProblemsShown.add(event.message);
+              this.post(active, { type: 'notice', level: 'info', message: vscode.l10n.t('The LLM could not help with this search ({0}); results come from the search alone. Turn this off with the setting biowrite.sources.llmAssist.', event.message) });
+            }
             break;
           default: {
             const _exhaustive: never = event;
@@ -303,30 +309,39 @@ export class SourcesController implements vscode.Disposable {
         return 'refused';
       }
     } else {
-      const inLibrary = record.libraryId ? search.library.files.find((f) => f.records.some((r) => r.libraryId === record.libraryId && r.title === record.title)) : undefined;
+      // The entry must be in a file the manuscript names (Pandoc and LaTeX read only those); a file that
+      // only the setting names does not count, so the entry is copied into the manuscript's own file.
+      const files = search.library.files.some((f) => f.declared) ? search.library.files.filter((f) => f.declared) : search.library.files;
+      const inLibrary = record.libraryId ? files.find((f) => f.records.some((r) => r.libraryId === record.libraryId && r.title === record.title)) : undefined;
       if (inLibrary && record.libraryId) key = record.libraryId;
       else {
         const wanted = language === 'latex' ? 'bibtex' : undefined;
-        const file = search.library.files.find((f) => f.exists && (wanted === undefined || f.format === wanted)) ?? search.library.files.find((f) => f.exists);
+        const usable = (f: (typeof files)[number]): boolean => wanted === undefined || f.format === wanted;
+        const file = files.find((f) => f.exists && usable(f)) ?? files.find((f) => f.exists) ?? files.find((f) => f.declared && usable(f));
         if (!file) {
           void vscode.window.showWarningMessage(
             language === 'latex'
-              ? vscode.l10n.t('No bibliography file found for this document. Add \\bibliography{refs} (or \\addbibresource{refs.bib}) and create the file, or set biowrite.sources.libraryFiles.')
-              : vscode.l10n.t('No bibliography file found for this document. Add “bibliography: references.json” to its front matter and create the file, or set biowrite.sources.libraryFiles.'),
+              ? vscode.l10n.t('No bibliography file found for this document. Add \\bibliography{refs} (or \\addbibresource{refs.bib}) to it, or set biowrite.sources.libraryFiles.')
+              : vscode.l10n.t('No bibliography file found for this document. Add “bibliography: references.json” to its front matter, or set biowrite.sources.libraryFiles.'),
           );
           return 'refused';
         }
-        const bibliography = await vscode.workspace.openTextDocument(file.uri);
+        // A file the manuscript names but that does not exist yet is created with this first entry.
+        const bibliography = file.exists ? await vscode.workspace.openTextDocument(file.uri) : undefined;
         let plan;
         try {
-          plan = planBibliographyEntry(bibliography.getText(), file.format, record);
+          plan = planBibliographyEntry(bibliography?.getText() ?? '', file.format, record);
         } catch (error) {
           void vscode.window.showErrorMessage(vscode.l10n.t('{0} could not be read ({1}). Fix it, then insert again.', vscode.workspace.asRelativePath(file.uri), error instanceof Error ? error.message : String(error)));
           return 'refused';
         }
         key = plan.key;
         if (plan.edit) {
-          edit.replace(file.uri, new vscode.Range(bibliography.positionAt(plan.edit.start), bibliography.positionAt(plan.edit.end)), plan.edit.newText);
+          if (bibliography) edit.replace(file.uri, new vscode.Range(bibliography.positionAt(plan.edit.start), bibliography.positionAt(plan.edit.end)), plan.edit.newText);
+          else {
+            edit.createFile(file.uri, { ignoreIfExists: false });
+            edit.insert(file.uri, new vscode.Position(0, 0), plan.edit.newText);
+          }
           bibliographyNote = vscode.workspace.asRelativePath(file.uri);
         }
       }

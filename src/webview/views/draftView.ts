@@ -58,33 +58,38 @@ export class DraftView {
     private readonly host: HostBridge,
   ) {
     const doc = container.ownerDocument;
-    const make = <K extends keyof HTMLElementTagNameMap>(tag: K, className: string): HTMLElementTagNameMap[K] => {
+    const make = <K extends keyof HTMLElementTagNameMap>(tag: K, className: string, testId: string): HTMLElementTagNameMap[K] => {
       const element = doc.createElement(tag);
       element.className = className;
+      element.dataset.testid = testId;
+      if (element instanceof HTMLButtonElement) element.type = 'button';
       return element;
     };
-    this.title = make('div', 'draft-title');
-    this.status = make('div', 'draft-status');
+    this.title = make('div', 'draft-title', 'draft-title');
+    this.status = make('div', 'draft-status', 'draft-status');
     this.status.setAttribute('aria-live', 'polite');
-    this.body = make('pre', 'draft-text');
+    this.body = make('pre', 'draft-text', 'draft-text');
     this.body.style.whiteSpace = 'pre-wrap';
     this.body.style.wordBreak = 'break-word';
     this.body.style.maxHeight = '24em';
     this.body.style.overflowY = 'auto';
-    this.issues = make('ul', 'draft-issues');
-    this.summary = make('div', 'draft-summary');
-    this.actions = make('div', 'draft-actions');
-    this.stopButton = make('button', 'secondary');
+    this.issues = make('ul', 'draft-issues', 'draft-issues');
+    this.summary = make('div', 'draft-summary', 'draft-summary');
+    this.actions = make('div', 'draft-actions', 'draft-actions');
+    this.stopButton = make('button', 'secondary', 'draft-stop');
     this.stopButton.textContent = 'Stop';
     this.stopButton.addEventListener('click', () => {
       if (this.draftId) this.host.post({ type: 'stop', requestId: this.host.newRequestId(), targetRequestId: this.draftId });
     });
-    this.acceptButton = make('button', 'primary');
+    this.acceptButton = make('button', 'primary', 'draft-accept');
     this.acceptButton.textContent = 'Accept';
     this.acceptButton.addEventListener('click', () => {
-      if (this.draftId) this.host.post({ type: 'acceptDraft', requestId: this.host.newRequestId(), draftId: this.draftId });
+      if (!this.draftId) return;
+      this.host.post({ type: 'acceptDraft', requestId: this.host.newRequestId(), draftId: this.draftId });
+      // One accept per draft: a stale draft is refused by the host, which offers to run it again.
+      this.acceptButton.hidden = true;
     });
-    this.discardButton = make('button', 'secondary');
+    this.discardButton = make('button', 'secondary', 'draft-discard');
     this.discardButton.textContent = 'Discard';
     this.discardButton.addEventListener('click', () => {
       if (!this.draftId) return;
@@ -92,8 +97,14 @@ export class DraftView {
       this.clear();
     });
     this.actions.append(this.stopButton, this.acceptButton, this.discardButton);
-    this.container.replaceChildren();
-    this.container.hidden = true;
+    this.setVisible(false);
+  }
+
+  // The section (with its heading) shows only while there is a draft.
+  private setVisible(visible: boolean): void {
+    if (!visible) this.container.replaceChildren();
+    this.container.hidden = !visible;
+    if (this.container.parentElement) this.container.parentElement.hidden = !visible;
   }
 
   /** Updates the view with one draft message. */
@@ -111,7 +122,7 @@ export class DraftView {
         this.issues.replaceChildren();
         this.summary.textContent = '';
         this.container.replaceChildren(this.title, this.status, this.body, this.issues, this.summary, this.actions);
-        this.container.hidden = false;
+        this.setVisible(true);
         break;
       case 'draftDelta':
         if (message.requestId !== this.draftId || this.phase !== 'streaming') return;
@@ -188,7 +199,6 @@ export class DraftView {
 
   private clear(): void {
     this.draftId = undefined;
-    this.container.replaceChildren();
-    this.container.hidden = true;
+    this.setVisible(false);
   }
 }

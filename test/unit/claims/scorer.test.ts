@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { createScorerFromModel, loadDefaultScorer, type ClaimScore, type SentenceForScoring } from '../../../src/core/claims/scorer';
+import { createScorerFromModel, loadDefaultScorer, suggestedThreshold, type ClaimScore, type SentenceForScoring } from '../../../src/core/claims/scorer';
 import { NAMED_FEATURES } from '../../../src/core/claims/features';
 import { InvalidModelError, compileModel } from '../../../src/core/claims/model';
 
@@ -45,6 +45,7 @@ test('the shipped model file loads and has the expected shape', () => {
   assert.ok(raw.hashedWeights.some((w) => w !== 0), 'the model is trained, not a placeholder');
   const compiled = compileModel(raw);
   assert.ok(compiled.model.suggestedThreshold > 0 && compiled.model.suggestedThreshold < 1);
+  assert.equal(suggestedThreshold(), compiled.model.suggestedThreshold);
   assert.ok(statSync(MODEL_PATH).size <= 300 * 1024, 'the model file stays small');
 });
 

@@ -14,6 +14,9 @@ test('section kinds come from the outermost heading that names one', () => {
   assert.equal(sectionKindOf(['Materials & Methods']), 'methods');
   assert.equal(sectionKindOf(['2.3 Statistical analysis']), 'methods');
   assert.equal(sectionKindOf(['Results and Discussion']), 'results');
+  assert.equal(sectionKindOf(['Case presentation']), 'results');
+  assert.equal(sectionKindOf(['Data']), 'methods');
+  assert.equal(sectionKindOf(['Data sharing is hampered by privacy']), 'other');
   assert.equal(sectionKindOf(['Conclusions']), 'conclusion');
   assert.equal(sectionKindOf(['Introduction', 'Scope and Relation to Prior Work']), 'introduction');
   assert.equal(sectionKindOf(['Deep learning and patient categorization', 'Imaging applications in healthcare']), 'other');

@@ -67,6 +67,7 @@ test('malformed JSON from the check is repaired once, then falls back to the lex
   server.enqueue({ kind: 'text', text: faithful }, { kind: 'text', text: 'The draft looks fine.' }, { kind: 'text', text: '{"unsupported": 1}' });
   const result = await draftAbstract(options({ structure: findAbstractStructure('prisma')! }));
   assert.equal(result.groundingMethod, 'lexical');
+  assert.match(result.groundingFallbackReason ?? '', /not valid JSON after a repair \("unsupported" must be an array\)/);
   assert.ok(result.issues.some((issue) => issue.kind === 'missingChecklistItem' && issue.text === 'Information sources'));
 });
 
@@ -144,4 +145,20 @@ test('sections are split at headings; the abstract and references are left out',
   const sections = splitSections('# T\n\n## Abstract\n\nOld.\n\n## Methods\n\nM.\n\n## References\n\nR.', 'markdown');
   assert.deepEqual(sections.map((section) => section.heading), ['T', 'Methods']);
   assert.deepEqual(splitSections('\\section{Intro}\nA\n\\section{Methods}\nB', 'latex').map((section) => section.heading), ['Intro', 'Methods']);
+});
+
+test('stopping during the grounding check keeps the draft, unchecked and cancelled', async () => {
+  server.enqueue({ kind: 'text', text: faithful }, { kind: 'hang' });
+  const controller = new AbortController();
+  const result = await draftAbstract(
+    options({
+      signal: controller.signal,
+      onEvent: (event) => {
+        if (event.kind === 'checking') setTimeout(() => controller.abort(), 50);
+      },
+    }),
+  );
+  assert.equal(result.cancelled, true);
+  assert.equal(result.text, faithful);
+  assert.equal(result.groundingMethod, 'none');
 });

@@ -173,5 +173,5 @@ test('chunks follow paragraphs; front-matter lines are chunks of their own', () 
 test('echoed markers and an introduction line are not part of the translation', async () => {
   server.setHandler((request) => ({ kind: 'text', text: `Here is the translation:\n\n<<<TEXT\n${fakeTranslate(chunkOf(request))}\nTEXT>>>` }));
   const result = await translateManuscript(options({ source: 'The data of the patients [@a].' }));
-  assert.equal(result.text, 'le données de le patients [@a].');
+  assert.equal(result.text, 'Le données de le patients [@a].');
 });

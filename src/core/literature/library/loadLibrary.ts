@@ -46,7 +46,7 @@ export async function readLibraryFiles(paths: readonly string[]): Promise<Loaded
       text = await readFile(path, 'utf8');
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
-      errors.push(code === 'ENOENT' ? `${path}: file not found. Check the path in the manuscript or in biowrite.sources.libraryFiles.` : `${path}: cannot be read (${code ?? String(error)}).`);
+      errors.push(code === 'ENOENT' ? `${path}: file not found. Check the path.` : `${path}: cannot be read (${code ?? String(error)}).`);
       continue;
     }
     try {

@@ -1,0 +1,121 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { languageOfPath, runCheck } from '../../../src/cli/commands/check';
+
+const fixtures = join(__dirname, '..', '..', 'fixtures', 'claims');
+
+/** Runs `biowrite check` in-process, capturing its output. */
+async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const code = await runCheck(args, { stdout: { write: (text: string) => (stdout += text) }, stderr: { write: (text: string) => (stderr += text) } });
+  return { code, stdout, stderr };
+}
+
+test('text output is file:line:col  score  sentence with 1-based positions; exit 1 on findings', async () => {
+  const file = join(fixtures, 'claims.md');
+  const { code, stdout, stderr } = await cli(file, '--threshold', '0', '--skip-sections', '');
+  assert.equal(code, 1);
+  const lines = stdout.trim().split('\n');
+  assert.equal(lines.length, 4);
+  assert.match(lines[0], new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:8:1  0\\.\\d\\d  Deep learning has transformed`));
+  assert.match(stderr, /4 sentences without a source in 1 file/);
+});
+
+test('--exit-zero, and no findings exit 0', async () => {
+  assert.equal((await cli(join(fixtures, 'claims.md'), '--threshold', '0', '--exit-zero')).code, 0);
+  const dir = mkdtempSync(join(tmpdir(), 'biowrite-check-'));
+  writeFileSync(join(dir, 'plain.md'), '# Methods\n\nWe trained a model.\n');
+  assert.equal((await cli(join(dir, 'plain.md'))).code, 0);
+});
+
+test('JSON output has exactly the documented schema with 0-based UTF-16 positions', async () => {
+  const file = join(fixtures, 'claims.tex');
+  const { code, stdout } = await cli('--format', 'json', '--threshold=0', file);
+  assert.equal(code, 1);
+  const json = JSON.parse(stdout) as { version: number; files: { path: string; findings: Record<string, unknown>[] }[] };
+  assert.deepEqual(Object.keys(json), ['version', 'files']);
+  assert.equal(json.version, 1);
+  assert.equal(json.files[0].path, file);
+  const finding = json.files[0].findings[0];
+  assert.deepEqual(Object.keys(finding), ['rule', 'message', 'score', 'range', 'text']);
+  assert.equal(finding.rule, 'claim-without-source');
+  assert.deepEqual(finding.range, { start: { line: 4, character: 0 }, end: { line: 4, character: 109 } });
+  assert.equal(typeof finding.score, 'number');
+});
+
+test('SARIF 2.1.0 with rule metadata and 1-based regions', async () => {
+  const { stdout } = await cli('--format', 'sarif', '--threshold', '0', join(fixtures, 'claims.md'));
+  const sarif = JSON.parse(stdout);
+  assert.equal(sarif.version, '2.1.0');
+  assert.match(sarif.$schema, /sarif-2\.1\.0/);
+  const run = sarif.runs[0];
+  assert.equal(run.tool.driver.name, 'Biowrite');
+  assert.equal(run.tool.driver.rules[0].id, 'claim-without-source');
+  assert.ok(run.tool.driver.rules[0].shortDescription.text && run.tool.driver.rules[0].fullDescription.text && run.tool.driver.rules[0].help.text);
+  assert.equal(run.columnKind, 'utf16CodeUnits');
+  const result = run.results[0];
+  assert.equal(result.ruleId, 'claim-without-source');
+  assert.equal(result.ruleIndex, 0);
+  assert.ok(['note', 'warning', 'error'].includes(result.level));
+  assert.ok(result.message.text.length > 0);
+  assert.deepEqual(result.locations[0].physicalLocation.region, { startLine: 8, startColumn: 1, endLine: 8, endColumn: 110 });
+  assert.ok(!result.locations[0].physicalLocation.artifactLocation.uri.includes('\\'));
+  assert.equal(typeof result.partialFingerprints['biowriteSentence/v1'], 'string');
+});
+
+test('usage errors exit 2 with the help', async () => {
+  for (const args of [[], ['--format', 'xml', 'a.md'], ['--threshold', '2', 'a.md'], ['--threshold', 'abc', 'a.md'], ['--bogus', 'a.md'], ['--format']]) {
+    const { code, stderr } = await cli(...args);
+    assert.equal(code, 2, args.join(' '));
+    assert.match(stderr, /Usage: biowrite check/);
+  }
+  const help = await cli('--help');
+  assert.equal(help.code, 0);
+  assert.match(help.stdout, /--format text\|json\|sarif/);
+});
+
+test('unreadable, binary, Latin-1, unknown and missing files get a clear message; the others are still checked', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'biowrite-check-'));
+  writeFileSync(join(dir, 'binary.md'), Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x00, 0x01, 0x02]));
+  writeFileSync(join(dir, 'latin1.md'), Buffer.from([0x43, 0x61, 0x66, 0xe9, 0x2e]));
+  writeFileSync(join(dir, 'notes.docx'), 'x');
+  writeFileSync(join(dir, 'empty.md'), '');
+  mkdirSync(join(dir, 'folder.md'));
+  const { code, stdout, stderr } = await cli(
+    join(dir, 'binary.md'), join(dir, 'latin1.md'), join(dir, 'notes.docx'), join(dir, 'missing.md'), join(dir, 'folder.md'), join(dir, 'empty.md'),
+    join(fixtures, 'claims.md'), '--format', 'json', '--threshold', '0',
+  );
+  assert.equal(code, 2);
+  assert.match(stderr, /binary\.md: looks binary/);
+  assert.match(stderr, /latin1\.md: is not UTF-8 text.*iconv/);
+  assert.match(stderr, /notes\.docx: not a Markdown .* or LaTeX .* file/);
+  assert.match(stderr, /missing\.md: no such file/);
+  assert.match(stderr, /folder\.md: is a folder/);
+  const json = JSON.parse(stdout);
+  assert.deepEqual(json.files.map((file: { path: string }) => file.path), [join(dir, 'empty.md'), join(fixtures, 'claims.md')]);
+  assert.ok(json.files[1].findings.length > 0);
+});
+
+test('the workspace ignore list next to the manuscript is honoured', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'biowrite-check-'));
+  mkdirSync(join(dir, '.biowrite'));
+  mkdirSync(join(dir, 'content'));
+  writeFileSync(join(dir, 'content', 'a.md'), 'Deep learning is widely used. Cancer is the most common disease.\n');
+  const before = JSON.parse((await cli('--format', 'json', '--threshold', '0', join(dir, 'content', 'a.md'))).stdout);
+  writeFileSync(join(dir, '.biowrite', 'ignore.json'), JSON.stringify({ version: 1, sentences: ['Deep learning is widely used.'] }));
+  const after = JSON.parse((await cli('--format', 'json', '--threshold', '0', join(dir, 'content', 'a.md'))).stdout);
+  assert.equal(after.files[0].findings.length, before.files[0].findings.length - 1);
+});
+
+test('languages by extension', () => {
+  assert.equal(languageOfPath('a.md'), 'markdown');
+  assert.equal(languageOfPath('a.Rmd'), 'markdown');
+  assert.equal(languageOfPath('a.qmd'), 'markdown');
+  assert.equal(languageOfPath('a.markdown'), 'markdown');
+  assert.equal(languageOfPath('a.tex'), 'latex');
+  assert.equal(languageOfPath('a.txt'), undefined);
+});

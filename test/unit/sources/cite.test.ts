@@ -1,0 +1,92 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseCiteArgs, parseQueries, runCite } from '../../../src/cli/commands/cite';
+import { startFakeLiteratureServers } from '../../fakes/fakeLiteratureServers';
+
+const fixtures = join(__dirname, '..', '..', 'fixtures', 'sources');
+
+/** Runs the command with stdout and stderr captured. */
+async function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const code = await runCite(args, { stdout: { write: (text: string) => (stdout += text) }, stderr: { write: (text: string) => (stderr += text) } });
+  return { code, stdout, stderr };
+}
+
+test('arguments: defaults, errors with a next step, help', () => {
+  assert.deepEqual(parseCiteArgs(['--library', 'a.bib', '--library=b.json', '--queries', 'q.jsonl', '--format', 'jsonl']), { libraries: ['a.bib', 'b.json'], queries: 'q.jsonl', top: 10, online: false, stats: false });
+  assert.equal(parseCiteArgs(['--help']), 'help');
+  assert.throws(() => parseCiteArgs(['--queries', 'q.jsonl']), /give a library/);
+  assert.throws(() => parseCiteArgs(['--library', 'a.bib']), /--queries/);
+  assert.throws(() => parseCiteArgs(['--library', 'a.bib', '--queries', 'q', '--top', '0']), /--top must be/);
+  assert.throws(() => parseCiteArgs(['--library', 'a.bib', '--queries', 'q', '--format', 'csv']), /--format csv is not supported/);
+  assert.throws(() => parseCiteArgs(['--library', '--queries', 'q']), /--library needs a value/);
+  assert.throws(() => parseCiteArgs(['--bogus']), /unknown option/);
+});
+
+test('queries: JSON Lines with line numbers on errors', () => {
+  assert.deepEqual(parseQueries('{"id": 1, "text": "a"}\n\n{"id": "x", "text": "b", "context": "c"}\n', 'q'), [{ id: '1', text: 'a' }, { id: 'x', text: 'b', context: 'c' }]);
+  assert.throws(() => parseQueries('{"id": "a", "text": "t"}\n{oops', 'q.jsonl'), /q\.jsonl:2: not valid JSON/);
+  assert.throws(() => parseQueries('{"text": "t"}', 'q.jsonl'), /q\.jsonl:1: "id" is missing/);
+  assert.throws(() => parseQueries('{"id": "a", "text": "t", "context": 3}', 'q.jsonl'), /"context" must be a string/);
+});
+
+test('library search: CSL JSON and BibTeX ids, scores and titles; warnings with lines; bad files exit 2', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'biowrite-cite-'));
+  try {
+    const queries = join(dir, 'q.jsonl');
+    writeFileSync(queries, '{"id": "q1", "text": "Convolutional models such as DeepBind learn binding preferences."}\n{"id": "q2", "text": "CRISPR screens of TP53 in epithelial cells"}\n');
+    const result = await run(['--library', join(fixtures, 'library.json'), '--library', join(fixtures, 'library.bib'), '--queries', queries, '--top', '2']);
+    assert.equal(result.code, 0, result.stderr);
+    const lines = result.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    assert.equal(lines.length, 2);
+    assert.equal(lines[0].id, 'q1');
+    assert.equal(lines[0].results.length, 2);
+    assert.deepEqual(Object.keys(lines[0].results[0]), ['id', 'score', 'title']);
+    assert.equal(lines[0].results[0].id, 'alipanahi2015deepbind');
+    assert.equal(lines[1].results[0].id, 'smith2019crispr');
+    assert.match(result.stderr, /library\.bib:29: Skipped the malformed/);
+    const missing = await run(['--library', join(dir, 'nope.json'), '--queries', queries]);
+    assert.equal(missing.code, 2);
+    assert.match(missing.stderr, /nope\.json: file not found/);
+    writeFileSync(join(dir, 'bad.json'), '[\n  {"id": "a",\n   "title": }\n]');
+    const bad = await run(['--library', join(dir, 'bad.json'), '--queries', queries]);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /bad\.json: Not valid JSON at line 3/);
+    assert.equal((await run(['--help'])).code, 0);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('--online: the services from BIOWRITE_*_URL are searched too; online ids are DOIs or pmid:N', async () => {
+  const servers = await startFakeLiteratureServers();
+  const dir = mkdtempSync(join(tmpdir(), 'biowrite-cite-'));
+  const saved = { ...process.env };
+  try {
+    process.env.BIOWRITE_PUBMED_URL = servers.urls.pubmed;
+    process.env.BIOWRITE_EUROPEPMC_URL = servers.urls.europepmc;
+    process.env.BIOWRITE_CROSSREF_URL = servers.urls.crossref;
+    process.env.BIOWRITE_OPENALEX_URL = servers.urls.openalex;
+    process.env.BIOWRITE_CACHE_DIR = 'none';
+    const queries = join(dir, 'q.jsonl');
+    writeFileSync(queries, '{"id": "q1", "text": "The p53 tumour suppressor halts cell growth after DNA damage."}\n');
+    const result = await run(['--library', join(fixtures, 'library.json'), '--queries', queries, '--top', '5', '--online']);
+    assert.equal(result.code, 0, result.stderr);
+    const line = JSON.parse(result.stdout.trim());
+    const ids: string[] = line.results.map((r: { id: string }) => r.id);
+    assert.equal(ids[0], 'vogelstein2000tp53', 'library results first');
+    const online = ids.filter((id) => !['vogelstein2000tp53', 'lecun2015deep', 'alipanahi2015deepbind', 'tanaka2016il6', 'miki1994brca1', 'mikolov2013word2vec'].includes(id));
+    assert.ok(online.length > 0, `online results were added (${result.stderr})`);
+    for (const id of online) assert.match(id, /^(?:10\.\d{4,9}\/\S+|pmid:\d+|pmcid:PMC\d+)$/);
+    assert.equal(new Set(ids).size, ids.length, 'no duplicates');
+    assert.ok(servers.requests.length > 0);
+  } finally {
+    process.env = saved;
+    rmSync(dir, { recursive: true, force: true });
+    await servers.close();
+  }
+});
