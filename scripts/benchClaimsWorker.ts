@@ -49,7 +49,17 @@ async function main(): Promise<void> {
   const editorChecker = new ClaimChecker({ language: 'markdown', scorer, maxBlockLength: 50_000 });
   histogram.enable();
   const started = performance.now();
-  const result = await editorChecker.checkAsync(large, { sliceMs: 8 });
+  let longestSliceWallMs = 0;
+  let longestSliceCpuMs = 0;
+  let slices = 0;
+  const result = await editorChecker.checkAsync(large, {
+    sliceMs: 8,
+    onSlice: ({ wallMs, cpuMs }) => {
+      slices++;
+      longestSliceWallMs = Math.max(longestSliceWallMs, wallMs);
+      longestSliceCpuMs = Math.max(longestSliceCpuMs, cpuMs);
+    },
+  });
   const largeAsyncMs = performance.now() - started;
   histogram.disable();
   // A re-check of the 1 MB document after a one-line edit, also sliced.
@@ -72,6 +82,10 @@ async function main(): Promise<void> {
       largeEditMs,
       // The histogram records how late timers fired: the longest stretch the loop was blocked.
       longestBlockMs: histogram.max / 1e6,
+      longestSliceWallMs,
+      longestSliceCpuMs,
+      slices,
+      loadAverage: (await import('node:os')).loadavg()[0],
     })}\n`,
   );
 }

@@ -18,7 +18,7 @@ describe('Biowrite in the VS Code workbench', { timeout: 5 * 60_000 }, () => {
     const { page } = workbench;
     await withScreenshot(page, 'e2e-open-manuscript', async () => {
       await openFile(page, 'manuscript.md');
-      await page.locator('.editor-instance .view-lines', { hasText: 'Diabetic retinopathy is the leading cause' }).first().waitFor();
+      await page.locator('.editor-instance .view-lines', { hasText: 'Diabetic retinopathy affects about one in three' }).first().waitFor();
       const languageStatus = page.locator('.statusbar-item[id="status.editor.mode"]');
       assert.match((await languageStatus.textContent()) ?? '', /Markdown/);
     });

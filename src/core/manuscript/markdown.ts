@@ -55,7 +55,8 @@ export function parseMarkdown(text: string): Root {
 // strikethrough, footnotes, breaks) or that CommonMark rewrites (NUL, CR).
 // `<` only opens HTML or an autolink before a letter, `/`, `!` or `?` ("p < 0.05" is text), and
 // `&` only a character reference before a name and `;`.
-const inlineMarkup = /[`*_$\\~\r\u0000]|<[A-Za-z/!?]|&#?[A-Za-z0-9]+;/;
+// (NUL is matched through a character class escape so the pattern holds no control character.)
+const inlineMarkup = new RegExp('[`*_$\\\\~\\r\\0]|<[A-Za-z/!?]|&#?[A-Za-z0-9]+;');
 // Brackets are literal text (`[@key]`, `[1]`) unless they form a link, an image, a reference or
 // a definition, or are empty.
 const bracketLink = /\][ \t]*[([]|^[ \t]{0,3}\[[^\]]*\]:|\[\s*\]/m;

@@ -5,7 +5,7 @@ import { readCitationSettings } from './sourcesSettings';
 /** One bibliography file of a document, read (from the editor when open, so unsaved edits count). */
 export interface BibliographyFile {
   readonly uri: vscode.Uri;
-  readonly format: 'csljson' | 'bibtex';
+  readonly format: 'csljson' | 'bibtex' | 'cslyaml';
   /** Records read from it (empty when it could not be read). */
   readonly records: readonly LiteratureRecord[];
   /** Whether it exists and can be edited (a `file:` or workspace file system URI). */
@@ -46,7 +46,7 @@ function resolve(base: vscode.Uri, path: string): vscode.Uri {
 
 /** Caches parsed libraries by file URI and content stamp, so repeated searches do not re-read or re-index. */
 export class LibraryCache {
-  private readonly parsed = new Map<string, { stamp: string; records: LiteratureRecord[]; warnings: string[]; format: 'csljson' | 'bibtex'; error?: string }>();
+  private readonly parsed = new Map<string, { stamp: string; records: LiteratureRecord[]; warnings: string[]; format: 'csljson' | 'bibtex' | 'cslyaml'; error?: string }>();
   private readonly libraries = new Map<string, DocumentLibrary>();
 
   /**
@@ -86,7 +86,7 @@ export class LibraryCache {
         text = await readText(uri);
       } catch {
         problems.push(vscode.l10n.t('{0}: file not found. Fix the path in the manuscript (bibliography) or in the setting biowrite.sources.libraryFiles.', name));
-        files.push({ uri, format: /\.bib$/i.test(uri.path) ? 'bibtex' : 'csljson', records: [], exists: false, declared: declared.has(uri.toString()) });
+        files.push({ uri, format: /\.bib$/i.test(uri.path) ? 'bibtex' : /\.ya?ml$/i.test(uri.path) ? 'cslyaml' : 'csljson', records: [], exists: false, declared: declared.has(uri.toString()) });
         stamps.push(`${uri.toString()}#missing`);
         continue;
       }

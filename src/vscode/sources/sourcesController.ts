@@ -315,9 +315,15 @@ export class SourcesController implements vscode.Disposable {
       const inLibrary = record.libraryId ? files.find((f) => f.records.some((r) => r.libraryId === record.libraryId && r.title === record.title)) : undefined;
       if (inLibrary && record.libraryId) key = record.libraryId;
       else {
+        // Entries are written to CSL JSON or BibTeX (BibTeX for LaTeX); CSL YAML is only read.
         const wanted = language === 'latex' ? 'bibtex' : undefined;
-        const usable = (f: (typeof files)[number]): boolean => wanted === undefined || f.format === wanted;
-        const file = files.find((f) => f.exists && usable(f)) ?? files.find((f) => f.exists) ?? files.find((f) => f.declared && usable(f));
+        const writable = files.filter((f): f is (typeof files)[number] & { format: 'csljson' | 'bibtex' } => f.format !== 'cslyaml');
+        const usable = (f: (typeof writable)[number]): boolean => wanted === undefined || f.format === wanted;
+        const file = writable.find((f) => f.exists && usable(f)) ?? writable.find((f) => f.exists) ?? writable.find((f) => f.declared && usable(f));
+        if (!file && files.some((f) => f.format === 'cslyaml')) {
+          void vscode.window.showWarningMessage(vscode.l10n.t('Biowrite adds entries to CSL JSON or BibTeX bibliographies, not CSL YAML. Add a .json or .bib file to the bibliography list, or cite with Manubot keys (biowrite.sources.markdownStyle).'));
+          return 'refused';
+        }
         if (!file) {
           void vscode.window.showWarningMessage(
             language === 'latex'

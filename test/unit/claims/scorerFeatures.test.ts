@@ -17,6 +17,8 @@ test('section kinds come from the outermost heading that names one', () => {
   assert.equal(sectionKindOf(['Case presentation']), 'results');
   assert.equal(sectionKindOf(['Data']), 'methods');
   assert.equal(sectionKindOf(['Data sharing is hampered by privacy']), 'other');
+  assert.equal(sectionKindOf(['Evaluation']), 'results');
+  assert.equal(sectionKindOf(['Evaluation of Context-Adaptive Models']), 'other');
   assert.equal(sectionKindOf(['Conclusions']), 'conclusion');
   assert.equal(sectionKindOf(['Introduction', 'Scope and Relation to Prior Work']), 'introduction');
   assert.equal(sectionKindOf(['Deep learning and patient categorization', 'Imaging applications in healthcare']), 'other');

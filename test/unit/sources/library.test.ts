@@ -2,10 +2,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseCslJson, LibraryFormatError } from '../../../src/core/literature/library/cslJson';
+import { parseCslJson, parseCslYaml, LibraryFormatError } from '../../../src/core/literature/library/cslJson';
 import { decodeLatex, parseBibtex, parseBibtexNames } from '../../../src/core/literature/library/bibtex';
 import { discoverBibliographies } from '../../../src/core/literature/library/discover';
-import { readLibraryFiles } from '../../../src/core/literature/library/loadLibrary';
+import { parseLibraryText, readLibraryFiles } from '../../../src/core/literature/library/loadLibrary';
 
 const fixtures = join(__dirname, '..', '..', 'fixtures', 'sources');
 
@@ -89,4 +89,14 @@ test('readLibraryFiles: reads both formats, reports a missing file with a next s
   assert.equal(result.errors.length, 1);
   assert.match(result.errors[0], /missing\.json: file not found\. Check the path/);
   assert.ok(result.warnings.some((w) => /library\.bib:29:/.test(w)));
+});
+
+test('CSL YAML (Pandoc references:) is read; bad YAML names the problem', () => {
+  const yaml = '---\nreferences:\n- id: doe2020\n  type: article-journal\n  title: A study of BRCA2\n  author:\n  - family: Doe\n    given: Jane\n  issued:\n    date-parts:\n    - [2020]\n  DOI: 10.1/ABC\n- title: no id\n...\n';
+  const result = parseLibraryText(yaml, 'refs.yaml');
+  assert.equal(result.format, 'cslyaml');
+  assert.deepEqual(result.records.map((r) => [r.libraryId, r.title, r.year, r.doi]), [['doe2020', 'A study of BRCA2', 2020, '10.1/abc']]);
+  assert.equal(result.warnings.length, 1);
+  assert.throws(() => parseCslYaml('references: [unclosed'), LibraryFormatError);
+  assert.throws(() => parseCslYaml('title: x'), /references/);
 });

@@ -1,6 +1,7 @@
 /**
- * Reads CSL JSON bibliographies (Pandoc, Manubot, Zotero exports) into {@link LiteratureRecord}s.
+ * Reads CSL JSON bibliographies (Pandoc, Manubot, Zotero exports), and CSL YAML ones, into {@link LiteratureRecord}s.
  */
+import { parse as parseYaml } from 'yaml';
 import type { LiteratureRecord, RecordAuthor } from '../types';
 
 /** A problem found while reading a bibliography file: the entry is skipped, the rest is kept. */
@@ -293,6 +294,36 @@ export function parseCslJson(text: string): LibraryReadResult {
     }
     seen.add(result.libraryId as string);
     records.push(result);
+  });
+  return { records, warnings };
+}
+
+/**
+ * Parses a CSL YAML bibliography (Pandoc's `references:` list, with or without `---` fences).
+ * @throws {LibraryFormatError} when the text is not YAML or holds no list of items.
+ */
+export function parseCslYaml(text: string): LibraryReadResult {
+  const body = text.replace(/^\uFEFF?---[ \t]*\r?\n/, '').replace(/\r?\n(?:---|\.\.\.)[ \t]*\s*$/, '\n');
+  let parsed: unknown;
+  try {
+    parsed = parseYaml(body);
+  } catch (error) {
+    const line = (error as { linePos?: { line: number }[] }).linePos?.[0]?.line;
+    throw new LibraryFormatError(`Not valid YAML${line ? ` at line ${line}` : ''}. Fix the file or export it again as CSL YAML.`, line);
+  }
+  const items = Array.isArray(parsed) ? parsed : parsed && typeof parsed === 'object' && Array.isArray((parsed as { references?: unknown }).references) ? (parsed as { references: unknown[] }).references : undefined;
+  if (!items) throw new LibraryFormatError('Not a CSL YAML bibliography: expected a "references:" list.');
+  const records: LiteratureRecord[] = [];
+  const warnings: LibraryWarning[] = [];
+  const seen = new Set<string>();
+  items.forEach((item, index) => {
+    const result = cslItemToRecord(item);
+    if (typeof result === 'string') warnings.push({ message: `Skipped item ${index + 1}: ${result}.` });
+    else if (seen.has(result.libraryId as string)) warnings.push({ message: `Skipped item ${index + 1}: duplicate id "${result.libraryId}".` });
+    else {
+      seen.add(result.libraryId as string);
+      records.push(result);
+    }
   });
   return { records, warnings };
 }

@@ -28,10 +28,11 @@ export interface SearchParameters {
 /** Defaults (see {@link SearchParameters}). */
 export const DEFAULT_PARAMETERS: SearchParameters = {
   k1: 1.6,
-  weights: { title: 4, abstract: 1, keywords: 1.5, authors: 1, container: 0.3 },
+  weights: { title: 4, abstract: 0.5, keywords: 1.5, authors: 1, container: 0.3 },
   b: { title: 0.5, abstract: 0.75, keywords: 0.5, authors: 0.3, container: 0.3 },
   // sentence, context, titleOnly, abstractOnly, titleBigrams, namedAuthor, symbolInTitle, titleCoverage, yearMentioned, hasAbstract
-  featureWeights: [1, 0.1, 0, 0, 1, 8, 4, 3, 0.5, 0],
+  // (a record with an abstract matches more words by length alone: hasAbstract evens that out)
+  featureWeights: [1, 0.1, 0, 0, 1, 8, 4, 3, 0.5, -1],
 };
 
 /** One query. */

@@ -4,22 +4,30 @@
 import { readFile } from 'node:fs/promises';
 import type { LiteratureRecord } from '../types';
 import { parseBibtex } from './bibtex';
-import { LibraryFormatError, parseCslJson, type LibraryReadResult, type LibraryWarning } from './cslJson';
+import { LibraryFormatError, parseCslJson, parseCslYaml, type LibraryReadResult, type LibraryWarning } from './cslJson';
 
-/** The format of a bibliography file. */
-export type LibraryFormat = 'csljson' | 'bibtex';
+/** The format of a bibliography file (CSL YAML is read, never written). */
+export type LibraryFormat = 'csljson' | 'bibtex' | 'cslyaml';
 
-/** Guesses a file's format from its name, then its first character. */
+/** Guesses a file's format from its name, then its first characters. */
 export function libraryFormat(fileName: string, text: string): LibraryFormat {
   if (/\.(?:bib|bibtex)$/i.test(fileName)) return 'bibtex';
   if (/\.json$/i.test(fileName)) return 'csljson';
-  return /^\s*[[{]/.test(text) ? 'csljson' : 'bibtex';
+  if (/\.ya?ml$/i.test(fileName)) return 'cslyaml';
+  return /^\s*[[{]/.test(text) ? 'csljson' : /^\s*(?:---|references\s*:)/.test(text) ? 'cslyaml' : 'bibtex';
 }
 
-/** Parses a bibliography's text. @throws {LibraryFormatError} when a CSL JSON file is not JSON. */
+/** Parses a bibliography's text. @throws {LibraryFormatError} when a CSL JSON or YAML file cannot be parsed. */
 export function parseLibraryText(text: string, fileName: string): LibraryReadResult & { readonly format: LibraryFormat } {
   const format = libraryFormat(fileName, text);
-  return { format, ...(format === 'bibtex' ? parseBibtex(text) : parseCslJson(text)) };
+  switch (format) {
+    case 'bibtex':
+      return { format, ...parseBibtex(text) };
+    case 'csljson':
+      return { format, ...parseCslJson(text) };
+    case 'cslyaml':
+      return { format, ...parseCslYaml(text) };
+  }
 }
 
 /** A library read from one or more files. */

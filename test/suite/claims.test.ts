@@ -1,0 +1,140 @@
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
+import * as vscode from 'vscode';
+
+const extensionId = 'biowrite.biowrite';
+// The suite runs from out/test/suite/; the fixtures stay in the repository.
+const fixtures = path.resolve(__dirname, '..', '..', '..', 'test', 'fixtures', 'claims');
+
+type CheckResult = { uri: string; count: number; notices: string[]; checked: boolean; statusBar: { text: string; command?: string; visible: boolean } };
+
+async function waitFor<T>(read: () => T | PromiseLike<T>, accept: (value: T) => boolean, what: string, attempts = 150): Promise<T> {
+  let value = await read();
+  for (let attempt = 0; attempt < attempts && !accept(value); attempt += 1) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    value = await read();
+  }
+  assert.ok(accept(value), `timed out waiting for ${what} (last: ${JSON.stringify(value)})`);
+  return value;
+}
+
+function claimDiagnostics(uri: vscode.Uri): vscode.Diagnostic[] {
+  return vscode.languages.getDiagnostics(uri).filter((diagnostic) => diagnostic.source === 'Biowrite' && diagnostic.code === 'claim-without-source');
+}
+
+async function openManuscript(content: string, language = 'markdown'): Promise<vscode.TextEditor> {
+  const document = await vscode.workspace.openTextDocument({ language, content });
+  return vscode.window.showTextDocument(document);
+}
+
+suite('Claims without sources', () => {
+  const claims = () => vscode.workspace.getConfiguration('biowrite.claims');
+
+  suiteSetup(async function () {
+    this.timeout(30_000);
+    await vscode.extensions.getExtension(extensionId)?.activate();
+    // Threshold 0 flags every uncited sentence, so the tests do not depend on the model's calibration.
+    await claims().update('threshold', 0, vscode.ConfigurationTarget.Global);
+    await claims().update('debounceMs', 50, vscode.ConfigurationTarget.Global);
+  });
+
+  suiteTeardown(async () => {
+    for (const key of ['threshold', 'debounceMs', 'severity', 'enabled']) await claims().update(key, undefined, vscode.ConfigurationTarget.Global);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  test('diagnostics appear on a manuscript with claims and go when a citation is added', async () => {
+    const content = fs.readFileSync(path.join(fixtures, 'claims.md'), 'utf8');
+    const editor = await openManuscript(content);
+    const uri = editor.document.uri;
+    const found = await waitFor(() => claimDiagnostics(uri), (list) => list.length === 3, 'three claims (Methods is skipped, the cited sentence is not flagged)');
+    const first = found.find((diagnostic) => diagnostic.range.start.line === 7);
+    assert.ok(first, 'the first sentence of the introduction is flagged');
+    assert.strictEqual(editor.document.getText(first.range), 'Deep learning has transformed the analysis of medical images, and it is now widely used in clinical research.');
+    assert.strictEqual(first.severity, vscode.DiagnosticSeverity.Information, 'the quiet default severity');
+    assert.match(first.message, /Claim without a source/);
+
+    // Cite the sentence: " [@doi:…]" before its final period.
+    await editor.edit((builder) => builder.insert(first.range.end.translate(0, -1), ' [@doi:10.1038/nature14539]'));
+    assert.ok(editor.document.lineAt(7).text.endsWith('research [@doi:10.1038/nature14539].'), editor.document.lineAt(7).text);
+    await waitFor(() => claimDiagnostics(uri), (list) => list.length === 2 && !list.some((diagnostic) => diagnostic.range.start.line === 7), 'the cited sentence to lose its diagnostic');
+  });
+
+  test('the severity setting changes the diagnostics', async () => {
+    const editor = await openManuscript('# Background\n\nTumours are heterogeneous in most patients.\n');
+    const uri = editor.document.uri;
+    await waitFor(() => claimDiagnostics(uri), (list) => list.length === 1, 'one claim');
+    await claims().update('severity', 'warning', vscode.ConfigurationTarget.Global);
+    try {
+      await waitFor(() => claimDiagnostics(uri)[0]?.severity, (severity) => severity === vscode.DiagnosticSeverity.Warning, 'warning severity');
+    } finally {
+      await claims().update('severity', undefined, vscode.ConfigurationTarget.Global);
+    }
+    await waitFor(() => claimDiagnostics(uri)[0]?.severity, (severity) => severity === vscode.DiagnosticSeverity.Information, 'information severity again');
+  });
+
+  test('quick fixes are offered, and "needs no source" inserts the ignore comment as an undoable edit', async () => {
+    const editor = await openManuscript('# Background\n\nFirst claim is widely accepted. Second claim is also common.\n');
+    const uri = editor.document.uri;
+    const [diagnostic] = await waitFor(() => claimDiagnostics(uri), (list) => list.length === 2, 'two claims');
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, diagnostic.range, vscode.CodeActionKind.QuickFix.value);
+    const titles = actions.map((action) => action.title);
+    assert.ok(titles.includes('Find a source for this claim'), titles.join(' | '));
+    assert.ok(titles.includes('This sentence needs no source'), titles.join(' | '));
+    assert.ok(titles.includes('This sentence needs no source (remember it in the workspace list)'), titles.join(' | '));
+    const find = actions.find((action) => action.title === 'Find a source for this claim');
+    const argument = find?.command?.arguments?.[0] as { uri: string; range: { startLine: number }; sentence: string };
+    assert.strictEqual(argument.uri, uri.toString());
+    assert.strictEqual(argument.sentence, 'First claim is widely accepted.');
+    assert.strictEqual(argument.range.startLine, 2);
+
+    const ignore = actions.find((action) => action.title === 'This sentence needs no source');
+    assert.ok(ignore?.edit, 'the fix is an edit the user sees');
+    assert.ok(await vscode.workspace.applyEdit(ignore.edit));
+    assert.strictEqual(editor.document.lineAt(2).text, 'First claim is widely accepted. <!-- biowrite-ignore --> Second claim is also common.');
+    const remaining = await waitFor(() => claimDiagnostics(uri), (list) => list.length === 1, 'the ignored sentence to lose its diagnostic');
+    assert.strictEqual(editor.document.getText(remaining[0].range), 'Second claim is also common.');
+    await vscode.commands.executeCommand('undo');
+    await waitFor(() => claimDiagnostics(uri), (list) => list.length === 2, 'both claims after undo');
+  });
+
+  test('LaTeX: claims, citations and the % biowrite-ignore comment', async () => {
+    const content = fs.readFileSync(path.join(fixtures, 'claims.tex'), 'utf8');
+    const editor = await openManuscript(content, 'latex');
+    const uri = editor.document.uri;
+    const found = await waitFor(() => claimDiagnostics(uri), (list) => list.length === 3, 'three LaTeX claims');
+    const ok = await vscode.commands.executeCommand<boolean>('biowrite.ignoreClaim', {
+      uri: uri.toString(),
+      range: { startLine: found[0].range.start.line, startCharacter: found[0].range.start.character, endLine: found[0].range.end.line, endCharacter: found[0].range.end.character },
+    });
+    assert.strictEqual(ok, true);
+    assert.ok(editor.document.lineAt(found[0].range.start.line).text.endsWith('% biowrite-ignore'));
+    await waitFor(() => claimDiagnostics(uri), (list) => list.length === 2, 'two LaTeX claims after the ignore comment');
+  });
+
+  test('Check Claims reports the count and the status bar shows it', async () => {
+    const editor = await openManuscript('# Introduction\n\nCancer is common. It is also deadly. We measured it [@a].\n');
+    const result = await vscode.commands.executeCommand<CheckResult>('biowrite.checkClaims');
+    assert.ok(result, 'the command returns its result');
+    assert.strictEqual(result.uri, editor.document.uri.toString());
+    assert.strictEqual(result.checked, true);
+    assert.strictEqual(result.count, 2);
+    assert.strictEqual(result.statusBar.visible, true);
+    assert.match(result.statusBar.text, /2 claims/);
+    assert.strictEqual(result.statusBar.command, 'workbench.actions.view.problems');
+  });
+
+  test('turning the feature off clears the diagnostics', async () => {
+    const editor = await openManuscript('# Background\n\nMost tumours are heterogeneous.\n');
+    const uri = editor.document.uri;
+    await waitFor(() => claimDiagnostics(uri), (list) => list.length === 1, 'one claim');
+    await claims().update('enabled', false, vscode.ConfigurationTarget.Global);
+    try {
+      await waitFor(() => claimDiagnostics(uri), (list) => list.length === 0, 'no diagnostics when disabled');
+    } finally {
+      await claims().update('enabled', undefined, vscode.ConfigurationTarget.Global);
+    }
+    await waitFor(() => claimDiagnostics(uri), (list) => list.length === 1, 'the claim again when enabled');
+  });
+});
