@@ -19,7 +19,9 @@ bibliography: refs.json
 # Introduction
 
 Deep learning has changed how images and speech are analysed.
+
 Convolutional models such as DeepBind learn the binding preferences of DNA- and RNA-binding proteins.
+
 The p53 tumour suppressor halts cell growth after DNA damage.
 `;
 

@@ -11,6 +11,12 @@
  * edits elsewhere in the document; a sentence whose words change is checked again.
  */
 
+/** The Markdown comment that marks a sentence as needing no source. */
+export const MARKDOWN_IGNORE_COMMENT = '<!-- biowrite-ignore -->';
+
+/** The LaTeX comment that marks a sentence as needing no source. */
+export const LATEX_IGNORE_COMMENT = '% biowrite-ignore';
+
 /** Where the workspace list lives, relative to the workspace folder. */
 export const IGNORE_LIST_PATH = '.biowrite/ignore.json';
 

@@ -11,9 +11,6 @@ import { readLatexCitation, texGroupEnd } from './citations';
 import type { HeadingEntry } from './markdown';
 import { CODE_PLACEHOLDER, MATH_PLACEHOLDER, ProseBuilder, URL_PLACEHOLDER, type ProseUnit } from './prose';
 
-/** The LaTeX comment that marks a sentence as needing no source. */
-export const LATEX_IGNORE_COMMENT = '% biowrite-ignore';
-
 const sectionDepth: Readonly<Record<string, number>> = {
   part: 1,
   chapter: 2,

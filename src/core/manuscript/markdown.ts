@@ -53,16 +53,16 @@ export function parseMarkdown(text: string): Root {
 
 // Characters that may start inline markup (emphasis, code, links, HTML, entities, math, escapes,
 // strikethrough, footnotes, breaks) or that CommonMark rewrites (NUL, CR).
-// `<` only opens HTML or an autolink before a letter, `/`, `!` or `?` ("p < 0.05" is text), and
+// `<` only opens HTML or an autolink (`<a@b>`, `<https://…>`) before a non-space ("p < 0.05" is text), and
 // `&` only a character reference before a name and `;`.
 // (NUL is matched through a character class escape so the pattern holds no control character.)
-const inlineMarkup = new RegExp('[`*_$\\\\~\\r\\0]|<[A-Za-z/!?]|&#?[A-Za-z0-9]+;');
+const inlineMarkup = new RegExp('[`*_$\\\\~\\r\\0]|<\\S|&#?[A-Za-z0-9]+;');
 // Brackets are literal text (`[@key]`, `[1]`) unless they form a link, an image, a reference or
 // a definition, or are empty.
 const bracketLink = /\][ \t]*[([]|^[ \t]{0,3}\[[^\]]*\]:|\[\s*\]/m;
-// A line that could open a block (list, heading, quote, table, HTML, code, thematic break) or
-// that the parser would trim.
-const blockLine = /^(?:[ \t]|[-+*#>=|:<~]|\d{1,9}[.)](?:[ \t]|$))|[ \t]$/m;
+// A line that could open a block (list, heading, quote, table, HTML, code, thematic break), that
+// the parser would trim, or an empty line (which would end the paragraph).
+const blockLine = /^(?:[ \t]|[-+*#>=|:<~]|\d{1,9}[.)](?:[ \t]|$))|[ \t]$|^$/m;
 
 /**
  * The syntax tree of a block that is provably one plain paragraph, built without the parser:
@@ -105,8 +105,6 @@ export interface CollectOptions {
   readonly headings?: readonly HeadingEntry[];
 }
 
-/** The inline comment that marks a sentence as needing no source. */
-export const MARKDOWN_IGNORE_COMMENT = '<!-- biowrite-ignore -->';
 const ignoreComment = /^<!--\s*biowrite-ignore\s*-->$/i;
 // Pandoc attributes after images, headings and spans: `{#fig:x width="50%"}`.
 const attributes = /\{[#.][^{}\n]*\}/g;

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { ClaimChecker, type CheckResult, type ClaimFinding } from '../../core/claims/checker';
+import type { CheckResult, ClaimChecker, ClaimFinding } from '../../core/claims/checker';
 import { CLAIM_RULE_ID } from '../../core/claims/report';
 import type { ClaimItem } from '../../shared/protocol';
 import { Disposable } from '../disposable';
@@ -165,6 +165,8 @@ export class ClaimsController extends Disposable {
       const ignored = await this.ignoreLists.sentencesFor(document.uri);
       const checkerKey = JSON.stringify([language, settings.threshold, settings.skipSections, ignored]);
       if (!state.checker || state.checkerKey !== checkerKey) {
+        // Loaded on the first check, not at activation: the parser and the model are the heavy part.
+        const { ClaimChecker } = await import('../../core/claims/checker');
         state.checker = new ClaimChecker({
           language,
           threshold: settings.threshold,

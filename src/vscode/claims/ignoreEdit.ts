@@ -1,6 +1,5 @@
 import * as vscode from 'vscode';
-import { MARKDOWN_IGNORE_COMMENT } from '../../core/manuscript/markdown';
-import { LATEX_IGNORE_COMMENT } from '../../core/manuscript/latex';
+import { LATEX_IGNORE_COMMENT, MARKDOWN_IGNORE_COMMENT } from '../../core/claims/ignore';
 import { manuscriptLanguageOf } from './claimsSettings';
 
 /**

@@ -6,6 +6,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ClaimChecker, checkManuscript } from '../../../src/core/claims/checker';
 import { readSentences } from '../../../src/core/manuscript/document';
+import { parseMarkdown, plainParagraphTree } from '../../../src/core/manuscript/markdown';
 import { testScorer } from '../claims/testScorer';
 
 const seed = Number(process.env.BIOWRITE_FUZZ_SEED ?? 20261124);
@@ -98,4 +99,20 @@ test(`fuzz: mutated real manuscripts, incremental equals full (seed ${seed})`, (
     assertSane(mutated, 'latex');
     runs++;
   }
+});
+
+test(`fuzz: the parser shortcut for plain paragraphs builds exactly the parser's tree (seed ${seed})`, () => {
+  const next = rng(seed + 2);
+  const alphabet = ['a', 'b', 'Z', ' ', ' ', '.', ',', '\n', '[', ']', '@', '1', '(', ')', '!', '<', '>', '&', ';', '#', '-', '+', '*', '_', '|', ':', '^', '{', '}', '~', '\t', '=', '"', 'é', '😀', '&amp;', '<a', '\f', '\u000b', '  \n', 'www.a.com', '[^1]:', ']:', '2.', '1)', '\u0000', '\r'];
+  let shortcuts = 0;
+  for (let round = 0; round < 20000; round++) {
+    const length = 1 + Math.floor(next() * 60);
+    let text = '';
+    for (let index = 0; index < length; index++) text += alphabet[Math.floor(next() * alphabet.length)];
+    const fast = plainParagraphTree(text);
+    if (!fast) continue;
+    shortcuts++;
+    assert.deepEqual(fast, parseMarkdown(text), JSON.stringify(text));
+  }
+  assert.ok(shortcuts > 100, `the shortcut applied ${shortcuts} times`);
 });

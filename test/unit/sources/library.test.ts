@@ -92,10 +92,10 @@ test('readLibraryFiles: reads both formats, reports a missing file with a next s
 });
 
 test('CSL YAML (Pandoc references:) is read; bad YAML names the problem', () => {
-  const yaml = '---\nreferences:\n- id: doe2020\n  type: article-journal\n  title: A study of BRCA2\n  author:\n  - family: Doe\n    given: Jane\n  issued:\n    date-parts:\n    - [2020]\n  DOI: 10.1/ABC\n- title: no id\n...\n';
+  const yaml = '---\nreferences:\n- id: doe2020\n  type: article-journal\n  title: A study of BRCA2\n  author:\n  - family: Doe\n    given: Jane\n  issued:\n    date-parts:\n    - [2020]\n  DOI: 10.1234/ABC\n- title: no id\n...\n';
   const result = parseLibraryText(yaml, 'refs.yaml');
   assert.equal(result.format, 'cslyaml');
-  assert.deepEqual(result.records.map((r) => [r.libraryId, r.title, r.year, r.doi]), [['doe2020', 'A study of BRCA2', 2020, '10.1/abc']]);
+  assert.deepEqual(result.records.map((r) => [r.libraryId, r.title, r.year, r.doi]), [['doe2020', 'A study of BRCA2', 2020, '10.1234/abc']]);
   assert.equal(result.warnings.length, 1);
   assert.throws(() => parseCslYaml('references: [unclosed'), LibraryFormatError);
   assert.throws(() => parseCslYaml('title: x'), /references/);
