@@ -54,12 +54,18 @@ for (let index = 0; index < runs; index += 1) {
   measurements.push(measurement);
   console.log(`  run ${index + 1}: activation ${measurement.activateMs.toFixed(1)} ms = loading the bundle ${measurement.loadMs.toFixed(1)} ms + activate() ${measurement.activateCallMs.toFixed(1)} ms (${measurement.registeredCommands} commands registered)`);
 }
+const medianOf = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const sorted = measurements.map((measurement) => measurement.activateMs).sort((a, b) => a - b);
-const median = sorted[Math.floor(sorted.length / 2)];
-console.log(`Activation (first extension.activate(), VS Code ${'1.139'} server, Node 24): median ${median.toFixed(1)} ms over ${runs} start(s)`);
+const median = medianOf(sorted);
+const medianLoad = medianOf(measurements.map((measurement) => measurement.loadMs));
+const medianCall = medianOf(measurements.map((measurement) => measurement.activateCallMs));
+console.log(`Activation (first extension.activate() in the VS Code 1.139 server's extension host, Node 24), median of ${runs} start(s):`);
+console.log(`  ${median.toFixed(1)} ms in all; loading the bundle ${medianLoad.toFixed(1)} ms, activate() ${medianCall.toFixed(1)} ms`);
 const withinBundle = sizes.extension <= bundleBudget;
 const withinActivate = median <= activateBudgetMs;
-console.log(`  extension bundle ${withinBundle ? '✓' : '✗'} ≤ 1.5 MB   activate ${withinActivate ? '✓' : '✗'} ≤ ${activateBudgetMs} ms`);
+console.log(`  extension bundle ${withinBundle ? '✓' : '✗'} ≤ 1.5 MB   activation (load + activate()) ${withinActivate ? '✓' : '✗'} ≤ ${activateBudgetMs} ms`);
 mkdirSync(join(repoRoot, '.bench'), { recursive: true });
-writeFileSync(join(repoRoot, '.bench', 'startup.json'), JSON.stringify({ date: new Date().toISOString(), sizes, activateMs: sorted, medianActivateMs: median }, null, 2));
+writeFileSync(join(repoRoot, '.bench', 'startup.json'), JSON.stringify({ date: new Date().toISOString(), sizes, measurements, medianActivateMs: median, medianLoadMs: medianLoad, medianActivateCallMs: medianCall }, null, 2));
+// Leave dist/ as the other commands expect it: the development build, with sourcemaps.
+build();
 process.exit(withinBundle && withinActivate ? 0 : 1);

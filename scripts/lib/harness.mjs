@@ -192,22 +192,14 @@ export function chromiumPath() {
   return path;
 }
 
-/** Launches headless Chromium through playwright-core; closed on exit. */
+/** Launches headless Chromium through playwright-core (which kills the browsers it launched when this process exits). */
 export async function launchBrowser() {
   const { chromium } = await import('playwright-core');
   const browser = await chromium.launch({ executablePath: chromiumPath(), headless: true, args: chromiumArgs });
-  installExitHooks();
-  const close = () => {
-    const browserProcess = browser.process?.();
-    if (browserProcess && browserProcess.exitCode === null) browserProcess.kill('SIGKILL');
-  };
-  cleanups.add(close);
   return {
     browser,
     async close() {
-      cleanups.delete(close);
-      await Promise.race([browser.close().catch(() => undefined), new Promise((resolveWait) => setTimeout(resolveWait, 5000))]);
-      close();
+      await Promise.race([browser.close().catch(() => undefined), new Promise((resolveWait) => setTimeout(resolveWait, 10_000))]);
     },
   };
 }

@@ -4,6 +4,7 @@
  */
 import type { ConnectionState, HostMessage, WebviewMessage } from '../shared/protocol';
 import type { HostBridge } from './hostBridge';
+import { t } from './l10n';
 import { ClaimsView } from './views/claimsView';
 import { ConnectionView } from './views/connectionView';
 import { DraftView } from './views/draftView';
@@ -101,8 +102,8 @@ class NoticeArea {
     dismiss.type = 'button';
     dismiss.className = 'icon-button';
     dismiss.textContent = '×';
-    dismiss.title = 'Dismiss';
-    dismiss.setAttribute('aria-label', 'Dismiss');
+    dismiss.title = t('Dismiss');
+    dismiss.setAttribute('aria-label', t('Dismiss'));
     dismiss.addEventListener('click', () => notice.remove());
     notice.append(text, dismiss);
     this.container.append(notice);
@@ -129,9 +130,9 @@ function start(): void {
       api.setState(state);
     },
   });
-  const claims = new ClaimsView(section(root, 'claims', 'Claims without sources'), host);
-  const sources = new SourcesView(section(root, 'sources', 'Literature'), host);
-  const draft = new DraftView(section(root, 'draft', 'Draft'), host);
+  const claims = new ClaimsView(section(root, 'claims', t('Claims without sources')), host);
+  const sources = new SourcesView(section(root, 'sources', t('Literature')), host);
+  const draft = new DraftView(section(root, 'draft', t('Draft')), host);
 
   if (state.connection) connection.update(state.connection);
 
@@ -161,7 +162,7 @@ function start(): void {
         notices.show(message.level, message.message);
         break;
       case 'reply':
-        if (!message.ok) notices.show('error', message.error ?? 'The action failed. See “Biowrite: Show Log”.');
+        if (!message.ok) notices.show('error', message.error ?? t('The action failed. See “Biowrite: Show Log”.'));
         break;
       default: {
         const _exhaustive: never = message;

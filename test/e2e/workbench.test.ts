@@ -1,7 +1,7 @@
 // End-to-end: Biowrite in a real VS Code (the offline server) driven through Chromium like a user.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { openBiowritePanel, openFile, openWorkbench, rightClickSelection, runCommand, selectText, uiTimeoutMs, withScreenshot, type Workbench } from './workbench';
+import { chooseFromSubmenu, openBiowritePanel, openFile, openWorkbench, rightClickSelection, runCommand, selectText, uiTimeoutMs, withScreenshot, type Workbench } from './workbench';
 
 describe('Biowrite in the VS Code workbench', { timeout: 5 * 60_000 }, () => {
   let workbench: Workbench;
@@ -49,11 +49,8 @@ describe('Biowrite in the VS Code workbench', { timeout: 5 * 60_000 }, () => {
       for (const expected of ['Find Sources for Selection', 'Translate Selection…', 'Draft Abstract', 'Check Claims in Document']) {
         assert.ok(labels.includes(expected), `"${expected}" is missing from the Biowrite submenu (saw: ${labels.join(' | ')})`);
       }
-      // Use it: check the claims of the document from the submenu.
-      // Menus act on a real mouse press and release over the item, so click by position.
-      const checkClaims = await submenuItems.filter({ hasText: 'Check Claims in Document' }).first().boundingBox();
-      assert.ok(checkClaims, 'the submenu item has no position');
-      await page.mouse.click(checkClaims.x + checkClaims.width / 2, checkClaims.y + checkClaims.height / 2);
+      // Use it: check the document's claims from the submenu.
+      await chooseFromSubmenu(page, 'Check Claims in Document');
       const message = page.locator('.statusbar-item', { hasText: /Biowrite: (\d+ sentences? may need a source|no claims without sources)/ }).first();
       await message.waitFor();
       const count = Number(/(\d+) sentences?/.exec((await message.textContent()) ?? '')?.[1] ?? 0);

@@ -113,6 +113,28 @@ export async function rightClickSelection(page: Page): Promise<void> {
   await page.locator('.monaco-menu .action-item').first().waitFor();
 }
 
+/**
+ * Chooses `label` in the open submenu with the keyboard, as mouse clicks on menu items race the
+ * menu's own hover handling: the first item is focused with ArrowRight, then ArrowDown to `label`, Enter.
+ */
+export async function chooseFromSubmenu(page: Page, label: string): Promise<void> {
+  const submenu = page.locator('.monaco-submenu');
+  await submenu.locator('.action-label', { hasText: label }).first().waitFor();
+  const focused = submenu.locator('.action-item.focused .action-label').first();
+  if (!(await focused.isVisible())) await page.keyboard.press('ArrowRight');
+  const itemCount = await submenu.locator('.action-item:not(.disabled) .action-label').count();
+  for (let step = 0; step <= itemCount; step += 1) {
+    const focusedLabel = (await focused.count()) > 0 ? await focused.textContent() : '';
+    if (focusedLabel?.trim() === label) {
+      await page.keyboard.press('Enter');
+      await submenu.waitFor({ state: 'hidden' });
+      return;
+    }
+    await page.keyboard.press('ArrowDown');
+  }
+  throw new Error(`"${label}" could not be focused in the submenu.`);
+}
+
 /** Opens the Biowrite panel from its activity-bar entry and returns the panel's webview content frame. */
 export async function openBiowritePanel(page: Page): Promise<FrameLocator> {
   const sidebarTitle = page.locator('.part.sidebar .composite.title', { hasText: 'Biowrite' });

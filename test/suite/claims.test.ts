@@ -125,6 +125,36 @@ suite('Claims without sources', () => {
     assert.strictEqual(result.statusBar.command, 'workbench.actions.view.problems');
   });
 
+  test('"needs no source" can be remembered in the workspace list instead', async function () {
+    const folder = vscode.workspace.workspaceFolders?.[0];
+    if (!folder) return this.skip();
+    const list = vscode.Uri.joinPath(folder.uri, '.biowrite', 'ignore.json');
+    const existed = await vscode.workspace.fs.stat(list).then(
+      () => true,
+      () => false,
+    );
+    if (existed) return this.skip();
+    const editor = await openManuscript('# Background\n\nScreening is widely recommended for adults. Costs are also high.\n');
+    const uri = editor.document.uri;
+    const [diagnostic] = await waitFor(() => claimDiagnostics(uri), (found) => found.length === 2, 'two claims');
+    try {
+      const ok = await vscode.commands.executeCommand<boolean>('biowrite.ignoreClaim', {
+        uri: uri.toString(),
+        range: { startLine: diagnostic.range.start.line, startCharacter: diagnostic.range.start.character, endLine: diagnostic.range.end.line, endCharacter: diagnostic.range.end.character },
+        mode: 'list',
+      });
+      assert.strictEqual(ok, true);
+      const saved = JSON.parse(new TextDecoder().decode(await vscode.workspace.fs.readFile(list))) as { version: number; sentences: string[] };
+      assert.deepStrictEqual(saved, { version: 1, sentences: ['Screening is widely recommended for adults.'] });
+      assert.strictEqual(editor.document.getText().includes('biowrite-ignore'), false, 'the document is not changed');
+      await waitFor(() => claimDiagnostics(uri), (found) => found.length === 1, 'the listed sentence to lose its diagnostic');
+    } finally {
+      await vscode.workspace.fs.delete(list);
+      await vscode.workspace.fs.delete(vscode.Uri.joinPath(folder.uri, '.biowrite'), { recursive: true });
+    }
+    await waitFor(() => claimDiagnostics(uri), (found) => found.length === 2, 'the sentence flagged again once the list is gone');
+  });
+
   test('turning the feature off clears the diagnostics', async () => {
     const editor = await openManuscript('# Background\n\nMost tumours are heterogeneous.\n');
     const uri = editor.document.uri;

@@ -6,13 +6,13 @@ import { existsSync, readFileSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { dirname, extname, join, relative, resolve, sep } from 'node:path';
 import type { ManuscriptLanguage } from '../../core/manuscript/citations';
-import { ClaimChecker, type ClaimFinding } from '../../core/claims/checker';
+import { ClaimChecker, suggestedThreshold, type ClaimFinding } from '../../core/claims/checker';
 import { IGNORE_LIST_PATH, parseIgnoreList } from '../../core/claims/ignore';
-import { CLAIM_RULE_ID, DEFAULT_SKIP_SECTIONS, DEFAULT_THRESHOLD } from '../../core/claims/report';
+import { CLAIM_RULE_ID, DEFAULT_SKIP_SECTIONS } from '../../core/claims/report';
 import { decodeText } from '../../core/manuscript/decode';
 import { loadDefaultScorer } from '../../core/claims/scorer';
 
-const help = `Usage: biowrite check FILE… [--format text|json|sarif] [--threshold T] [--exit-zero]
+const help = (): string => `Usage: biowrite check FILE… [--format text|json|sarif] [--threshold T] [--exit-zero]
 
 Marks sentences that make a claim a reader would expect to be backed by a source, but carry no
 citation. Markdown (.md, .markdown, .qmd, .Rmd) and LaTeX (.tex, .ltx) files.
@@ -25,8 +25,8 @@ Options:
                                      "range":{"start":{"line","character"},"end":…},"text"}]}]}
                                      with 0-based lines and UTF-16 characters (VS Code positions)
                               sarif  SARIF 2.1.0 for GitHub code scanning (1-based regions)
-  --threshold T             lowest score reported, 0 to 1 (default: ${DEFAULT_THRESHOLD});
-                            0 lists every uncited sentence with its score
+  --threshold T             lowest score reported, 0 to 1 (default: the model's suggested
+                            threshold, now ${suggestedThreshold()}); 0 lists every uncited sentence with its score
   --exit-zero               exit 0 even when findings exist
   --language markdown|latex check every file as this language, whatever its extension
   --skip-sections LIST      comma-separated headings whose sections are not checked
@@ -42,7 +42,7 @@ be read or checked (the other files are still checked).`;
 interface CheckArguments {
   readonly files: string[];
   readonly format: 'text' | 'json' | 'sarif';
-  readonly threshold: number;
+  readonly threshold?: number;
   readonly exitZero: boolean;
   readonly language?: ManuscriptLanguage;
   readonly skipSections: readonly string[];
@@ -53,7 +53,7 @@ class UsageError extends Error {}
 function parseArguments(args: readonly string[]): CheckArguments | 'help' {
   const files: string[] = [];
   let format: CheckArguments['format'] = 'text';
-  let threshold = DEFAULT_THRESHOLD;
+  let threshold: number | undefined;
   let exitZero = false;
   let language: ManuscriptLanguage | undefined;
   let skipSections: readonly string[] = DEFAULT_SKIP_SECTIONS;
@@ -164,14 +164,14 @@ export async function runCheck(args: readonly string[], output: CheckOutput = { 
     options = parseArguments(args);
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
-    output.stderr.write(`biowrite check: ${error.message}\n\n${help}\n`);
+    output.stderr.write(`biowrite check: ${error.message}\n\n${help()}\n`);
     return 2;
   }
   if (options === 'help') {
-    output.stdout.write(`${help}\n`);
+    output.stdout.write(`${help()}\n`);
     return 0;
   }
-  const settings = options;
+  const settings = { ...options, threshold: options.threshold ?? suggestedThreshold() };
   const scorer = loadDefaultScorer();
   const ignoreLists = new Map<string, readonly string[]>();
   const reports: FileReport[] = [];

@@ -13,7 +13,7 @@ import { createMarkdownProcessor, parseBlock, splitMarkdownBlocks, type HeadingE
 import { normalizeSentence } from './ignore';
 import remarkClaims from './remarkClaims';
 import { CLAIM_RULE_ID, DEFAULT_SKIP_SECTIONS, DEFAULT_THRESHOLD, reportSentences, type ClaimMessage } from './report';
-import { loadDefaultScorer, type ClaimScorer } from './scorer';
+import { defaultModel, loadDefaultScorer, type ClaimScorer } from './scorer';
 
 /** One sentence that may need a source. */
 export interface ClaimFinding {
@@ -36,7 +36,7 @@ export interface ClaimFinding {
 export interface CheckOptions {
   /** The document's language. */
   readonly language: ManuscriptLanguage;
-  /** Lowest score reported; `0` reports every sentence (optional; default: `0.6`). */
+  /** Lowest score reported; `0` reports every sentence (optional; default: the model's {@link suggestedThreshold}). */
   readonly threshold?: number;
   /** Headings whose sections are not checked (optional; default: `DEFAULT_SKIP_SECTIONS`). */
   readonly skipSections?: readonly string[];
@@ -94,6 +94,19 @@ export interface AsyncCheckOptions {
 
 let sharedDefaultScorer: ClaimScorer | undefined;
 
+/**
+ * The threshold the shipped model suggests (chosen when it was trained, from held-out
+ * manuscripts), or `DEFAULT_THRESHOLD` when it gives none: the default when no threshold is set.
+ */
+export function suggestedThreshold(): number {
+  try {
+    const value: unknown = defaultModel().model.suggestedThreshold;
+    return typeof value === 'number' && value > 0 && value < 1 ? value : DEFAULT_THRESHOLD;
+  } catch {
+    return DEFAULT_THRESHOLD;
+  }
+}
+
 /** Checks one document again and again, re-checking only the blocks that changed. */
 export class ClaimChecker {
   // Context key → block text → result. Keys are never concatenated with the block text, so a
@@ -110,7 +123,7 @@ export class ClaimChecker {
   /** @param options What and how to check; the scorer is loaded on first use when not given. */
   constructor(readonly options: CheckOptions) {
     this.scorer = options.scorer ?? (sharedDefaultScorer ??= loadDefaultScorer());
-    this.threshold = typeof options.threshold === 'number' && Number.isFinite(options.threshold) ? options.threshold : DEFAULT_THRESHOLD;
+    this.threshold = typeof options.threshold === 'number' && Number.isFinite(options.threshold) ? options.threshold : suggestedThreshold();
     this.skipSections = options.skipSections ?? DEFAULT_SKIP_SECTIONS;
     this.ignored = new Set([...(options.ignoredSentences ?? [])].map(normalizeSentence));
     this.maxBlockLength = options.maxBlockLength ?? 1_000_000;

@@ -6,7 +6,7 @@
 import type { VFile } from 'vfile';
 import type { VFileMessage } from 'vfile-message';
 import { LineIndex } from '../manuscript/lineIndex';
-import { displayText, type ProseUnit } from '../manuscript/prose';
+import { displayText, sourceRangeOf, type ProseUnit } from '../manuscript/prose';
 import { splitSentences } from '../manuscript/sentences';
 import { normalizeSentence } from './ignore';
 import type { ClaimScorer } from './scorer';
@@ -87,6 +87,7 @@ export function isSkippedSection(headingPath: readonly string[], skipSections: r
  */
 export function reportSentences(file: VFile, units: readonly ProseUnit[], options: ReportOptions): void {
   let lineIndex: LineIndex | undefined;
+  const source = String(file.value ?? '');
   for (const unit of units) {
     if (unit.ignoreAll || isSkippedSection(unit.headingPath, options.skipSections)) continue;
     const spans = splitSentences(unit.text);
@@ -123,9 +124,8 @@ export function reportSentences(file: VFile, units: readonly ProseUnit[], option
         inTableCell: unit.inTableCell,
       });
       if (!(score >= options.threshold)) continue;
-      lineIndex ??= new LineIndex(String(file.value ?? ''));
-      const startOffset = unit.offsets[span.start];
-      const endOffset = unit.offsets[span.end - 1] + 1;
+      lineIndex ??= new LineIndex(source);
+      const { start: startOffset, end: endOffset } = sourceRangeOf(unit, source, span.start, span.end);
       const start = lineIndex.positionAt(startOffset);
       const end = lineIndex.positionAt(endOffset);
       const message = file.message(reason, {

@@ -6,7 +6,7 @@ import { footnotesWithReferences, type ManuscriptLanguage } from './citations';
 import { collectLatexProse, splitLatexBlocks } from './latex';
 import { LineIndex, type TextRange } from './lineIndex';
 import { collectMarkdownProse, parseMarkdown, plainParagraphTree, splitMarkdownBlocks, type HeadingEntry } from './markdown';
-import { displayText, type ProseUnit } from './prose';
+import { displayText, sourceRangeOf, type ProseUnit } from './prose';
 import { splitSentences } from './sentences';
 
 /** One sentence of a document. */
@@ -82,8 +82,7 @@ export function readSentences(text: string, language: ManuscriptLanguage): Docum
     const ignored = new Set(unit.ignoreMarkers.filter((position) => spans.length > 0 && position > spans[0].start).map((position) => owner(position - 1)));
     const ignoreAll = unit.ignoreAll || unit.ignoreMarkers.some((position) => spans.length > 0 && position <= spans[0].start);
     spans.forEach((span, index) => {
-      const startOffset = base + unit.offsets[span.start];
-      const endOffset = base + unit.offsets[span.end - 1] + 1;
+      const { start: startOffset, end: endOffset } = sourceRangeOf(unit, text, span.start, span.end, base);
       sentences.push({
         range: lineIndex.rangeAt(startOffset, endOffset),
         startOffset,

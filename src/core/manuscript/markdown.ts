@@ -269,10 +269,9 @@ export function collectMarkdownProse(tree: Root, source: string, options: Collec
     inlineChildren(node.children, paragraphStart, paragraphEnd);
     if (!builder.hasContent()) return;
     const unit = builder.build({ headingPath: pathOf(), inListItem, inTableCell, ignoreAll });
-    const trimmed = unit.text.trimStart();
-    // Pandoc table captions and fenced-div fences are not running prose.
-    if (/^(?:Table:|:{3,})/.test(trimmed)) return;
-    units.push(unit);
+    // A Pandoc table caption (`Table: …`) is prose without its label.
+    const label = /^\s*Table:/.exec(unit.text);
+    units.push(label ? { ...unit, text: ' '.repeat(label[0].length) + unit.text.slice(label[0].length) } : unit);
   };
 
   const blocks = (children: readonly RootContent[], inListItem: boolean): void => {
@@ -432,6 +431,10 @@ export function splitMarkdownBlocks(text: string): MarkdownBlock[] {
         skipStart = offset;
         skipStartLine = line;
         inComment = true;
+      } else if (/^ {0,3}:{3,}/.test(content)) {
+        // A Pandoc or Quarto fenced div (`::: {.callout-note}`, `:::`): the fence is not prose, its content is.
+        closeRun();
+        blocks.push({ kind: 'skip', start: offset, end: contentEnd, startLine: line });
       } else if (atxHeading.test(content)) {
         closeRun();
         const depth = atxHeading.exec(content)![1].length;

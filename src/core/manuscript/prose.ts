@@ -198,6 +198,22 @@ export function displayText(unit: ProseUnit, start: number, end: number): string
   return out.replace(/\s+/g, ' ').trim();
 }
 
+/**
+ * The source range of the prose `unit.text.slice(start, end)`, widened over emphasis markers
+ * that open or close right at its edges (`**Bold lead**: …`, `_A whole sentence._`), so a
+ * diagnostic covers the sentence as written.
+ *
+ * @param base Offset in `source` that the unit's offsets are relative to (optional; default: 0).
+ * @returns Offsets in `source`.
+ */
+export function sourceRangeOf(unit: ProseUnit, source: string, start: number, end: number, base = 0): { start: number; end: number } {
+  let from = base + unit.offsets[start];
+  let to = base + unit.offsets[end - 1] + 1;
+  while (from > 0 && (source[from - 1] === '*' || source[from - 1] === '_') && source[from - 2] !== '\\') from--;
+  while (to < source.length && (source[to] === '*' || source[to] === '_')) to++;
+  return { start: from, end: to };
+}
+
 /** Cleans a heading's source line: `## 2. Methods {.page_break_before}` → `2. Methods`. */
 export function cleanHeading(line: string): string {
   return line

@@ -24,8 +24,6 @@ interface DocumentState {
   abort?: AbortController;
   findings: readonly ClaimFinding[];
   notice?: string;
-  checkedVersion?: number;
-  running?: Promise<void>;
 }
 
 /** What a finished check reports, for commands and tests. */
@@ -193,7 +191,6 @@ export class ClaimsController extends Disposable {
       return { uri: key, count: result.findings.length, notices: result.notices, checked: false };
     }
     state.findings = result.findings;
-    state.checkedVersion = version;
     const problems = [...result.notices];
     const listProblem = this.ignoreLists.problemFor(document.uri);
     if (listProblem) problems.push(listProblem);
@@ -229,7 +226,18 @@ export class ClaimsController extends Disposable {
       this.states.delete(key);
     }
     this.diagnostics.delete(uri);
-    if (this.panelDocument === key) this.refreshViews();
+    if (this.panelDocument === key) {
+      // The listed document is gone or no longer checked: the list would point at nothing.
+      this.panelDocument = undefined;
+      this.environment.panel.post({
+        type: 'claims',
+        documentUri: '',
+        documentName: '',
+        claims: [],
+        notice: vscode.l10n.t('Open a Markdown or LaTeX manuscript to list its claims without sources.'),
+      });
+      this.refreshViews();
+    }
   }
 
   /** Updates the status-bar count and the panel list for the active editor's document. */

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { ManuscriptLanguage } from '../../core/manuscript/citations';
-import { DEFAULT_SKIP_SECTIONS, DEFAULT_THRESHOLD } from '../../core/claims/report';
+import { DEFAULT_SKIP_SECTIONS } from '../../core/claims/report';
 
 /** The `biowrite.claims.severity` values. */
 export type ClaimSeverity = 'hint' | 'information' | 'warning' | 'error';
@@ -8,7 +8,8 @@ export type ClaimSeverity = 'hint' | 'information' | 'warning' | 'error';
 /** The `biowrite.claims.*` settings for one document, checked and bounded. */
 export interface ClaimsSettings {
   readonly enabled: boolean;
-  readonly threshold: number;
+  /** The threshold the user set, or undefined to use the model's suggested one. */
+  readonly threshold: number | undefined;
   readonly severity: ClaimSeverity;
   readonly languages: readonly string[];
   readonly skipSections: readonly string[];
@@ -23,14 +24,17 @@ const defaultLanguages = ['markdown', 'latex', 'quarto'];
  */
 export function readClaimsSettings(scope?: vscode.Uri): ClaimsSettings {
   const config = vscode.workspace.getConfiguration('biowrite.claims', scope);
-  const threshold = config.get<unknown>('threshold', DEFAULT_THRESHOLD);
+  // The manifest's default predates the trained model: unless the user chose a threshold, the
+  // model's own suggestion applies (see `suggestedThreshold`).
+  const inspected = config.inspect<unknown>('threshold');
+  const threshold = [inspected?.workspaceFolderLanguageValue, inspected?.workspaceLanguageValue, inspected?.globalLanguageValue, inspected?.workspaceFolderValue, inspected?.workspaceValue, inspected?.globalValue].find((value) => value !== undefined);
   const severity = config.get<unknown>('severity', 'information');
   const languages = config.get<unknown>('languages', defaultLanguages);
   const skipSections = config.get<unknown>('skipSections', DEFAULT_SKIP_SECTIONS);
   const debounce = config.get<unknown>('debounceMs', 400);
   return {
     enabled: config.get<unknown>('enabled', true) !== false,
-    threshold: typeof threshold === 'number' && Number.isFinite(threshold) ? Math.min(1, Math.max(0, threshold)) : DEFAULT_THRESHOLD,
+    threshold: typeof threshold === 'number' && Number.isFinite(threshold) ? Math.min(1, Math.max(0, threshold)) : undefined,
     severity: severity === 'hint' || severity === 'warning' || severity === 'error' ? severity : 'information',
     languages: Array.isArray(languages) ? languages.filter((item): item is string => typeof item === 'string') : defaultLanguages,
     skipSections: Array.isArray(skipSections) ? skipSections.filter((item): item is string => typeof item === 'string') : DEFAULT_SKIP_SECTIONS,

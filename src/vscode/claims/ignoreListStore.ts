@@ -26,6 +26,9 @@ export class IgnoreListStore extends Disposable {
     this._register(watcher.onDidChange(reset));
     this._register(watcher.onDidCreate(reset));
     this._register(watcher.onDidDelete(reset));
+    // Deleting the whole `.biowrite` folder may be reported for the folder only.
+    const folderWatcher = this._register(vscode.workspace.createFileSystemWatcher('**/.biowrite', true, true, false));
+    this._register(folderWatcher.onDidDelete((uri) => reset(vscode.Uri.joinPath(uri, 'ignore.json'))));
     this._register(vscode.workspace.onDidChangeWorkspaceFolders(() => {
       this.lists.clear();
       this.changed.fire();

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
+import { l10nBundleElementId, serializeL10nBundle, type L10nBundle } from '../../shared/l10nBundle';
 
 /** A fresh nonce for the panel's one script tag. */
 export function createNonce(): string {
@@ -8,12 +9,14 @@ export function createNonce(): string {
 
 /**
  * The panel's HTML: a strict CSP (`default-src 'none'`, the script only by nonce, styles and fonts from
- * the extension), the stylesheet from `media/` and the bundled script from `dist/`.
+ * the extension), the stylesheet from `media/`, the translations for the panel's script as a JSON data
+ * block, and the bundled script from `dist/`.
  * @param webview The view's webview.
  * @param extensionUri The extension's root.
  * @param nonce From {@link createNonce}.
+ * @param bundle `vscode.l10n.bundle`: the display language's translations, `undefined` in English.
  */
-export function renderPanelHtml(webview: vscode.Webview, extensionUri: vscode.Uri, nonce: string): string {
+export function renderPanelHtml(webview: vscode.Webview, extensionUri: vscode.Uri, nonce: string, bundle: L10nBundle | undefined): string {
   const style = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', 'panel.css'));
   const script = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview.js'));
   const csp = [
@@ -25,6 +28,8 @@ export function renderPanelHtml(webview: vscode.Webview, extensionUri: vscode.Ur
   ].join('; ');
   const language = vscode.env.language.replace(/[^A-Za-z0-9-]/g, '') || 'en';
   const loading = escapeHtml(vscode.l10n.t('Loading Biowrite…'));
+  // A data block is never executed, so it needs no nonce; it precedes the script, which reads it on load.
+  const translations = bundle ? `\n  <script type="application/json" id="${l10nBundleElementId}">${serializeL10nBundle(bundle)}</script>` : '';
   return `<!DOCTYPE html>
 <html lang="${language}">
 <head>
@@ -35,7 +40,7 @@ export function renderPanelHtml(webview: vscode.Webview, extensionUri: vscode.Ur
   <title>Biowrite</title>
 </head>
 <body>
-  <main id="root" data-testid="biowrite-panel"><p class="loading">${loading}</p></main>
+  <main id="root" data-testid="biowrite-panel"><p class="loading">${loading}</p></main>${translations}
   <script nonce="${nonce}" src="${script.toString()}"></script>
 </body>
 </html>`;

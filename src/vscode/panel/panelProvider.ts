@@ -55,7 +55,7 @@ export class PanelProvider extends Disposable implements vscode.WebviewViewProvi
       enableCommandUris: false,
       localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'dist'), vscode.Uri.joinPath(this.extensionUri, 'media')],
     };
-    view.webview.html = renderPanelHtml(view.webview, this.extensionUri, createNonce());
+    view.webview.html = renderPanelHtml(view.webview, this.extensionUri, createNonce(), vscode.l10n.bundle);
     this.viewDisposables.push(
       view.webview.onDidReceiveMessage((raw: unknown) => this.receive(raw)),
       view.onDidDispose(() => {

@@ -1,5 +1,6 @@
 import type { ClaimItem, HostMessage } from '../../shared/protocol';
 import type { HostBridge } from '../hostBridge';
+import { t } from '../l10n';
 
 /** The `claims` message the view renders. */
 export type ClaimsMessage = Extract<HostMessage, { type: 'claims' }>;
@@ -19,10 +20,10 @@ export function scoreLabel(score: number): { readonly text: string; readonly lev
 
 /** A one-line summary of a claims message, for the section heading. */
 export function claimsSummary(message: ClaimsMessage): string {
-  if (message.notice && message.claims.length === 0) return message.documentName ? `${message.documentName}: not checked` : 'No manuscript';
+  if (message.notice && message.claims.length === 0) return message.documentName ? t('{0}: not checked', message.documentName) : t('No manuscript');
   const count = message.claims.length;
-  if (count === 0) return `${message.documentName}: no claims without sources`;
-  return `${message.documentName}: ${count} claim${count === 1 ? '' : 's'} without sources`;
+  if (count === 0) return t('{0}: no claims without sources', message.documentName);
+  return count === 1 ? t('{0}: 1 claim without sources', message.documentName) : t('{0}: {1} claims without sources', message.documentName, count);
 }
 
 /**
@@ -39,7 +40,9 @@ export class ClaimsView {
   constructor(
     private readonly container: HTMLElement,
     private readonly host: HostBridge,
-  ) {}
+  ) {
+    this.container.replaceChildren(el('p', 'claims-empty', t('Open a Markdown or LaTeX manuscript to list its claims without sources.')));
+  }
 
   /** Shows the claims of one document. */
   show(message: Extract<HostMessage, { type: 'claims' }>): void {
@@ -52,11 +55,11 @@ export class ClaimsView {
       this.container.append(notice);
     }
     if (message.claims.length === 0) {
-      if (!message.notice) this.container.append(el('p', 'claims-empty', 'No claims without sources'));
+      if (!message.notice) this.container.append(el('p', 'claims-empty', t('No claims without sources')));
       return;
     }
     const list = el('ol', 'claims-list');
-    list.setAttribute('aria-label', 'Claims without sources');
+    list.setAttribute('aria-label', t('Claims without sources'));
     for (const claim of message.claims) list.append(this.item(message.documentUri, claim));
     this.container.append(list);
   }
@@ -66,19 +69,19 @@ export class ClaimsView {
     const score = scoreLabel(claim.score);
     const reveal = el('button', 'link claim-reveal');
     reveal.type = 'button';
-    reveal.title = `Line ${claim.range.startLine + 1}: reveal in the editor`;
+    reveal.title = t('Line {0}: reveal in the editor', claim.range.startLine + 1);
     const scoreBadge = el('span', `claim-score claim-score-${score.level}`, score.text);
-    scoreBadge.setAttribute('aria-label', `score ${score.text}`);
+    scoreBadge.setAttribute('aria-label', t('score {0}', score.text));
     const text = el('span', 'claim-text', claim.text);
     reveal.append(scoreBadge, text);
     reveal.addEventListener('click', () => {
       this.host.post({ type: 'revealClaim', requestId: this.host.newRequestId(), documentUri, claimId: claim.id });
     });
     const meta = el('div', 'claim-meta');
-    meta.append(el('span', 'claim-reason', claim.reason), el('span', 'claim-line', ` · line ${claim.range.startLine + 1}`));
-    const find = el('button', 'secondary claim-find', 'Find source');
+    meta.append(el('span', 'claim-reason', claim.reason), el('span', 'claim-line', t(' · line {0}', claim.range.startLine + 1)));
+    const find = el('button', 'secondary claim-find', t('Find source'));
     find.type = 'button';
-    find.title = 'Search the literature for a source for this claim';
+    find.title = t('Search the literature for a source for this claim');
     find.addEventListener('click', () => {
       this.host.post({ type: 'findSourcesForClaim', requestId: this.host.newRequestId(), documentUri, claimId: claim.id });
     });

@@ -1,13 +1,14 @@
 import type { ConnectionState, ConnectionStatus, PanelCommand } from '../../shared/protocol';
 import type { HostBridge } from '../hostBridge';
+import { t } from '../l10n';
 
 /** The visible status words; the end-to-end tests read them, so keep them stable. */
 export const connectionStatusLabels: Readonly<Record<ConnectionStatus, string>> = {
-  notConfigured: 'Not configured',
-  configured: 'Configured',
-  checking: 'Checking…',
-  ok: 'Connected',
-  unreachable: 'Unreachable',
+  notConfigured: t('Not configured'),
+  configured: t('Configured'),
+  checking: t('Checking…'),
+  ok: t('Connected'),
+  unreachable: t('Unreachable'),
 };
 
 /** Creates an element with a class and text, never parsing HTML. */
@@ -47,7 +48,7 @@ export class ConnectionView {
     container.classList.add('connection');
 
     const heading = element('div', 'section-heading');
-    heading.append(element('h2', undefined, 'LLM connection'));
+    heading.append(element('h2', undefined, t('LLM connection')));
     container.append(heading);
 
     const row = element('div', 'status-row');
@@ -64,14 +65,15 @@ export class ConnectionView {
     this.detail.dataset.testid = 'connection-detail';
     this.restricted = element('p', 'restricted-note');
     this.restricted.dataset.testid = 'connection-restricted';
-    this.restricted.textContent =
-      'Restricted Mode: the LLM endpoint comes from your user settings only, never from this workspace. Checking claims and searching your library keep working.';
+    this.restricted.textContent = t(
+      'Restricted Mode: the LLM endpoint comes from your user settings only, never from this workspace. Checking claims and searching your library keep working.',
+    );
     this.actions = element('div', 'actions');
-    this.addButton('testConnection', 'Test Connection', true);
-    this.addButton('setApiKey', 'Set API Key');
-    this.addButton('openSettings', 'Open Settings');
-    this.addButton('showLog', 'Show Log');
-    this.addButton('clearApiKey', 'Clear API Key');
+    this.addButton('testConnection', t('Test Connection'), true);
+    this.addButton('setApiKey', t('Set API Key'));
+    this.addButton('openSettings', t('Open Settings'));
+    this.addButton('showLog', t('Show Log'));
+    this.addButton('clearApiKey', t('Clear API Key'));
     this.welcome = this.buildWelcome();
     container.append(row, this.summary, this.detail, this.restricted, this.actions, this.welcome);
   }
@@ -83,13 +85,13 @@ export class ConnectionView {
     this.status.closest('section')?.setAttribute('data-status', state.status);
 
     const parts: string[] = [];
-    if (state.provider === 'vscode') parts.push(state.model ? `VS Code language model (${state.model})` : 'VS Code language model');
+    if (state.provider === 'vscode') parts.push(state.model ? t('VS Code language model ({0})', state.model) : t('VS Code language model'));
     else {
       if (state.model) parts.push(state.model);
       if (state.endpointHost) parts.push(state.endpointHost);
     }
-    if (state.status === 'ok' && state.latencyMs !== undefined) parts.push(`${Math.round(state.latencyMs)} ms`);
-    if (state.provider === 'openai') parts.push(state.hasApiKey ? 'API key set' : 'no API key');
+    if (state.status === 'ok' && state.latencyMs !== undefined) parts.push(t('{0} ms', Math.round(state.latencyMs)));
+    if (state.provider === 'openai') parts.push(state.hasApiKey ? t('API key set') : t('no API key'));
     this.summary.textContent = parts.join(' · ');
 
     this.detail.textContent = state.detail ?? '';
@@ -99,7 +101,7 @@ export class ConnectionView {
 
     const checking = state.status === 'checking';
     this.setButton('testConnection', { disabled: checking || state.status === 'notConfigured' && state.provider === 'vscode' });
-    this.setButton('setApiKey', { hidden: state.provider !== 'openai', label: state.hasApiKey ? 'Change API Key' : 'Set API Key' });
+    this.setButton('setApiKey', { hidden: state.provider !== 'openai', label: state.hasApiKey ? t('Change API Key') : t('Set API Key') });
     this.setButton('clearApiKey', { hidden: state.provider !== 'openai' || !state.hasApiKey });
     this.welcome.hidden = state.status === 'ok';
   }
@@ -128,22 +130,26 @@ export class ConnectionView {
     welcome.addEventListener('toggle', () => this.options.onWelcomeToggle?.(welcome.open));
     welcome.dataset.testid = 'empty-state';
     welcome.append(
-      element('summary', 'welcome-summary', 'Getting started'),
-      element('p', undefined, 'Biowrite helps you write biomedical manuscripts in Markdown or LaTeX: it marks sentences that make a claim without a source, finds real references in PubMed, Europe PMC, Crossref, OpenAlex and your library, and drafts abstracts and translations without breaking citations or markup.'),
-      element('p', 'welcome-heading', 'To start:'),
+      element('summary', 'welcome-summary', t('Getting started')),
+      element(
+        'p',
+        undefined,
+        t('Biowrite helps you write biomedical manuscripts in Markdown or LaTeX: it marks sentences that make a claim without a source, finds real references in PubMed, Europe PMC, Crossref, OpenAlex and your library, and drafts abstracts and translations without breaking citations or markup.'),
+      ),
+      element('p', 'welcome-heading', t('To start:')),
     );
     const steps = element('ol');
     steps.append(
-      element('li', undefined, 'Open a manuscript (.md, .qmd or .tex): claims without sources appear in the Problems view and below.'),
-      element('li', undefined, 'For drafting and explanations, choose an LLM endpoint in Settings. A local one (Ollama, LM Studio) keeps unpublished text on this machine.'),
-      element('li', undefined, 'Hosted endpoints need a key: Set API Key stores it in VS Code’s secret storage, never in settings.'),
-      element('li', undefined, 'Test Connection sends one small request and reports the model and latency.'),
+      element('li', undefined, t('Open a manuscript (.md, .qmd or .tex): claims without sources appear in the Problems view and below.')),
+      element('li', undefined, t('For drafting and explanations, choose an LLM endpoint in Settings. A local one (Ollama, LM Studio) keeps unpublished text on this machine.')),
+      element('li', undefined, t('Hosted endpoints need a key: Set API Key stores it in VS Code’s secret storage, never in settings.')),
+      element('li', undefined, t('Test Connection sends one small request and reports the model and latency.')),
     );
-    const walkthrough = element('button', 'link', 'Open the Get Started walkthrough');
+    const walkthrough = element('button', 'link', t('Open the Get Started walkthrough'));
     walkthrough.type = 'button';
     walkthrough.dataset.testid = 'open-walkthrough';
     walkthrough.addEventListener('click', () => this.host.post({ type: 'runCommand', requestId: this.host.newRequestId(), command: 'openWalkthrough' }));
-    const privacy = element('p', 'privacy-note', 'Biowrite sends text only to the endpoints you configure, and nothing else: no telemetry.');
+    const privacy = element('p', 'privacy-note', t('Biowrite sends text only to the endpoints you configure, and nothing else: no telemetry.'));
     welcome.append(steps, walkthrough, privacy);
     return welcome;
   }

@@ -1,6 +1,7 @@
 import type { DraftKind, GroundingIssue, HostMessage } from '../../shared/protocol';
 import { countWords } from '../../core/writing/text';
 import type { HostBridge } from '../hostBridge';
+import { t } from '../l10n';
 
 /** Messages of an LLM draft (abstract or translation). */
 export type DraftMessage = Extract<HostMessage, { type: 'draftStarted' | 'draftDelta' | 'draftDone' | 'draftError' }>;
@@ -10,17 +11,17 @@ type Phase = 'streaming' | 'done' | 'error';
 function issueLabel(kind: GroundingIssue['kind']): string {
   switch (kind) {
     case 'unsupportedNumber':
-      return 'Number not in the manuscript';
+      return t('Number not in the manuscript');
     case 'unsupportedStatement':
-      return 'Not supported by the manuscript';
+      return t('Not supported by the manuscript');
     case 'missingChecklistItem':
-      return 'Missing checklist item';
+      return t('Missing checklist item');
     case 'protectedMarkup':
-      return 'Protected markup';
+      return t('Protected markup');
     case 'wordLimit':
-      return 'Over the word limit';
+      return t('Over the word limit');
     case 'terminology':
-      return 'Terminology';
+      return t('Terminology');
     default: {
       const _exhaustive: never = kind;
       return _exhaustive;
@@ -77,12 +78,12 @@ export class DraftView {
     this.summary = make('div', 'draft-summary', 'draft-summary');
     this.actions = make('div', 'draft-actions', 'draft-actions');
     this.stopButton = make('button', 'secondary', 'draft-stop');
-    this.stopButton.textContent = 'Stop';
+    this.stopButton.textContent = t('Stop');
     this.stopButton.addEventListener('click', () => {
       if (this.draftId) this.host.post({ type: 'stop', requestId: this.host.newRequestId(), targetRequestId: this.draftId });
     });
     this.acceptButton = make('button', 'primary', 'draft-accept');
-    this.acceptButton.textContent = 'Accept';
+    this.acceptButton.textContent = t('Accept');
     this.acceptButton.addEventListener('click', () => {
       if (!this.draftId) return;
       this.host.post({ type: 'acceptDraft', requestId: this.host.newRequestId(), draftId: this.draftId });
@@ -90,7 +91,7 @@ export class DraftView {
       this.acceptButton.hidden = true;
     });
     this.discardButton = make('button', 'secondary', 'draft-discard');
-    this.discardButton.textContent = 'Discard';
+    this.discardButton.textContent = t('Discard');
     this.discardButton.addEventListener('click', () => {
       if (!this.draftId) return;
       this.host.post({ type: 'discardDraft', requestId: this.host.newRequestId(), draftId: this.draftId });
@@ -136,14 +137,14 @@ export class DraftView {
         this.body.textContent = message.text;
         this.phase = 'done';
         this.renderIssues(message.issues);
-        this.summary.textContent = message.summary ?? (message.tokens !== undefined ? `${message.tokens} tokens used` : '');
+        this.summary.textContent = message.summary ?? (message.tokens !== undefined ? t('{0} tokens used', message.tokens) : '');
         this.acceptButton.hidden = !(message.canAccept ?? !message.cancelled);
         this.cancelled = message.cancelled;
         break;
       case 'draftError':
         if (message.requestId !== this.draftId) return;
         this.phase = 'error';
-        this.status.textContent = `Failed: ${message.message} Nothing was changed.`;
+        this.status.textContent = t('Failed: {0} Nothing was changed.', message.message);
         this.acceptButton.hidden = true;
         break;
       default: {
@@ -164,11 +165,11 @@ export class DraftView {
       const words = finalWordCount ?? countWords(this.text);
       const limit = this.wordLimit;
       const over = limit !== undefined && words > limit;
-      parts.push(limit !== undefined ? `${words} / ${limit} words${over ? ` (${words - limit} over)` : ''}` : `${words} words`);
+      parts.push(limit !== undefined ? (over ? t('{0} / {1} words ({2} over)', words, limit, words - limit) : t('{0} / {1} words', words, limit)) : t('{0} words', words));
       this.status.classList.toggle('over-limit', over);
     }
-    if (this.phase === 'streaming') parts.push(this.kind === 'abstract' ? 'drafting…' : 'translating…');
-    if (this.cancelled) parts.push('Stopped; nothing will be applied.');
+    if (this.phase === 'streaming') parts.push(this.kind === 'abstract' ? t('drafting…') : t('translating…'));
+    if (this.cancelled) parts.push(t('Stopped; nothing will be applied.'));
     this.status.textContent = parts.join(' · ');
   }
 
@@ -177,7 +178,7 @@ export class DraftView {
     const items = issues.map((issue) => {
       const item = doc.createElement('li');
       const label = doc.createElement('strong');
-      label.textContent = `${issueLabel(issue.kind)}: `;
+      label.textContent = t('{0}: ', issueLabel(issue.kind));
       const text = doc.createElement('span');
       text.textContent = issue.text;
       item.append(label, text);
@@ -191,7 +192,7 @@ export class DraftView {
     });
     if (items.length === 0 && this.kind === 'abstract') {
       const item = doc.createElement('li');
-      item.textContent = 'Every number appears in the manuscript and no statement was flagged.';
+      item.textContent = t('Every number appears in the manuscript and no statement was flagged.');
       items.push(item);
     }
     this.issues.replaceChildren(...items);

@@ -1,12 +1,14 @@
 import type { HostMessage, SourceName, SourceResultItem } from '../../shared/protocol';
 import type { HostBridge } from '../hostBridge';
+import { t } from '../l10n';
 
 /** Messages of a literature search. */
 export type SearchMessage = Extract<HostMessage, { type: 'searchStarted' | 'searchResults' | 'searchError' | 'searchDone' }>;
 
 /** Display names of the sources, for badges and status lines. */
 export const SOURCE_LABELS: Readonly<Record<SourceName, string>> = {
-  library: 'Library',
+  library: t('Library'),
+  // The others are the services' own names, which stay as they are in every language.
   zotero: 'Zotero',
   pubmed: 'PubMed',
   europepmc: 'Europe PMC',
@@ -142,7 +144,11 @@ export class SourcesView {
   private render(): void {
     const search = this.search;
     if (!search) {
-      const empty = el('p', 'empty-state', 'Select a sentence in a manuscript and run “Biowrite: Find Sources for Selection”, use the quick fix on a claim without a source, or search with “Biowrite: Search Literature…”.');
+      const empty = el(
+        'p',
+        'empty-state',
+        t('Select a sentence in a manuscript and run “Biowrite: Find Sources for Selection”, use the quick fix on a claim without a source, or search with “Biowrite: Search Literature…”.'),
+      );
       empty.dataset.testid = 'sources-empty';
       this.container.replaceChildren(empty);
       return;
@@ -150,10 +156,10 @@ export class SourcesView {
     const header = el('div', 'sources-header');
     header.dataset.testid = 'sources-header';
     const query = el('p', 'sources-query');
-    query.append(el('strong', undefined, search.sentence !== undefined ? 'Sources for: ' : 'Search: '), document.createTextNode(search.sentence ?? search.query));
+    query.append(el('strong', undefined, search.sentence !== undefined ? t('Sources for: ') : t('Search: ')), document.createTextNode(search.sentence ?? search.query));
     header.append(query);
     if (!search.done) {
-      const stop = el('button', 'secondary', 'Stop');
+      const stop = el('button', 'secondary', t('Stop'));
       stop.type = 'button';
       stop.dataset.testid = 'sources-stop';
       stop.addEventListener('click', () => this.host.post({ type: 'stop', requestId: this.host.newRequestId(), targetRequestId: search.requestId }));
@@ -170,16 +176,16 @@ export class SourcesView {
       if (items.length === 0) continue;
       const group = el('section', 'sources-group');
       group.dataset.source = source;
-      group.append(el('h3', 'sources-group-title', `${SOURCE_LABELS[source]} (${items.length})`));
+      group.append(el('h3', 'sources-group-title', t('{0} ({1})', SOURCE_LABELS[source], items.length)));
       for (const item of items) group.append(this.renderItem(search.requestId, item));
       list.append(group);
     }
     if (total === 0) {
       const text = !search.done
-        ? 'Searching…'
+        ? t('Searching…')
         : search.cancelled
-          ? 'Search stopped before any result arrived.'
-          : 'No results. Try a shorter selection, fewer specific terms, or check the services in the settings (biowrite.sources.services).';
+          ? t('Search stopped before any result arrived.')
+          : t('No results. Try a shorter selection, fewer specific terms, or check the services in the settings (biowrite.sources.services).');
       const empty = el('p', 'empty-state', text);
       empty.dataset.testid = 'sources-no-results';
       list.append(empty);
@@ -197,10 +203,10 @@ export class SourcesView {
       let text: string;
       switch (entry.state) {
         case 'searching':
-          text = search.done ? (search.cancelled ? 'stopped' : 'no answer') : 'searching…';
+          text = search.done ? (search.cancelled ? t('stopped') : t('no answer')) : t('searching…');
           break;
         case 'done':
-          text = entry.count === 1 ? '1 result' : `${entry.count} results`;
+          text = entry.count === 1 ? t('1 result') : t('{0} results', entry.count);
           break;
         case 'error':
           text = entry.message;
@@ -210,7 +216,7 @@ export class SourcesView {
           text = String(_exhaustive);
         }
       }
-      line.append(el('span', 'service-name', `${SOURCE_LABELS[source]}: `), el('span', 'service-text', text));
+      line.append(el('span', 'service-name', t('{0}: ', SOURCE_LABELS[source])), el('span', 'service-text', text));
       status.append(line);
     }
     return status;
@@ -229,13 +235,14 @@ export class SourcesView {
     card.append(badges);
     card.append(el('h4', 'source-title', item.title));
     const meta: string[] = [];
-    if (item.authors.length > 0) meta.push(item.authors.length > 3 ? `${item.authors.slice(0, 3).join(', ')}, et al.` : item.authors.join(', '));
+    if (item.authors.length > 0) meta.push(item.authors.length > 3 ? t('{0}, et al.', item.authors.slice(0, 3).join(', ')) : item.authors.join(', '));
     const where = [item.journal, item.year !== undefined ? String(item.year) : undefined].filter((v): v is string => v !== undefined && v !== '');
     if (where.length > 0) meta.push(where.join(', '));
     if (meta.length > 0) card.append(el('p', 'source-meta', meta.join(' · ')));
 
     if (item.retracted || item.notice) {
-      const warning = el('p', item.retracted ? 'source-retraction' : 'source-notice', `${item.retracted ? '⚠ Retracted: ' : 'Notice: '}${item.notice ?? 'this paper has been retracted.'}`);
+      const notice = item.notice ?? t('this paper has been retracted.');
+      const warning = el('p', item.retracted ? 'source-retraction' : 'source-notice', item.retracted ? t('⚠ Retracted: {0}', notice) : t('Notice: {0}', notice));
       warning.dataset.testid = item.retracted ? 'source-retraction' : 'source-notice';
       warning.setAttribute('role', 'alert');
       card.append(warning);
@@ -245,7 +252,7 @@ export class SourcesView {
     const link = (label: string, target: 'pubmed' | 'doi' | 'pmc'): HTMLButtonElement => {
       const button = el('button', 'link-button', label);
       button.type = 'button';
-      button.title = `Open ${label}`;
+      button.title = t('Open {0}', label);
       button.addEventListener('click', () => this.host.post({ type: 'openResult', requestId: this.host.newRequestId(), searchId, resultId: item.id, target }));
       return button;
     };
@@ -264,7 +271,7 @@ export class SourcesView {
     if (item.explanation) {
       const why = el('p', 'source-explanation');
       why.dataset.testid = 'source-explanation';
-      why.append(el('strong', undefined, 'Why it matches (LLM): '), document.createTextNode(item.explanation));
+      why.append(el('strong', undefined, t('Why it matches (LLM): ')), document.createTextNode(item.explanation));
       card.append(why);
     }
 
@@ -276,13 +283,13 @@ export class SourcesView {
       b.addEventListener('click', onClick);
       return b;
     };
-    const insert = button('Insert', 'Cite it at the end of the sentence and add it to the bibliography', () => this.host.post({ type: 'insertCitation', requestId: this.host.newRequestId(), searchId, resultId: item.id }), true);
+    const insert = button(t('Insert'), t('Cite it at the end of the sentence and add it to the bibliography'), () => this.host.post({ type: 'insertCitation', requestId: this.host.newRequestId(), searchId, resultId: item.id }), true);
     insert.dataset.testid = 'source-insert';
     actions.append(insert);
-    actions.append(button('Copy Vancouver', 'Copy the reference in Vancouver style', () => this.host.post({ type: 'copyReference', requestId: this.host.newRequestId(), searchId, resultId: item.id, style: 'vancouver' })));
-    actions.append(button('Copy APA', 'Copy the reference in APA style', () => this.host.post({ type: 'copyReference', requestId: this.host.newRequestId(), searchId, resultId: item.id, style: 'apa' })));
+    actions.append(button(t('Copy Vancouver'), t('Copy the reference in Vancouver style'), () => this.host.post({ type: 'copyReference', requestId: this.host.newRequestId(), searchId, resultId: item.id, style: 'vancouver' })));
+    actions.append(button(t('Copy APA'), t('Copy the reference in APA style'), () => this.host.post({ type: 'copyReference', requestId: this.host.newRequestId(), searchId, resultId: item.id, style: 'apa' })));
     const openTarget: 'pubmed' | 'doi' | 'pmc' | undefined = item.pmid ? 'pubmed' : item.doi ? 'doi' : item.pmcid ? 'pmc' : undefined;
-    if (openTarget) actions.append(button('Open', openTarget === 'pubmed' ? 'Open on PubMed' : openTarget === 'doi' ? 'Open at the DOI' : 'Open on PubMed Central', () => this.host.post({ type: 'openResult', requestId: this.host.newRequestId(), searchId, resultId: item.id, target: openTarget })));
+    if (openTarget) actions.append(button(t('Open'), openTarget === 'pubmed' ? t('Open on PubMed') : openTarget === 'doi' ? t('Open at the DOI') : t('Open on PubMed Central'), () => this.host.post({ type: 'openResult', requestId: this.host.newRequestId(), searchId, resultId: item.id, target: openTarget })));
     card.append(actions);
     return card;
   }

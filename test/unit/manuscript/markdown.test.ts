@@ -57,13 +57,13 @@ test('a GFM autolink inside a Manubot URL citation stays part of the citation', 
   ]);
 });
 
-test('lists, block quotes and table cells are prose; code, math, HTML and front matter are not', () => {
+test('lists, block quotes, table cells and captions are prose; code, math, HTML, figures and front matter are not', () => {
   const text = [
     '---', 'title: A claim is not here.', '---', '', '# Background', '',
     '- First item is a claim.', '- Second item is too.', '', '> Quoted text is prose.', '',
     '```python', 'print("Code is not prose.")', '```', '', '$$', 'x = 1. Math is not prose.', '$$', '',
     '<div>HTML is not prose.</div>', '', '| Name | Note |', '|------|------|', '| A | Cells are prose. |', '',
-    '![A figure caption is skipped.](fig.png){#fig:a}', '', 'Table: A caption is skipped. {#tbl:a}', '',
+    '![A figure caption is skipped.](fig.png){#fig:a}', '', 'Table: A table caption is prose. {#tbl:a}', '',
   ].join('\n');
   const sentences = readSentences(text, 'markdown');
   assert.deepEqual(sentences.map((sentence) => [sentence.text, sentence.inListItem, sentence.inTableCell]), [
@@ -72,6 +72,7 @@ test('lists, block quotes and table cells are prose; code, math, HTML and front 
     ['Quoted text is prose.', false, false],
     ['A', false, true],
     ['Cells are prose.', false, true],
+    ['A table caption is prose.', false, false],
   ]);
   assert.ok(sentences.every((sentence) => sentence.headingPath[0] === 'Background'));
 });
@@ -112,4 +113,9 @@ test('parsing a block alone gives the same prose as parsing the document', () =>
   const byBlock = readSentences(text, 'markdown');
   assert.equal(whole.join(' ').replace(/\s+/g, ' ').length > 0, true);
   for (const sentence of byBlock) assert.ok(whole.some((unit) => unit.replace(/\s+/g, ' ').includes(sentence.scoredText)), sentence.scoredText);
+});
+
+test('Quarto and Pandoc: fenced divs, code chunks and inline R code', () => {
+  const text = '::: {.callout-note}\nA note is prose here.\n:::\n\n```{r}\nx <- 1. Not prose.\n```\n\nThe mean was `r mean(x)` units.\n';
+  assert.deepEqual(readSentences(text, 'markdown').map((sentence) => sentence.text), ['A note is prose here.', 'The mean was `r mean(x)` units.']);
 });
