@@ -7,7 +7,7 @@
 // Needs ../shared/data (or BIOWRITE_SHARED_DATA). Options: --runs N (default 5).
 import esbuild from 'esbuild';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -68,6 +68,7 @@ for (const [label, path] of [
   rows.push({ label, bytes: readFileSync(path).length, check: median(check), parse: median(parse) });
 }
 const worker = spawnSync(process.execPath, [join(benchDir, 'claimsWorker.js'), manuscript, largePath], { encoding: 'utf8' });
+rmSync(largePath, { force: true });
 if (worker.status !== 0) throw new Error(`claims worker failed: ${worker.stderr}`);
 const inProcess = JSON.parse(worker.stdout.trim().split('\n').pop());
 

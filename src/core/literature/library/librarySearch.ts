@@ -4,19 +4,28 @@
  * weaker one, plus boosts for title phrases, named authors ("Smith et al."), tool or gene names
  * written in the sentence that occur in a title, and a year the sentence mentions.
  *
+ * The words of the URL (a GitHub repository or a documentation page names the tool) are a weak field, and
+ * the sentences just before and after the query sentence in its paragraph are weighted apart from the rest.
+ *
  * Built once per library (an inverted index), so a query over 600 references takes about a millisecond.
+ * The shipped parameters ({@link DEFAULT_PARAMETERS}) come from `npm run train:cite`
+ * (`rankingParameters.json`, selected on the Manubot evaluation manuscripts).
  */
 import type { LiteratureRecord } from '../types';
+import trained from './rankingParameters.json';
 import { rawTokens, term, tokenize } from './tokenize';
 
 /** The fields searched. */
-type Field = 'title' | 'abstract' | 'keywords' | 'authors' | 'container';
-const FIELDS: readonly Field[] = ['title', 'abstract', 'keywords', 'authors', 'container'];
+export type Field = 'title' | 'abstract' | 'keywords' | 'authors' | 'container' | 'url';
+const FIELDS: readonly Field[] = ['title', 'abstract', 'keywords', 'authors', 'container', 'url'];
 
 /** The features the score combines, in the order of {@link SearchParameters.featureWeights}. */
-export const FEATURE_NAMES = ['sentence', 'context', 'titleOnly', 'abstractOnly', 'titleBigrams', 'namedAuthor', 'symbolInTitle', 'titleCoverage', 'yearMentioned', 'hasAbstract'] as const;
+export const FEATURE_NAMES = [
+  'sentence', 'context', 'titleOnly', 'abstractOnly', 'titleBigrams', 'namedAuthor', 'symbolInTitle', 'titleCoverage', 'yearMentioned', 'hasAbstract',
+  'previousSentence', 'nextSentence',
+] as const;
 
-/** Tuning of the ranking; the defaults were tuned on deep-review and context-review only. */
+/** Tuning of the ranking (see {@link DEFAULT_PARAMETERS}). */
 export interface SearchParameters {
   /** Weights of {@link FEATURE_NAMES}, in order. */
   readonly featureWeights: readonly number[];
@@ -25,15 +34,45 @@ export interface SearchParameters {
   readonly b: Readonly<Record<Field, number>>;
 }
 
-/** Defaults (see {@link SearchParameters}). */
-export const DEFAULT_PARAMETERS: SearchParameters = {
+/** The hand-tuned parameters of the first version (tuned on deep-review and context-review only); kept for comparison. */
+export const HAND_TUNED_PARAMETERS: SearchParameters = {
   k1: 1.6,
-  weights: { title: 4, abstract: 0.5, keywords: 1.5, authors: 1, container: 0.3 },
-  b: { title: 0.5, abstract: 0.75, keywords: 0.5, authors: 0.3, container: 0.3 },
-  // sentence, context, titleOnly, abstractOnly, titleBigrams, namedAuthor, symbolInTitle, titleCoverage, yearMentioned, hasAbstract
+  weights: { title: 4, abstract: 0.5, keywords: 1.5, authors: 1, container: 0.3, url: 0 },
+  b: { title: 0.5, abstract: 0.75, keywords: 0.5, authors: 0.3, container: 0.3, url: 0.3 },
+  // sentence, context, titleOnly, abstractOnly, titleBigrams, namedAuthor, symbolInTitle, titleCoverage, yearMentioned, hasAbstract,
+  // previousSentence, nextSentence
   // (a record with an abstract matches more words by length alone: hasAbstract evens that out)
-  featureWeights: [1, 0.1, 0, 0, 1, 8, 4, 3, 0.5, -1],
+  featureWeights: [1, 0.1, 0, 0, 1, 8, 4, 3, 0.5, -1, 0, 0],
 };
+
+/**
+ * Checks and completes parameters read from JSON (e.g. `rankingParameters.json` or `biowrite cite --ranking`):
+ * missing fields and feature weights fall back to {@link HAND_TUNED_PARAMETERS}.
+ * @param value The parsed JSON.
+ * @throws Error when a present value is not a finite number.
+ */
+export function parseSearchParameters(value: unknown): SearchParameters {
+  const source = (value && typeof value === 'object' ? value : {}) as Record<string, unknown>;
+  const num = (v: unknown, fallback: number, what: string): number => {
+    if (v === undefined) return fallback;
+    if (typeof v !== 'number' || !Number.isFinite(v)) throw new Error(`ranking parameters: ${what} must be a finite number.`);
+    return v;
+  };
+  const record = (v: unknown, fallback: Readonly<Record<Field, number>>, what: string): Record<Field, number> => {
+    const r = (v && typeof v === 'object' ? v : {}) as Record<string, unknown>;
+    return Object.fromEntries(FIELDS.map((f) => [f, num(r[f], fallback[f], `${what}.${f}`)])) as Record<Field, number>;
+  };
+  const weights = Array.isArray(source.featureWeights) ? (source.featureWeights as unknown[]) : [];
+  return {
+    k1: num(source.k1, HAND_TUNED_PARAMETERS.k1, 'k1'),
+    weights: record(source.weights, HAND_TUNED_PARAMETERS.weights, 'weights'),
+    b: record(source.b, HAND_TUNED_PARAMETERS.b, 'b'),
+    featureWeights: FEATURE_NAMES.map((name, f) => num(weights[f], HAND_TUNED_PARAMETERS.featureWeights[f], `featureWeights[${name}]`)),
+  };
+}
+
+/** The shipped parameters, learned by `npm run train:cite` (see {@link SearchParameters}). */
+export const DEFAULT_PARAMETERS: SearchParameters = parseSearchParameters(trained);
 
 /** One query. */
 export interface LibraryQuery {
@@ -81,7 +120,40 @@ function fieldText(record: LiteratureRecord, field: Field): string {
       return authorText(record);
     case 'container':
       return record.containerTitle ?? '';
+    case 'url':
+      return urlWords(record.url);
   }
+}
+
+/**
+ * The words of a URL that may name the work: the path of a GitHub, documentation or project page
+ * ("github.com/theislab/scanpy" → "theislab scanpy"); nothing for DOI, arXiv, PubMed and similar
+ * identifier links, whose paths are opaque.
+ */
+export function urlWords(url: string | undefined): string {
+  if (!url) return '';
+  const match = /^[a-z][a-z0-9+.-]*:\/\/([^/?#]+)([^?#]*)/i.exec(url.trim());
+  if (!match) return '';
+  const host = match[1].toLowerCase();
+  if (/(?:^|\.)(?:doi\.org|arxiv\.org|ncbi\.nlm\.nih\.gov|europepmc\.org|biorxiv\.org|medrxiv\.org|jstor\.org|semanticscholar\.org|openreview\.net|handle\.net|zenodo\.org|figshare\.com)$/.test(host)) return '';
+  return match[2]
+    .split(/[/_#.~-]+/)
+    .filter((part) => part.length > 1 && !/^(?:index|html?|php|aspx?|pdf|abs|latest|master|main|blob|tree|en|docs?|wiki|www|v?\d+)$/i.test(part))
+    .join(' ');
+}
+
+/** Splits a paragraph into sentences (a full stop, question or exclamation mark, then space and an upper-case letter, digit or bracket). */
+export function splitSentences(text: string): string[] {
+  return text.split(/(?<=[.!?])\s+(?=[\p{Lu}\d([])/u).filter((sentence) => sentence.trim().length > 0);
+}
+
+/** The sentences just before and after `sentence` in `paragraph` (empty strings when it is not found or at an edge). */
+export function neighbourSentences(sentence: string, paragraph: string): { previous: string; next: string } {
+  const sentences = splitSentences(paragraph);
+  const probe = sentence.trim().slice(0, 40);
+  const at = probe ? sentences.findIndex((s) => s.includes(probe) || sentence.includes(s.trim().slice(0, 40))) : -1;
+  if (at < 0) return { previous: '', next: '' };
+  return { previous: sentences[at - 1] ?? '', next: sentences[at + 1] ?? '' };
 }
 
 function bigrams(terms: readonly string[]): Set<string> {
@@ -218,7 +290,7 @@ export class LibraryIndex {
   features(query: LibraryQuery): Float64Array[] {
     const n = this.docs.length;
     const out = FEATURE_NAMES.map(() => new Float64Array(n));
-    const [sentenceF, contextF, titleF, abstractF, bigramF, nameF, symbolF, coverageF, yearF, hasAbstractF] = out;
+    const [sentenceF, contextF, titleF, abstractF, bigramF, nameF, symbolF, coverageF, yearF, hasAbstractF, previousF, nextF] = out;
     const weights = new Map<string, number>();
     const sentenceTerms = tokenize(query.text);
     for (const t of sentenceTerms) weights.set(t, 1);
@@ -230,6 +302,13 @@ export class LibraryIndex {
       const context = new Map<string, number>();
       for (const t of tokenize(query.context)) if (!weights.has(t)) context.set(t, 1);
       this.addTerms(contextF, context);
+      const { previous, next } = neighbourSentences(query.text, query.context);
+      for (const [text, feature] of [[previous, previousF], [next, nextF]] as const) {
+        if (!text) continue;
+        const near = new Map<string, number>();
+        for (const t of tokenize(text)) if (!weights.has(t)) near.set(t, 1);
+        this.addTerms(feature, near);
+      }
     }
     const distinct = [...new Set(sentenceTerms)];
     const total = distinct.reduce((sum, t) => sum + (this.idf.get(t) ?? 0), 0);
