@@ -35,7 +35,7 @@ function isPortFree(port) {
 const code = forceServer ? undefined : desktopCode();
 if (code) {
   console.log(`[start] opening ${samples} in ${code} with Biowrite under development`);
-  const child = spawn(code, [`--extensionDevelopmentPath=${repoRoot}`, samples], { stdio: 'inherit' });
+  const child = spawn(code, [`--extensionDevelopmentPath=${repoRoot}`, samples, join(samples, 'manuscript.md')], { stdio: 'inherit' });
   child.on('exit', (exitCode) => process.exit(exitCode ?? 0));
 } else {
   const { ensureServerInstalled } = await import('./lib/vscodeServer.mjs');
@@ -53,7 +53,7 @@ if (code) {
     dataRoot: join(cacheRoot, 'start-data'),
     logFile: join(resultsDir, 'start-vscode-server.log'),
   });
-  const url = workbenchUrl({ port: server.port, folder: samples });
+  const url = workbenchUrl({ port: server.port, folder: samples, openFile: join(samples, 'manuscript.md') });
   console.log('\nBiowrite is loaded in a local VS Code (server mode) on the sample manuscript.');
   console.log(`Open this URL in a browser on this machine:\n\n  ${url}\n`);
   console.log('Open the Biowrite icon in the activity bar for the panel. Press Ctrl+C to stop.');

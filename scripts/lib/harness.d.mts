@@ -42,4 +42,4 @@ export declare function chromiumPath(): string;
 /** Launches headless Chromium through playwright-core. */
 export declare function launchBrowser(): Promise<{ browser: Browser; close(): Promise<void> }>;
 /** The workbench URL opening `folder` with the extension under development (and a suite) loaded. */
-export declare function workbenchUrl(options: { port: number; folder: string; extensionDevelopmentPath?: string; extensionTestsPath?: string }): string;
+export declare function workbenchUrl(options: { port: number; folder: string; extensionDevelopmentPath?: string; extensionTestsPath?: string; openFile?: string }): string;

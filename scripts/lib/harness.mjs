@@ -206,11 +206,13 @@ export async function launchBrowser() {
 
 /**
  * The workbench URL that opens `folder` with the extension under development loaded and, when
- * `extensionTestsPath` is given, runs that suite (honoured only with --enable-smoke-test-driver).
+ * `extensionTestsPath` is given, runs that suite (honoured only with --enable-smoke-test-driver);
+ * `openFile` (an absolute path) opens that file in an editor.
  */
-export function workbenchUrl({ port, folder, extensionDevelopmentPath = repoRoot, extensionTestsPath }) {
+export function workbenchUrl({ port, folder, extensionDevelopmentPath = repoRoot, extensionTestsPath, openFile }) {
   const remote = (path) => `vscode-remote://127.0.0.1:${port}${path}`;
   const payload = [['extensionDevelopmentPath', remote(extensionDevelopmentPath)]];
   if (extensionTestsPath) payload.push(['extensionTestsPath', remote(extensionTestsPath)]);
+  if (openFile) payload.push(['openFile', remote(openFile)]);
   return `http://127.0.0.1:${port}/?folder=${encodeURIComponent(folder)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
 }

@@ -2,7 +2,7 @@
  * `biowrite cite`: finds sources for sentences in a CSL JSON or BibTeX library, and online with `--online`.
  */
 import { readFile } from 'node:fs/promises';
-import { LibraryIndex } from '../../core/literature/library/librarySearch';
+import { LibraryIndex, parseSearchParameters, type SearchParameters } from '../../core/literature/library/librarySearch';
 import { readLibraryFiles } from '../../core/literature/library/loadLibrary';
 import { DiskCache } from '../../core/literature/cache';
 import { literatureCacheDirFromEnv, literatureConfigFromEnv } from '../../core/literature/config';
@@ -54,6 +54,7 @@ Options:
                    BIOWRITE_PUBMED_URL, BIOWRITE_EUROPEPMC_URL, BIOWRITE_CROSSREF_URL, BIOWRITE_OPENALEX_URL
   --format jsonl   output format (jsonl is the only one)
   --stats          print the search time per query to standard error
+  --ranking FILE   ranking parameters (JSON, as written by \`npm run train:cite\`) instead of the shipped ones
   -h, --help       show this help
 
 Each output line: {"id": ..., "results": [{"id": <CSL id or BibTeX key; DOI or pmid:N online>, "score": ..., "title": ...}]}
@@ -66,6 +67,8 @@ export interface CiteOptions {
   readonly top: number;
   readonly online: boolean;
   readonly stats: boolean;
+  /** A JSON file of ranking parameters replacing the shipped ones (optional). */
+  readonly ranking?: string;
 }
 
 /** One query line. */
@@ -84,6 +87,7 @@ export function parseCiteArgs(args: readonly string[]): CiteOptions | 'help' {
   let top = 10;
   let online = false;
   let stats = false;
+  let ranking: string | undefined;
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
     const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
@@ -114,6 +118,9 @@ export function parseCiteArgs(args: readonly string[]): CiteOptions | 'help' {
       case '--stats':
         stats = true;
         break;
+      case '--ranking':
+        ranking = value();
+        break;
       case '--format': {
         const format = value();
         if (format !== 'jsonl') throw new UsageError(`--format ${format} is not supported; use --format jsonl.`);
@@ -125,7 +132,7 @@ export function parseCiteArgs(args: readonly string[]): CiteOptions | 'help' {
   }
   if (libraries.length === 0 && !online) throw new UsageError('give a library with --library FILE.json|FILE.bib (or search online with --online).');
   if (!queries) throw new UsageError('give the queries with --queries Q.jsonl.');
-  return { libraries, queries, top, online, stats };
+  return { libraries, queries, top, online, stats, ...(ranking !== undefined ? { ranking } : {}) };
 }
 
 /** Parses JSON Lines queries; throws with the line number of the first bad line. */
@@ -196,7 +203,9 @@ export async function runCite(args: readonly string[], io: CiteOutput = process)
     return 0;
   }
   let queries: CiteQuery[];
+  let parameters: SearchParameters | undefined;
   try {
+    if (options.ranking !== undefined) parameters = parseSearchParameters(JSON.parse(await readFile(options.ranking, 'utf8')));
     queries = parseQueries(await readQueriesText(options.queries), options.queries);
   } catch (error) {
     stderr.write(`biowrite cite: ${error instanceof Error ? error.message : String(error)}\n`);
@@ -208,7 +217,7 @@ export async function runCite(args: readonly string[], io: CiteOutput = process)
     for (const error of library.errors) stderr.write(`biowrite cite: ${error}\n`);
     return 2;
   }
-  const index = new LibraryIndex(library.records);
+  const index = new LibraryIndex(library.records, parameters);
   const cacheDir = options.online ? literatureCacheDirFromEnv() : undefined;
   const cache = cacheDir ? new DiskCache({ directory: cacheDir }) : undefined;
   const abort = new AbortController();

@@ -33,3 +33,8 @@ test('without a tests path the URL only loads the extension, for a person to use
   const url = new URL(workbenchUrl({ port: 8123, folder: '/samples', extensionDevelopmentPath: '/repo' }));
   assert.deepEqual(JSON.parse(url.searchParams.get('payload') ?? ''), [['extensionDevelopmentPath', 'vscode-remote://127.0.0.1:8123/repo']]);
 });
+
+test('a file to open is passed as a remote URI in the payload', () => {
+  const url = new URL(workbenchUrl({ port: 8123, folder: '/samples', extensionDevelopmentPath: '/repo', openFile: '/samples/manuscript.md' }));
+  assert.deepEqual(JSON.parse(url.searchParams.get('payload') ?? '')[1], ['openFile', 'vscode-remote://127.0.0.1:8123/samples/manuscript.md']);
+});

@@ -222,7 +222,7 @@ export class LibraryIndex {
       const combined = new Map<string, number>();
       FIELDS.forEach((field, f) => {
         const terms = fieldTerms[doc][f];
-        if (terms.length === 0) return;
+        if (terms.length === 0 || (parameters.weights[field] === 0 && field !== 'title' && field !== 'abstract')) return;
         const counts = new Map<string, number>();
         for (const t of terms) counts.set(t, (counts.get(t) ?? 0) + 1);
         const norm = 1 - parameters.b[field] + (parameters.b[field] * terms.length) / avg[f];
