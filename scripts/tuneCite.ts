@@ -1,5 +1,6 @@
 // Tuning harness for the library ranking (core API, no CLI): prints R@1/R@5/R@10/MRR per manuscript.
-// `npx tsx scripts/tuneCite.ts [manuscript…]`. The shipped defaults were tuned on deep-review and context-review only.
+// `npx tsx scripts/tuneCite.ts [manuscript…]`. The shipped parameters come from `npm run train:cite`, selected on all the
+// manuscripts; for honest held-out figures use `npm run eval:cite -- --held-out`.
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseCslJson } from '../src/core/literature/library/cslJson';
