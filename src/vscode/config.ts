@@ -74,13 +74,3 @@ export function endpointHost(baseUrl: string): string | undefined {
     return undefined;
   }
 }
-
-/** True for endpoints on this machine: text sent there never leaves it. */
-export function isLocalEndpoint(baseUrl: string): boolean {
-  try {
-    const host = new URL(baseUrl).hostname.toLowerCase();
-    return host === 'localhost' || host === '127.0.0.1' || host === '[::1]' || host === '::1' || host.endsWith('.localhost');
-  } catch {
-    return false;
-  }
-}

@@ -58,6 +58,22 @@ suite('Activation', () => {
     await vscode.commands.executeCommand('workbench.view.extension.biowrite');
   });
 
+  test('the Get Started walkthrough has a step for each feature, with its page shipped', async () => {
+    const extension = getExtension();
+    const walkthroughs = extension.packageJSON.contributes.walkthroughs as { steps: { id: string; media?: { markdown?: string }; completionEvents?: string[] }[] }[];
+    const steps = walkthroughs[0]?.steps ?? [];
+    const completedBy = steps.flatMap((step) => step.completionEvents ?? []);
+    // Connection, claims, sources and writing each lead the user to their own command.
+    for (const command of ['biowrite.testConnection', 'biowrite.checkClaims', 'biowrite.findSources', 'biowrite.draftAbstract']) {
+      assert.ok(completedBy.includes(`onCommand:${command}`), `no walkthrough step completes on ${command}`);
+    }
+    for (const step of steps) {
+      const page = step.media?.markdown;
+      assert.ok(page, `step ${step.id} has no page`);
+      await vscode.workspace.fs.stat(vscode.Uri.joinPath(extension.extensionUri, page));
+    }
+  });
+
   test('the LLM endpoint settings are application-scoped, so a cloned workspace cannot redirect them', () => {
     const configurations = getExtension().packageJSON.contributes.configuration as { properties: Record<string, { scope?: string }> }[];
     const properties = Object.assign({}, ...configurations.map((section) => section.properties)) as Record<string, { scope?: string }>;

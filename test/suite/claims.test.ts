@@ -1,5 +1,6 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import * as vscode from 'vscode';
 
@@ -113,6 +114,22 @@ suite('Claims without sources', () => {
     assert.strictEqual(ok, true);
     assert.ok(editor.document.lineAt(found[0].range.start.line).text.endsWith('% biowrite-ignore'));
     await waitFor(() => claimDiagnostics(uri), (list) => list.length === 2, 'two LaTeX claims after the ignore comment');
+  });
+
+  test('a Quarto (.qmd) file is checked even without the Quarto extension', async () => {
+    // VS Code has no built-in language for .qmd: without Biowrite's contribution it opens as plain text.
+    const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'biowrite-qmd-'));
+    const file = path.join(directory, 'paper.qmd');
+    fs.writeFileSync(file, '---\ntitle: Paper\n---\n\n# Background\n\nTumours are heterogeneous in most patients.\n');
+    try {
+      const document = await vscode.workspace.openTextDocument(vscode.Uri.file(file));
+      await vscode.window.showTextDocument(document);
+      assert.strictEqual(document.languageId, 'quarto');
+      await waitFor(() => claimDiagnostics(document.uri), (list) => list.length === 1, 'one claim in the .qmd file');
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+      fs.rmSync(directory, { recursive: true, force: true });
+    }
   });
 
   test('Check Claims reports the count and the status bar shows it', async () => {

@@ -174,6 +174,26 @@ suite('LLM connection', () => {
     }
   });
 
+  test('without a key, only a remote endpoint is Not configured: loopback and hosts the user declared local are not', async () => {
+    await vscode.commands.executeCommand('biowrite.clearApiKey');
+    const privacy = () => vscode.workspace.getConfiguration('biowrite.privacy');
+    const status = (what: string, expected: string) =>
+      waitFor(() => vscode.commands.executeCommand<PanelResult>('biowrite.openPanel'), (value) => value.connectionStatus === expected, what);
+    try {
+      await llm().update('baseUrl', 'http://gpu-box.lab.example:8000/v1', vscode.ConfigurationTarget.Global);
+      await status('a remote endpoint without a key to be Not configured', 'notConfigured');
+      // A lab server the user listed as local (for instance a keyless vLLM) is usable as it is.
+      await privacy().update('localHosts', ['gpu-box.lab.example'], vscode.ConfigurationTarget.Global);
+      await status('a declared local host to be Configured', 'configured');
+      await privacy().update('localHosts', undefined, vscode.ConfigurationTarget.Global);
+      await llm().update('baseUrl', 'http://127.0.0.2:8000/v1', vscode.ConfigurationTarget.Global);
+      await status('a loopback address to be Configured', 'configured');
+    } finally {
+      await privacy().update('localHosts', undefined, vscode.ConfigurationTarget.Global);
+      await llm().update('baseUrl', server.baseUrl, vscode.ConfigurationTarget.Global);
+    }
+  });
+
   test('the vscode provider explains when VS Code offers no language model', async () => {
     await llm().update('provider', 'vscode', vscode.ConfigurationTarget.Global);
     try {

@@ -60,7 +60,7 @@ suite('Sources: find and insert citations', () => {
   });
 
   suiteTeardown(async () => {
-    for (const key of ['pubmed.baseUrl', 'europepmc.baseUrl', 'crossref.baseUrl', 'openalex.baseUrl', 'zotero.enabled', 'llmAssist', 'services']) {
+    for (const key of ['pubmed.baseUrl', 'europepmc.baseUrl', 'crossref.baseUrl', 'openalex.baseUrl', 'zotero.enabled', 'zotero.url', 'llmAssist', 'services']) {
       await sources().update(key, undefined, vscode.ConfigurationTarget.Global);
     }
     await llmSettings().update('baseUrl', saved.llmBaseUrl, vscode.ConfigurationTarget.Global);
@@ -304,6 +304,70 @@ suite('Sources: find and insert citations', () => {
       env.openExternal = originalOpen;
     }
     assert.deepStrictEqual(opened, copyable.pmid ? [`https://pubmed.ncbi.nlm.nih.gov/${copyable.pmid}/`] : []);
+  });
+
+  test('a library entry of a paper a service reports retracted gets the warning too, and is inserted only after confirmation', async () => {
+    await sources().update('services', ['europepmc'], vscode.ConfigurationTarget.Global);
+    const extensionPath = vscode.extensions.getExtension(extensionId)?.extensionPath ?? process.cwd();
+    const refs = JSON.parse(fs.readFileSync(path.join(dir, 'refs.json'), 'utf8')) as Record<string, unknown>[];
+    // The author's own entry of the paper Europe PMC reports as retracted (same DOI): the library cannot know.
+    refs.push({ id: 'fixture2013retraction', type: 'article-journal', title: 'Retraction marking fixture of stem cell fate', DOI: '10.9999/NATURE.FIXTURE.0001', issued: { 'date-parts': [[2013]] } });
+    fs.writeFileSync(path.join(dir, 'refs.json'), JSON.stringify(refs, null, 2));
+    const body = fs.readFileSync(path.join(extensionPath, 'test', 'fixtures', 'literature', 'europepmc-retracted.json'), 'utf8');
+    servers.fault('/europepmc/search', { kind: 'body', body, contentType: 'application/json' }, Infinity);
+    const editor = await open();
+    const sentence = 'Deep learning has changed how images and speech are analysed.';
+    editor.selection = new vscode.Selection(rangeOf(editor.document, sentence).start, rangeOf(editor.document, sentence).start);
+    let searchId: string | undefined;
+    try {
+      // A query no other test sends: the on-disk cache would answer otherwise.
+      searchId = await vscode.commands.executeCommand<string>('biowrite.searchLiterature', 'Retraction marking fixture of stem cell fate');
+    } finally {
+      servers.clearFaults();
+    }
+    const library = results(await messagesOf(searchId)).filter((m) => m.source === 'library');
+    const first = library[0].results.find((item) => item.id.includes('fixture2013retraction'));
+    assert.ok(first, 'the library entry was found');
+    const latest = library[library.length - 1].results.find((item) => item.id === first.id);
+    assert.ok(latest?.retracted, 'the library entry is shown retracted once Europe PMC answered');
+    assert.match(latest.notice ?? '', /Retract/);
+
+    const window = vscode.window as { showWarningMessage: (...args: unknown[]) => Thenable<unknown> };
+    const original = window.showWarningMessage;
+    const asked: unknown[][] = [];
+    window.showWarningMessage = (...args: unknown[]) => {
+      asked.push(args);
+      return Promise.resolve(undefined);
+    };
+    const before = editor.document.getText();
+    try {
+      assert.strictEqual(await vscode.commands.executeCommand('biowrite.sources.insertResult', searchId, first.id), 'cancelled');
+    } finally {
+      window.showWarningMessage = original;
+    }
+    assert.strictEqual(editor.document.getText(), before, 'nothing inserted without confirmation');
+    assert.strictEqual((asked[0]?.[1] as { modal?: boolean } | undefined)?.modal, true, 'the confirmation is modal');
+  });
+
+  test("Zotero's cite-as-you-write picker: the picked paper is cited in the sentence and added to the bibliography in one edit", async () => {
+    await sources().update('zotero.url', servers.urls.zotero, vscode.ConfigurationTarget.Global);
+    const editor = await open();
+    const sentence = 'Deep learning has changed how images and speech are analysed.';
+    const inside = rangeOf(editor.document, sentence).start.translate(0, 5);
+    editor.selection = new vscode.Selection(inside, inside);
+    const before = editor.document.getText();
+    assert.deepStrictEqual(await vscode.commands.executeCommand('biowrite.citeFromZotero'), ['inserted']);
+    assert.ok(editor.document.getText().includes('analysed [@topol2019HighperformanceMedicine].'), editor.document.getText());
+    const refs = JSON.parse((await bibliography()).getText()) as { id: string; DOI?: string }[];
+    assert.deepStrictEqual(refs.filter((item) => item.id === 'topol2019HighperformanceMedicine').map((item) => item.DOI), ['10.1038/s41591-018-0300-7']);
+    await vscode.window.showTextDocument(editor.document);
+    await vscode.commands.executeCommand('undo');
+    assert.strictEqual(editor.document.getText(), before, 'one undo removes the citation');
+
+    // Zotero not running: a message, and nothing changes.
+    await sources().update('zotero.url', 'http://127.0.0.1:9/better-bibtex/json-rpc', vscode.ConfigurationTarget.Global);
+    assert.strictEqual(await vscode.commands.executeCommand('biowrite.citeFromZotero'), undefined);
+    assert.strictEqual(editor.document.getText(), before);
   });
 
   test('a bibliography the manuscript names but that does not exist yet is created with the entry', async () => {

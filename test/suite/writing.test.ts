@@ -165,6 +165,24 @@ suite('Writing: abstracts and translation', () => {
     assert.strictEqual(editor.document.getText(), edited, 'nothing applied to the changed document');
   });
 
+  test('a translation is refused when the document changed while the language was being picked', async () => {
+    const editor = await openManuscript(manuscript);
+    const line = manuscript.split('\n').findIndex((candidate) => candidate.startsWith('Mortality'));
+    editor.selection = new vscode.Selection(line, 0, line, editor.document.lineAt(line).text.length);
+    // No target language: the command asks, and the document changes while the question is open.
+    const pending = vscode.commands.executeCommand<TranslateResult | undefined>('biowrite.translateSelection', { privacy: 'send' });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    assert.ok(await editor.edit((builder) => builder.insert(new vscode.Position(0, 0), '<!-- edited -->\n')));
+    const edited = editor.document.getText();
+    await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+    const result = await pending;
+    assert.ok(result, 'the translation ran');
+    assert.strictEqual(await vscode.commands.executeCommand('biowrite.writing.acceptDraft', result.draftId), 'stale');
+    assert.strictEqual(editor.document.getText(), edited, 'nothing applied at the old offsets');
+    assert.strictEqual(await vscode.commands.executeCommand('biowrite.writing.discardDraft', result.draftId), true);
+    assert.strictEqual(diffTabs().length, 0);
+  });
+
   test('Translate Selection keeps citations, cross-refs and math byte-identical and applies on accept as one edit', async () => {
     const editor = await openManuscript(manuscript);
     const line = manuscript.split('\n').findIndex((candidate) => candidate.startsWith('Mortality'));

@@ -5,7 +5,7 @@
 import { abstractStructures, findAbstractStructure } from '../../core/writing/abstractStructures';
 import { defaultContextTokens, draftAbstract } from '../../core/writing/abstractDraft';
 import { redactIdentifiers } from '../../core/privacy/identifiers';
-import { cliPrivacyCheck, endpointFromEnv, formatOf, parseArgs, processIo, readInput, reportFailure, type CliIo } from './writingShared';
+import { cliPrivacyCheck, endpointFromEnv, formatOf, parseArgs, processIo, readInput, runCliCommand, type CliIo } from './writingShared';
 
 const usage = `Usage: biowrite abstract FILE [options]
 
@@ -39,14 +39,7 @@ function positiveInteger(value: string | true | undefined, name: string): number
  * @returns The exit code.
  */
 export async function runAbstract(args: readonly string[], io: CliIo = processIo): Promise<number> {
-  if (args.includes('--help') || args.includes('-h')) {
-    io.stdout(`${usage}\n`);
-    return 0;
-  }
-  const controller = new AbortController();
-  const onSignal = () => controller.abort();
-  process.once('SIGINT', onSignal);
-  try {
+  return runCliCommand('abstract', usage, args, io, async (signal) => {
     const parsed = parseArgs(args, ['words', 'structure', 'language', 'context-tokens'], ['json', 'no-llm-check', 'redact', 'allow-identifiers']);
     if (parsed.positionals.length !== 1) {
       io.stderr(`biowrite abstract: give exactly one FILE.\n\n${usage}\n`);
@@ -78,7 +71,7 @@ export async function runAbstract(args: readonly string[], io: CliIo = processIo
       language,
       contextTokens,
       llmGrounding: !parsed.options.has('no-llm-check'),
-      signal: controller.signal,
+      signal,
       onEvent: (event) => {
         if (event.kind === 'condensing') io.stderr(`Condensing ${event.section} (${event.index + 1}/${event.total})…\n`);
       },
@@ -95,9 +88,5 @@ export async function runAbstract(args: readonly string[], io: CliIo = processIo
     io.stderr(`${result.wordCount}/${wordLimit} words; ${result.usage.totalTokens} tokens used${result.sectionsCondensed > 0 ? `; ${result.sectionsCondensed} sections condensed first` : ''}; statements checked ${result.groundingMethod === 'llm' ? 'by the model' : `lexically${result.groundingFallbackReason ? ` (${result.groundingFallbackReason})` : ''}`}.\n`);
     for (const issue of result.issues) io.stderr(`  ${issue.kind}: ${issue.text}${issue.detail ? ` — ${issue.detail}` : ''}\n`);
     return 0;
-  } catch (error) {
-    return reportFailure('abstract', error, io);
-  } finally {
-    process.removeListener('SIGINT', onSignal);
-  }
+  });
 }

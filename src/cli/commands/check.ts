@@ -4,7 +4,8 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
-import { dirname, extname, join, relative, resolve, sep } from 'node:path';
+import { dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { ManuscriptLanguage } from '../../core/manuscript/citations';
 import { ClaimChecker, suggestedThreshold, type ClaimFinding } from '../../core/claims/checker';
 import { IGNORE_LIST_PATH, parseIgnoreList } from '../../core/claims/ignore';
@@ -302,10 +303,15 @@ function fingerprint(text: string): string {
   return (hash >>> 0).toString(16).padStart(8, '0');
 }
 
-function sarifUri(path: string): string {
-  const rel = relative(process.cwd(), resolve(path));
-  const portable = (rel.startsWith('..') ? resolve(path) : rel).split(sep).join('/');
-  return encodeURI(portable);
+/**
+ * A SARIF artifact location: relative to `%SRCROOT%` (the working directory, as code scanning
+ * expects) for files under it, else an absolute `file:` URI, which takes no base id.
+ */
+function sarifArtifactLocation(path: string): { readonly uri: string; readonly uriBaseId?: string } {
+  const absolute = resolve(path);
+  const rel = relative(process.cwd(), absolute);
+  if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) return { uri: pathToFileURL(absolute).href };
+  return { uri: rel.split(sep).map(encodeURIComponent).join('/'), uriBaseId: '%SRCROOT%' };
 }
 
 /** SARIF 2.1.0 for GitHub code scanning: 1-based regions, UTF-16 columns, one rule with its help. */
@@ -350,7 +356,7 @@ export function formatSarif(reports: readonly FileReport[]): unknown {
             locations: [
               {
                 physicalLocation: {
-                  artifactLocation: { uri: sarifUri(report.path), uriBaseId: '%SRCROOT%' },
+                  artifactLocation: sarifArtifactLocation(report.path),
                   region: {
                     startLine: finding.range.start.line + 1,
                     startColumn: finding.range.start.character + 1,

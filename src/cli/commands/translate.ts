@@ -5,7 +5,7 @@
 import { findIdentifiers } from '../../core/privacy/identifiers';
 import { parseGlossary } from '../../core/writing/glossary';
 import { translateManuscript } from '../../core/writing/translateManuscript';
-import { cliPrivacyCheck, endpointFromEnv, formatOf, parseArgs, processIo, readInput, reportFailure, type CliIo } from './writingShared';
+import { cliPrivacyCheck, endpointFromEnv, formatOf, parseArgs, processIo, readInput, runCliCommand, type CliIo } from './writingShared';
 
 const usage = `Usage: biowrite translate FILE --to LANG [options]
 
@@ -31,14 +31,7 @@ Exit codes: 0 translated, 1 LLM failure, refused by the privacy check, or parts 
  * @returns The exit code.
  */
 export async function runTranslate(args: readonly string[], io: CliIo = processIo): Promise<number> {
-  if (args.includes('--help') || args.includes('-h')) {
-    io.stdout(`${usage}\n`);
-    return 0;
-  }
-  const controller = new AbortController();
-  const onSignal = () => controller.abort();
-  process.once('SIGINT', onSignal);
-  try {
+  return runCliCommand('translate', usage, args, io, async (signal) => {
     const parsed = parseArgs(args, ['to', 'from', 'glossary'], ['redact', 'allow-identifiers']);
     if (parsed.positionals.length !== 1) {
       io.stderr(`biowrite translate: give exactly one FILE.\n\n${usage}\n`);
@@ -74,7 +67,7 @@ export async function runTranslate(args: readonly string[], io: CliIo = processI
       ...(typeof from === 'string' ? { sourceLanguage: from } : {}),
       ...(glossary ? { glossary: glossary.entries } : {}),
       ...(extraProtected ? { extraProtected } : {}),
-      signal: controller.signal,
+      signal,
       onEvent: (event) => {
         if (event.kind === 'chunkRetry') io.stderr(`Chunk ${event.index + 1}: retrying (${event.problems[0] ?? ''})\n`);
       },
@@ -90,9 +83,5 @@ export async function runTranslate(args: readonly string[], io: CliIo = processI
     );
     for (const issue of result.issues) io.stderr(`  ${issue.kind}: ${issue.text} — ${issue.detail ?? ''}\n`);
     return result.chunksKept > 0 ? 1 : 0;
-  } catch (error) {
-    return reportFailure('translate', error, io);
-  } finally {
-    process.removeListener('SIGINT', onSignal);
-  }
+  });
 }

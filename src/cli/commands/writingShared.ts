@@ -156,3 +156,30 @@ export function reportFailure(command: string, error: unknown, io: CliIo): numbe
   if (error instanceof LlmError) return error.kind === 'aborted' ? 130 : 1;
   return 2;
 }
+
+/**
+ * Runs a writing subcommand: `--help` prints the usage; Ctrl-C aborts the signal given to `body`; a failure
+ * becomes a one-line message and exit code (see {@link reportFailure}).
+ * @param command The subcommand, for messages.
+ * @param usage Its usage text.
+ * @param args The arguments after the subcommand.
+ * @param io Where to write.
+ * @param body The command itself, given the signal; returns the exit code.
+ * @returns The exit code.
+ */
+export async function runCliCommand(command: string, usage: string, args: readonly string[], io: CliIo, body: (signal: AbortSignal) => Promise<number>): Promise<number> {
+  if (args.includes('--help') || args.includes('-h')) {
+    io.stdout(`${usage}\n`);
+    return 0;
+  }
+  const controller = new AbortController();
+  const onSignal = () => controller.abort();
+  process.once('SIGINT', onSignal);
+  try {
+    return await body(controller.signal);
+  } catch (error) {
+    return reportFailure(command, error, io);
+  } finally {
+    process.removeListener('SIGINT', onSignal);
+  }
+}

@@ -48,6 +48,8 @@ export interface BibliographyContents {
   readonly keys: readonly string[];
   /** Identifier (`doi:…`, `pmid:…`, `pmcid:…`, lower-case) → key. */
   readonly byIdentifier: ReadonlyMap<string, string>;
+  /** Key → the entry's identifiers and title, to tell whether a record with the same key is the same work. */
+  readonly entries: ReadonlyMap<string, { readonly identifiers: readonly string[]; readonly title?: string }>;
 }
 
 function identifierKeys(doi?: string, pmid?: string, pmcid?: string): string[] {
@@ -68,12 +70,15 @@ function identifierKeys(doi?: string, pmid?: string, pmcid?: string): string[] {
 export function readBibliographyContents(text: string, format: 'csljson' | 'bibtex'): BibliographyContents {
   const keys: string[] = [];
   const byIdentifier = new Map<string, string>();
+  const entries = new Map<string, { identifiers: string[]; title?: string }>();
+  const add = (key: string, identifiers: string[], title: string | undefined) => {
+    keys.push(key);
+    for (const id of identifiers) if (!byIdentifier.has(id)) byIdentifier.set(id, key);
+    if (!entries.has(key)) entries.set(key, title ? { identifiers, title } : { identifiers });
+  };
   if (format === 'bibtex') {
-    for (const entry of parseBibtexEntries(text).entries) {
-      keys.push(entry.key);
-      for (const id of identifierKeys(entry.fields.doi, entry.fields.pmid, entry.fields.pmcid)) if (!byIdentifier.has(id)) byIdentifier.set(id, entry.key);
-    }
-    return { format, keys, byIdentifier };
+    for (const entry of parseBibtexEntries(text).entries) add(entry.key, identifierKeys(entry.fields.doi, entry.fields.pmid, entry.fields.pmcid), entry.fields.title);
+    return { format, keys, byIdentifier, entries };
   }
   const parsed: unknown = text.trim() === '' ? [] : JSON.parse(text.replace(/^\uFEFF/, ''));
   if (!Array.isArray(parsed)) throw new Error('The CSL JSON bibliography is not an array of items.');
@@ -81,17 +86,27 @@ export function readBibliographyContents(text: string, format: 'csljson' | 'bibt
     if (!item || typeof item !== 'object') continue;
     const csl = item as Record<string, unknown>;
     if (typeof csl.id !== 'string' && typeof csl.id !== 'number') continue;
-    const key = String(csl.id);
-    keys.push(key);
     const s = (v: unknown): string | undefined => (typeof v === 'string' || typeof v === 'number' ? String(v) : undefined);
-    for (const id of identifierKeys(s(csl.DOI), s(csl.PMID), s(csl.PMCID))) if (!byIdentifier.has(id)) byIdentifier.set(id, key);
+    add(String(csl.id), identifierKeys(s(csl.DOI), s(csl.PMID), s(csl.PMCID)), s(csl.title));
   }
-  return { format, keys, byIdentifier };
+  return { format, keys, byIdentifier, entries };
 }
 
-/** The key of the entry that already holds this record (same DOI, PMID or PMCID), if any. */
+/**
+ * Whether a record is the work of an entry with the same key: identifiers of the same kind must agree;
+ * without any to compare, the titles must (a key alone proves nothing: another library may use it for another paper).
+ */
+function sameWork(record: LiteratureRecord, entry: { readonly identifiers: readonly string[]; readonly title?: string } | undefined): boolean {
+  if (!entry) return true;
+  const kind = (id: string) => id.slice(0, id.indexOf(':'));
+  const comparable = identifierKeys(record.doi, record.pmid, record.pmcid).filter((id) => entry.identifiers.some((theirs) => kind(theirs) === kind(id)));
+  if (comparable.length > 0) return comparable.some((id) => entry.identifiers.includes(id));
+  return !entry.title || ascii(entry.title) === ascii(record.title);
+}
+
+/** The key of the entry that already holds this record (same key and work, or same DOI, PMID or PMCID), if any. */
 export function findExistingKey(record: LiteratureRecord, contents: BibliographyContents): string | undefined {
-  if (record.libraryId && contents.keys.includes(record.libraryId)) return record.libraryId;
+  if (record.libraryId && contents.keys.includes(record.libraryId) && sameWork(record, contents.entries.get(record.libraryId))) return record.libraryId;
   for (const id of identifierKeys(record.doi, record.pmid, record.pmcid)) {
     const key = contents.byIdentifier.get(id);
     if (key) return key;
@@ -160,7 +175,9 @@ export function appendCslItem(text: string, item: Record<string, unknown>): Text
 }
 
 function bibEscape(value: string): string {
-  return value.replace(/\\/g, '\\textbackslash{}').replace(/([&%$#_])/g, '\\$1').replace(/[{}]/g, '');
+  // Braces go first, so that those of `\textbackslash{}` stay; a double quote is brace-protected: unprotected,
+  // it would end a `"…"` field of a file written with quotes.
+  return value.replace(/[{}]/g, '').replace(/\\/g, '\\textbackslash{}').replace(/([&%$#_])/g, '\\$1').replace(/"/g, '{"}');
 }
 
 /** BibTeX `author` value from record authors. */

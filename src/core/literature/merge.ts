@@ -148,3 +148,38 @@ function bestTitle(byPriority: readonly LiteratureRecord[]): string {
   }
   return best;
 }
+
+/** Whether a record is marked retracted, by a flag or a retraction notice. */
+export function isRetracted(record: LiteratureRecord): boolean {
+  return record.retracted || record.notices.some((notice) => notice.kind === 'retraction');
+}
+
+/**
+ * The retracted works seen so far in one search, so that every copy of such a work (same DOI, PMID or
+ * PMCID) from another source carries the warning too: the author's library, for one, knows nothing of
+ * retractions.
+ */
+export class RetractionIndex {
+  private readonly byKey = new Map<string, LiteratureRecord>();
+
+  /** Notes the retracted records among these. */
+  add(records: Iterable<LiteratureRecord>): void {
+    for (const record of records) {
+      if (!isRetracted(record)) continue;
+      for (const key of identifierKeys(record)) if (!this.byKey.has(key)) this.byKey.set(key, record);
+    }
+  }
+
+  /**
+   * The record itself when it is marked or no copy is known to be retracted; otherwise a copy of it
+   * marked retracted, with the retraction notices of the source that said so.
+   */
+  mark(record: LiteratureRecord): LiteratureRecord {
+    if (isRetracted(record)) return record;
+    const retracted = identifierKeys(record)
+      .map((key) => this.byKey.get(key))
+      .find((candidate) => candidate !== undefined);
+    if (!retracted) return record;
+    return { ...record, retracted: true, notices: [...record.notices, ...retracted.notices.filter((notice) => notice.kind === 'retraction')] };
+  }
+}

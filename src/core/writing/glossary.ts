@@ -28,6 +28,8 @@ export interface ParsedGlossary {
 export function parseGlossary(content: string, fileName?: string, targetLanguage?: string): ParsedGlossary {
   const warnings: string[] = [];
   const entries: GlossaryEntry[] = [];
+  // Editors on Windows often save UTF-8 with a byte-order mark; JSON.parse refuses it.
+  content = content.replace(/^\uFEFF/, '');
   const isJson = fileName ? /\.json$/i.test(fileName) : /^\s*\{/.test(content);
   if (isJson) {
     let parsed: unknown;

@@ -110,6 +110,8 @@ export function registerDraftAbstractCommand(environment: BiowriteEnvironment, s
 
     // What to draft from, and what accepting does.
     const text = document.getText();
+    // The version of this text: the questions below are asked while the document may still change.
+    const documentVersion = document.version;
     const selection: OffsetRange | undefined = editor.selection.isEmpty ? undefined : { start: document.offsetAt(editor.selection.start), end: document.offsetAt(editor.selection.end) };
     let source = text;
     let replace: OffsetRange | undefined;
@@ -144,7 +146,7 @@ export function registerDraftAbstractCommand(environment: BiowriteEnvironment, s
 
     const id = `abstract-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 7)}`;
     const controller = new AbortController();
-    const session: DraftSession = { id, kind: 'abstract', documentUri: document.uri, documentVersion: document.version, controller, rerun: () => vscode.commands.executeCommand(draftAbstractCommandId, { ...args, structure: structure.id, wordLimit, language }) };
+    const session: DraftSession = { id, kind: 'abstract', documentUri: document.uri, documentVersion, controller, rerun: () => vscode.commands.executeCommand(draftAbstractCommandId, { ...args, structure: structure.id, wordLimit, language }) };
     sessions.add(session);
     const title = vscode.l10n.t('Abstract: {0}, {1} words, {2}', structure.label, wordLimit, languageName(language));
     environment.panel.post({ type: 'draftStarted', requestId: id, kind: 'abstract', title, wordLimit });
@@ -218,18 +220,7 @@ export function registerDraftAbstractCommand(environment: BiowriteEnvironment, s
       .filter(Boolean)
       .join(' · ');
     environment.panel.post({ type: 'draftDone', requestId: id, text: result.text, wordCount: result.wordCount, issues: result.issues, tokens: result.usage.totalTokens, cancelled: result.cancelled, canAccept, summary });
-    if (!canAccept) {
-      await sessions.discard(id);
-    } else {
-      const accept = vscode.l10n.t('Accept');
-      const discard = vscode.l10n.t('Discard');
-      void vscode.window
-        .showInformationMessage(vscode.l10n.t('The abstract draft is ready ({0}/{1} words, {2} issues).', result.wordCount, wordLimit, result.issues.length), accept, discard)
-        .then(async (choice) => {
-          if (choice === accept) await sessions.accept(id);
-          else if (choice === discard) await sessions.discard(id);
-        });
-    }
+    await sessions.offer(id, canAccept, vscode.l10n.t('The abstract draft is ready ({0}/{1} words, {2} issues).', result.wordCount, wordLimit, result.issues.length));
     return { draftId: id, text: result.text, wordCount: result.wordCount, issues: result.issues, cancelled: result.cancelled, mode, totalTokens: result.usage.totalTokens };
   };
   environment.context.subscriptions.push(vscode.commands.registerCommand(draftAbstractCommandId, run));

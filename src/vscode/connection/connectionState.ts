@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { ConnectionState } from '../../shared/protocol';
 import type { PanelHub } from '../environment';
-import { endpointHost, isLocalEndpoint, readLlmSettings, type LlmSettings, type WarningLog } from '../config';
+import { isLocalEndpoint } from '../../core/privacy/endpoint';
+import { endpointHost, readApplicationSetting, readLlmSettings, type LlmSettings, type WarningLog } from '../config';
 import { Disposable } from '../disposable';
 import type { ApiKeyStore } from '../secrets';
 
@@ -18,8 +19,9 @@ export type ConnectionCheck =
  * @param settings The LLM settings.
  * @param hasApiKey Whether a key is stored.
  * @param workspaceTrusted Whether the workspace is trusted.
+ * @param localHosts The hosts the user declared local (`biowrite.privacy.localHosts`), e.g. a lab server that needs no key (optional).
  */
-export function describeConfiguration(settings: LlmSettings, hasApiKey: boolean, workspaceTrusted: boolean): ConnectionState {
+export function describeConfiguration(settings: LlmSettings, hasApiKey: boolean, workspaceTrusted: boolean, localHosts: readonly string[] = []): ConnectionState {
   const base = { provider: settings.provider, model: settings.model, hasApiKey, workspaceTrusted };
   if (settings.provider === 'vscode') {
     return { ...base, status: 'configured', detail: vscode.l10n.t('Requests go to a language model of VS Code (e.g. GitHub Copilot). Test Connection to check that one is available.') };
@@ -38,7 +40,7 @@ export function describeConfiguration(settings: LlmSettings, hasApiKey: boolean,
   if (settings.model === '') {
     return { ...withHost, status: 'notConfigured', detail: vscode.l10n.t('No model is set. Open Settings and set “biowrite.llm.model” to a model the endpoint serves.') };
   }
-  if (!hasApiKey && !isLocalEndpoint(settings.baseUrl)) {
+  if (!hasApiKey && !isLocalEndpoint(settings.baseUrl, localHosts)) {
     return { ...withHost, status: 'notConfigured', detail: vscode.l10n.t('{0} is a hosted endpoint and no API key is stored. Set API Key, or use a local endpoint such as Ollama.', host) };
   }
   return { ...withHost, status: 'configured' };
@@ -67,7 +69,7 @@ export class ConnectionStateTracker extends Disposable {
     super();
     this._register(
       vscode.workspace.onDidChangeConfiguration((event) => {
-        if (event.affectsConfiguration('biowrite.llm')) void this.refresh();
+        if (event.affectsConfiguration('biowrite.llm') || event.affectsConfiguration('biowrite.privacy.localHosts')) void this.refresh();
       }),
     );
     this._register(this.apiKeys.onDidChange(() => void this.refresh()));
@@ -111,7 +113,9 @@ export class ConnectionStateTracker extends Disposable {
     const hasApiKey = (await this.apiKeys.get()) !== undefined;
     const fingerprint = await this.fingerprint();
     // Read after the awaits, so the settings, trust and check are the newest ones.
-    const base = describeConfiguration(readLlmSettings(this.log), hasApiKey, vscode.workspace.isTrusted);
+    const localHosts = readApplicationSetting<unknown>('biowrite.privacy', 'localHosts', [], this.log);
+    const hosts = Array.isArray(localHosts) ? localHosts.filter((host): host is string => typeof host === 'string') : [];
+    const base = describeConfiguration(readLlmSettings(this.log), hasApiKey, vscode.workspace.isTrusted, hosts);
     if (this.check && this.check.fingerprint !== fingerprint) this.check = undefined;
     const state = this.apply(base, this.check?.outcome);
     // A later refresh may have finished first; the older one must not overwrite it.

@@ -6,7 +6,7 @@ import { registerSetPubmedApiKeyCommand } from '../commands/setPubmedApiKey';
 import { SourcesController } from './sourcesController';
 
 /**
- * Wires literature search: the three commands and the panel's result actions (insert, copy, open, stop).
+ * Wires literature search: the four commands (Zotero's picker included) and the panel's result actions (insert, copy, open, stop).
  * Cheap at activation: the search, parsers and clients load on first use.
  * @param environment The shared environment.
  */
@@ -17,6 +17,7 @@ export function registerSources(environment: BiowriteEnvironment): SourcesContro
     registerFindSourcesCommand(controller),
     registerSearchLiteratureCommand(controller),
     registerSetPubmedApiKeyCommand(environment.context.secrets),
+    vscode.commands.registerCommand('biowrite.citeFromZotero', () => controller.citeFromZotero()),
     ...controller.registerPanelHandlers(),
     // Internal (not in the palette): the panel's actions for keybindings and tests, and what a search showed.
     vscode.commands.registerCommand('biowrite.sources.insertResult', (searchId: unknown, resultId: unknown) =>

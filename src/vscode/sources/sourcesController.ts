@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { LiteratureRecord } from '../../core/literature/types';
-import type { SearchEvent, OnlineSearch } from '../../core/literature/sourceSearch';
+import type { SearchEvent, OnlineSearch, SearchHit } from '../../core/literature/sourceSearch';
 import type { LlmClient } from '../../core/llm/types';
 import type { HostMessage, SourceName, WebviewMessage } from '../../shared/protocol';
 import type { BiowriteEnvironment } from '../environment';
@@ -42,6 +42,8 @@ interface ActiveSearch {
   readonly library: DocumentLibrary;
   /** The messages posted for this search, in order (for `biowrite.sources.searchMessages`). */
   readonly posted: HostMessage[];
+  /** The hits shown for each source, with their result ids, to mark them again when a retraction turns up later. */
+  readonly shown: Map<SourceName, { readonly resultId: string; readonly hit: SearchHit }[]>;
 }
 
 /** The result of an insertion, for tests and the command's return value. */
@@ -86,7 +88,7 @@ export class SourcesController implements vscode.Disposable {
     const id = `s${Date.now().toString(36)}-${++this.counter}`;
     const controller = new AbortController();
     const library = await this.libraries.forDocument(request.document);
-    const active: ActiveSearch = { id, controller, records: new Map(), library, posted: [], ...(request.target ? { target: request.target } : {}) };
+    const active: ActiveSearch = { id, controller, records: new Map(), library, posted: [], shown: new Map(), ...(request.target ? { target: request.target } : {}) };
     this.searches.set(id, active);
     while (this.searches.size > KEPT_SEARCHES) {
       const oldest = this.searches.keys().next().value as string;
@@ -147,11 +149,22 @@ export class SourcesController implements vscode.Disposable {
   }
 
   private async run(active: ActiveSearch, request: SearchRequest, settings: Awaited<ReturnType<typeof readSourcesSettings>>, services: readonly SourceName[]): Promise<void> {
-    const [{ findSources, onlineSearch }, { LibraryIndex }, { toResultItem }] = await Promise.all([
+    const [{ findSources, onlineSearch }, { LibraryIndex }, { toResultItem }, { RetractionIndex }] = await Promise.all([
       import('../../core/literature/sourceSearch'),
       import('../../core/literature/library/librarySearch'),
       import('../../core/literature/resultItems'),
+      import('../../core/literature/merge'),
     ]);
+    // A work one source reports retracted is marked in every source's results, the library's included.
+    const retractions = new RetractionIndex();
+    const postResults = (source: SourceName, shown: readonly { readonly resultId: string; readonly hit: SearchHit }[]): void => {
+      const items = shown.map(({ resultId, hit }) => {
+        const record = retractions.mark(hit.record);
+        active.records.set(resultId, record);
+        return toResultItem(resultId, record, hit.score, request.query, hit.explanation);
+      });
+      this.post(active, { type: 'searchResults', requestId: active.id, source, results: items });
+    };
     const library = active.library;
     if (library.records.length > 0 && !library.index) library.index = new LibraryIndex(library.records);
     let online: OnlineSearch | undefined = this.onlineOverride;
@@ -179,12 +192,16 @@ export class SourcesController implements vscode.Disposable {
           case 'results': {
             const source = event.source as SourceName;
             answered.add(source);
-            const items = event.hits.map((hit, index) => {
-              const resultId = `${source}-${index}-${hit.record.libraryId ?? hit.record.doi ?? hit.record.pmid ?? ''}`;
-              active.records.set(resultId, hit.record);
-              return toResultItem(resultId, hit.record, hit.score, request.query, hit.explanation);
-            });
-            this.post(active, { type: 'searchResults', requestId: active.id, source, results: items });
+            const shown = event.hits.map((hit, index) => ({ resultId: `${source}-${index}-${hit.record.libraryId ?? hit.record.doi ?? hit.record.pmid ?? ''}`, hit }));
+            const before = new Map([...active.shown].map(([other, hits]) => [other, hits.map(({ hit }) => retractions.mark(hit.record).retracted)]));
+            retractions.add(event.hits.map((hit) => hit.record));
+            active.shown.set(source, shown);
+            postResults(source, shown);
+            // Results already shown that this answer reveals as retracted are shown again, with the warning.
+            for (const [other, flags] of before) {
+              const hits = active.shown.get(other);
+              if (other !== source && hits && hits.some(({ hit }, index) => retractions.mark(hit.record).retracted !== flags[index])) postResults(other, hits);
+            }
             break;
           }
           case 'error':
@@ -377,6 +394,72 @@ export class SourcesController implements vscode.Disposable {
       5000,
     );
     return 'inserted';
+  }
+
+  /**
+   * Zotero's cite-as-you-write picker (Better BibTeX): the papers the user picks are cited at the end of
+   * the sentence holding the cursor and added to the bibliography, as an inserted search result is.
+   * @returns What each insertion did (empty when nothing was picked), or undefined when there was nothing to cite into.
+   */
+  async citeFromZotero(): Promise<InsertOutcome[] | undefined> {
+    const editor = vscode.window.activeTextEditor;
+    if (!editor) {
+      void vscode.window.showInformationMessage(vscode.l10n.t('Open a manuscript and put the cursor in the sentence to cite.'));
+      return undefined;
+    }
+    const document = editor.document;
+    const { sentenceAt } = await import('../../core/citations/sentenceAt');
+    const text = document.getText();
+    const span = sentenceAt(text, document.offsetAt(editor.selection.active));
+    if (!span || text.slice(span.start, span.end).trim() === '') {
+      void vscode.window.showWarningMessage(vscode.l10n.t('Put the cursor in the sentence to cite.'));
+      return undefined;
+    }
+    const target: SearchTarget = { uri: document.uri, version: document.version, sentence: text.slice(span.start, span.end), start: span.start, end: span.end };
+    const settings = await readSourcesSettings(this.environment.context.secrets, this.environment.log, document.uri);
+    const { ZoteroClient } = await import('../../core/literature/zoteroClient');
+    const zotero = new ZoteroClient({ url: settings.config.zotero.url, logger: this.environment.logRequest });
+    const controller = new AbortController();
+    let outcome: Awaited<ReturnType<typeof zotero.pick>>;
+    try {
+      outcome = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Biowrite: pick the papers to cite in Zotero…'), cancellable: true },
+        async (_progress, token) => {
+          const cancel = token.onCancellationRequested(() => controller.abort());
+          try {
+            return await zotero.pick('json', controller.signal);
+          } finally {
+            cancel.dispose();
+          }
+        },
+      );
+    } catch (error) {
+      void vscode.window.showErrorMessage(error instanceof Error ? error.message : String(error));
+      return undefined;
+    }
+    if (controller.signal.aborted) return [];
+    if (!outcome.available) {
+      void vscode.window.showWarningMessage(vscode.l10n.t('Zotero with Better BibTeX did not answer at {0}. Start Zotero (with the Better BibTeX add-on), or check the setting biowrite.sources.zotero.url.', settings.config.zotero.url));
+      return undefined;
+    }
+    if (outcome.records.length === 0) return [];
+    // The picks are cited like results of a search started from this sentence: the library decides the key.
+    const id = `z${Date.now().toString(36)}-${++this.counter}`;
+    const library = await this.libraries.forDocument(document);
+    const picked: ActiveSearch = { id, controller, records: new Map(outcome.records.map((record, index) => [`zotero-${index}`, record])), target, library, posted: [], shown: new Map() };
+    this.searches.set(id, picked);
+    try {
+      const outcomes: InsertOutcome[] = [];
+      for (const resultId of picked.records.keys()) {
+        const inserted = await this.insert(id, resultId);
+        outcomes.push(inserted);
+        // What refused one (no bibliography file, a changed sentence) refuses the others: one message is enough.
+        if (inserted === 'refused') break;
+      }
+      return outcomes;
+    } finally {
+      this.searches.delete(id);
+    }
   }
 
   /**

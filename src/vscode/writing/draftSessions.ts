@@ -97,6 +97,26 @@ export class DraftSessions {
     return 'applied';
   }
 
+  /**
+   * Settles a finished draft: one that cannot be applied is dropped; otherwise a notification offers
+   * Accept and Discard (the panel's buttons do the same).
+   * @param id The draft's id.
+   * @param canAccept Whether the draft may be applied.
+   * @param message The notification's text (unused when the draft is dropped).
+   */
+  async offer(id: string, canAccept: boolean, message: string): Promise<void> {
+    if (!canAccept) {
+      await this.discard(id);
+      return;
+    }
+    const accept = vscode.l10n.t('Accept');
+    const discard = vscode.l10n.t('Discard');
+    void vscode.window.showInformationMessage(message, accept, discard).then(async (choice) => {
+      if (choice === accept) await this.accept(id);
+      else if (choice === discard) await this.discard(id);
+    });
+  }
+
   /** Drops a draft without touching the document. */
   async discard(id: string): Promise<boolean> {
     const session = this.sessions.get(id);

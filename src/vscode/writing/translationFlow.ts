@@ -101,6 +101,11 @@ export async function runTranslation(
   }
   const range = scope === 'selection' ? new vscode.Range(editor.selection.start, editor.selection.end) : new vscode.Range(document.positionAt(0), document.positionAt(document.getText().length));
   const source = document.getText(range);
+  // The text, offsets and version the result applies to: the questions below are asked while the document may still change.
+  const full = document.getText();
+  const rangeStart = document.offsetAt(range.start);
+  const rangeEnd = document.offsetAt(range.end);
+  const documentVersion = document.version;
   const configured = vscode.workspace.getConfiguration('biowrite.translation', document.uri).get<string>('targetLanguage', '').trim();
   const target = args.targetLanguage ?? (configured !== '' ? configured : await pickTargetLanguage());
   if (!target) return undefined;
@@ -125,7 +130,7 @@ export async function runTranslation(
 
   const id = `translate-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 7)}`;
   const controller = new AbortController();
-  const session: DraftSession = { id, kind: 'translation', documentUri: document.uri, documentVersion: document.version, controller, rerun: () => vscode.commands.executeCommand(commandId, { ...args, targetLanguage: target }) };
+  const session: DraftSession = { id, kind: 'translation', documentUri: document.uri, documentVersion, controller, rerun: () => vscode.commands.executeCommand(commandId, { ...args, targetLanguage: target }) };
   sessions.add(session);
   const name = document.uri.path.split('/').pop() ?? '';
   environment.panel.post({ type: 'draftStarted', requestId: id, kind: 'translation', title: vscode.l10n.t('Translation of {0} into {1}', scope === 'selection' ? vscode.l10n.t('the selection') : name, languageName(target)) });
@@ -184,8 +189,7 @@ export async function runTranslation(
   const canAccept = !result.cancelled && result.text !== source;
   if (canAccept) {
     session.edit = { range, text: result.text };
-    const full = document.getText();
-    const proposed = full.slice(0, document.offsetAt(range.start)) + result.text + full.slice(document.offsetAt(range.end));
+    const proposed = full.slice(0, rangeStart) + result.text + full.slice(rangeEnd);
     session.proposalUri = proposals.set(id, document.uri, proposed);
     await vscode.commands.executeCommand('vscode.diff', document.uri, session.proposalUri, vscode.l10n.t('{0}: current ↔ {1}', name, languageName(target)), { preview: true });
   }
@@ -199,19 +203,8 @@ export async function runTranslation(
     .filter(Boolean)
     .join(' · ');
   environment.panel.post({ type: 'draftDone', requestId: id, text: result.text, wordCount: 0, issues: result.issues, tokens: result.usage.totalTokens, cancelled: result.cancelled, canAccept, summary });
-  if (!canAccept) {
-    await sessions.discard(id);
-  } else {
-    const accept = vscode.l10n.t('Accept');
-    const discard = vscode.l10n.t('Discard');
-    const note = result.chunksKept > 0 ? vscode.l10n.t(' {0} parts could not be translated without breaking markup and were kept as they were.', result.chunksKept) : '';
-    void vscode.window
-      .showInformationMessage(vscode.l10n.t('The translation is ready in the diff view.{0}', note), accept, discard)
-      .then(async (choice) => {
-          if (choice === accept) await sessions.accept(id);
-          else if (choice === discard) await sessions.discard(id);
-        });
-  }
+  const note = result.chunksKept > 0 ? vscode.l10n.t(' {0} parts could not be translated without breaking markup and were kept as they were.', result.chunksKept) : '';
+  await sessions.offer(id, canAccept, vscode.l10n.t('The translation is ready in the diff view.{0}', note));
   return {
     draftId: id,
     text: result.text,

@@ -52,6 +52,22 @@ test('CSL JSON: appended with the file\'s indentation and key order, parseable, 
   assert.deepEqual(planBibliographyEntry(text, 'csljson', { ...record, doi: undefined, pmid: '26017442' }), { key: 'lecun2015deep' });
 });
 
+test('a key taken by another paper is not reused: the record gets its own key and entry', () => {
+  const csl = '[\n  {\n    "id": "weinstein2013",\n    "title": "Another paper entirely",\n    "DOI": "10.1000/other"\n  }\n]\n';
+  // From Zotero or another library file, with a key that this file uses for a different DOI.
+  const plan = planBibliographyEntry(csl, 'csljson', { ...record, libraryId: 'weinstein2013' });
+  assert.equal(plan.key, 'weinstein2013cancer');
+  assert.ok(plan.edit);
+  assert.equal(JSON.parse(apply(csl, plan.edit)).length, 2);
+  // Without identifiers to compare, a different title tells them apart.
+  const bib = '@article{weinstein2013,\n  title = {Another paper entirely},\n  year = {2013}\n}\n';
+  const noIds = { ...record, libraryId: 'weinstein2013', doi: undefined, pmid: undefined };
+  assert.equal(planBibliographyEntry(bib, 'bibtex', noIds).key, 'weinstein2013cancer');
+  // The same work under the same key is reused as before.
+  assert.deepEqual(planBibliographyEntry(csl, 'csljson', { ...record, libraryId: 'weinstein2013', doi: '10.1000/OTHER' }), { key: 'weinstein2013' });
+  assert.deepEqual(planBibliographyEntry(bib, 'bibtex', { ...noIds, title: 'Another paper entirely' }), { key: 'weinstein2013' });
+});
+
 test('CSL JSON: tabs, one-line files and empty files', () => {
   const tabbed = '[\n\t{\n\t\t"id": "a",\n\t\t"title": "A"\n\t}\n]\n';
   const updated = apply(tabbed, planBibliographyEntry(tabbed, 'csljson', record).edit!);
@@ -81,6 +97,20 @@ test('BibTeX: appended like the file\'s entries, readable back, no duplicates', 
   const tabbed = '@ARTICLE{x,\n\tTITLE="X",\n\tYEAR="2000"\n}\n';
   const updatedTabbed = apply(tabbed, planBibliographyEntry(tabbed, 'bibtex', record).edit!);
   assert.match(updatedTabbed, /@ARTICLE\{weinstein2013cancer,\n\tAUTHOR="Weinstein, John N\. and Collisson, Eric A\."/);
+});
+
+test('BibTeX: quotes and backslashes in titles, journals and names do not break a file written with quotes', () => {
+  const quoted = '@ARTICLE{x,\n\tTITLE="X",\n\tYEAR="2000"\n}\n';
+  const odd = { ...record, title: 'The "omics" era of A\\B', containerTitle: 'J "Q"', authors: [{ family: 'O"Brien', given: 'A' }] };
+  const updated = apply(quoted, planBibliographyEntry(quoted, 'bibtex', odd).edit!);
+  const { records, warnings } = parseBibtex(updated);
+  assert.deepEqual(warnings, []);
+  const added = records.find((r) => r.libraryId === 'obrien2013omics');
+  assert.ok(added, updated);
+  assert.equal(added.title, 'The "omics" era of AB', 'the backslash is written as \\textbackslash{} (which the reader drops)');
+  assert.ok(updated.includes('A\\textbackslash{}B'), updated);
+  assert.equal(added.containerTitle, 'J "Q"');
+  assert.equal(added.authors[0].family, 'O"Brien');
 });
 
 test('references: Vancouver and APA, links only from valid identifiers', () => {

@@ -67,6 +67,28 @@ test('SARIF 2.1.0 with rule metadata and 1-based regions', async () => {
   assert.equal(typeof result.partialFingerprints['biowriteSentence/v1'], 'string');
 });
 
+test('SARIF locations: relative to %SRCROOT% inside the working directory, an absolute file URI outside it', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'biowrite-sarif-'));
+  mkdirSync(join(dir, 'my paper'));
+  const content = '# Background\n\nTumours are heterogeneous in most patients.\n';
+  writeFileSync(join(dir, 'my paper', 'a#1.md'), content);
+  const cwd = process.cwd();
+  let inside: string;
+  try {
+    process.chdir(dir);
+    inside = (await cli('--format', 'sarif', '--threshold', '0', join('my paper', 'a#1.md'))).stdout;
+  } finally {
+    process.chdir(cwd);
+  }
+  // The file's own name may hold characters that mean something in a URI.
+  assert.deepEqual(JSON.parse(inside).runs[0].results[0].locations[0].physicalLocation.artifactLocation, { uri: 'my%20paper/a%231.md', uriBaseId: '%SRCROOT%' });
+  const outside = JSON.parse((await cli('--format', 'sarif', '--threshold', '0', join(dir, 'my paper', 'a#1.md'))).stdout);
+  const location = outside.runs[0].results[0].locations[0].physicalLocation.artifactLocation;
+  assert.equal(location.uriBaseId, undefined, 'an absolute URI takes no base id');
+  assert.equal(new URL(location.uri).protocol, 'file:');
+  assert.equal(decodeURIComponent(new URL(location.uri).pathname), join(dir, 'my paper', 'a#1.md'));
+});
+
 test('usage errors exit 2 with the help', async () => {
   for (const args of [[], ['--format', 'xml', 'a.md'], ['--threshold', '2', 'a.md'], ['--threshold', 'abc', 'a.md'], ['--bogus', 'a.md'], ['--format']]) {
     const { code, stderr } = await cli(...args);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { identifierKeys, mergeRecords } from '../../../src/core/literature/merge';
+import { RetractionIndex, identifierKeys, mergeRecords } from '../../../src/core/literature/merge';
 import type { LiteratureRecord } from '../../../src/core/literature/types';
 
 function record(partial: Partial<LiteratureRecord> & Pick<LiteratureRecord, 'sources' | 'title'>): LiteratureRecord {
@@ -96,5 +96,23 @@ describe('mergeRecords', () => {
 
   it('lists identifier keys in normalised form', () => {
     assert.deepEqual(identifierKeys(record({ sources: ['openalex'], title: 'x', doi: 'doi:10.1/AB', pmid: 'PMID: 0012', pmcid: '77' })), ['doi:10.1/ab', 'pmid:12', 'pmcid:PMC77']);
+  });
+});
+
+describe('RetractionIndex', () => {
+  it("marks another source's copy of a retracted work, and nothing else", () => {
+    const index = new RetractionIndex();
+    const notice = { kind: 'retraction' as const, label: 'Retracted in 2020' };
+    index.add([record({ sources: ['pubmed'], title: 'W', pmid: '77', doi: '10.1/W', retracted: true, notices: [notice] }), record({ sources: ['pubmed'], title: 'Fine', pmid: '78' })]);
+    const library = record({ sources: ['library'], title: 'W', doi: 'https://doi.org/10.1/w', libraryId: 'w2019' });
+    const marked = index.mark(library);
+    assert.equal(marked.retracted, true);
+    assert.deepEqual(marked.notices, [notice]);
+    assert.equal(marked.libraryId, 'w2019');
+    assert.equal(library.retracted, false, 'the original is left alone');
+    const fine = record({ sources: ['library'], title: 'Fine', pmid: '78' });
+    assert.equal(index.mark(fine), fine);
+    const noIds = record({ sources: ['library'], title: 'W' });
+    assert.equal(index.mark(noIds), noIds);
   });
 });

@@ -8,6 +8,12 @@ test('reads a JSON glossary, longest term first', () => {
   assert.equal(warnings.length, 1);
 });
 
+test('a glossary saved with a byte-order mark reads like one without (JSON and TSV)', () => {
+  assert.deepEqual(parseGlossary('\uFEFF{"trial": "essai"}', 'g.json').entries, [{ term: 'trial', translation: 'essai' }]);
+  assert.deepEqual(parseGlossary('\uFEFF{"trial": "essai"}').entries, [{ term: 'trial', translation: 'essai' }]);
+  assert.deepEqual(parseGlossary('\uFEFFtrial\tessai\n', 'g.tsv').entries, [{ term: 'trial', translation: 'essai' }]);
+});
+
 test('reads a per-language JSON glossary for the target language', () => {
   const { entries } = parseGlossary('{"fr": {"trial": "essai"}, "es": {"trial": "ensayo"}}', 'g.json', 'es');
   assert.deepEqual(entries, [{ term: 'trial', translation: 'ensayo' }]);
