@@ -17,6 +17,13 @@ export default tseslint.config(
     files: ['src/core/**/*.ts', 'src/cli/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', { paths: [{ name: 'vscode', message: 'src/core and src/cli run in plain Node: no vscode imports.' }] }],
+      // `no-restricted-imports` sees only static imports; lazy `await import('vscode')` must fail too. This
+      // replaces the general `no-restricted-syntax` entry for these files, so it repeats its selector.
+      'no-restricted-syntax': [
+        'error',
+        { selector: 'CallExpression[callee.property.name="innerHTML"]', message: 'Render untrusted text with textContent.' },
+        { selector: 'ImportExpression[source.value="vscode"]', message: 'src/core and src/cli run in plain Node: no vscode imports.' },
+      ],
     },
   },
   {
