@@ -8,7 +8,7 @@ const goodKey = 'sk-biowrite-host-test';
 type TestResult =
   | { ok: true; model: string; latencyMs: number; endpointHost?: string }
   | { ok: false; kind: string; message: string; status?: number };
-type PanelResult = { ready: boolean; connectionStatus?: string };
+type PanelResult = { ready: boolean; connectionStatus?: string; connectionModel?: string };
 
 /**
  * Runs “Biowrite: Set API Key” with the input box answered by `key`. The extension shares this
@@ -197,6 +197,13 @@ suite('LLM connection', () => {
   test('the vscode provider explains when VS Code offers no language model', async () => {
     await llm().update('provider', 'vscode', vscode.ConfigurationTarget.Global);
     try {
+      // Before any request the panel must not name the OpenAI-style model as if VS Code had picked it.
+      const panel = await waitFor(
+        () => vscode.commands.executeCommand<PanelResult>('biowrite.openPanel'),
+        (value) => value.connectionStatus === 'configured' && /first available model/.test(value.connectionModel ?? ''),
+        'the panel to describe the VS Code model choice',
+      );
+      assert.match(panel.connectionModel ?? '', /first available model/);
       const models = await vscode.lm.selectChatModels();
       const result = await vscode.commands.executeCommand<TestResult>('biowrite.testConnection');
       if (models.length === 0) {

@@ -13,6 +13,8 @@ export interface OpenPanelCommandResult {
   readonly ready: boolean;
   /** The connection status the panel shows. */
   readonly connectionStatus?: ConnectionStatus;
+  /** The model the panel names. */
+  readonly connectionModel?: string;
 }
 
 /**
@@ -24,7 +26,7 @@ export function registerOpenPanelCommand(panel: PanelHub, tracker: ConnectionSta
   return vscode.commands.registerCommand(openPanelCommandId, async (): Promise<OpenPanelCommandResult> => {
     await panel.reveal();
     const ready = panel instanceof PanelProvider ? panel.isReady : true;
-    const status = tracker.state?.status;
-    return { ready, ...(status ? { connectionStatus: status } : {}) };
+    const state = tracker.state;
+    return { ready, ...(state ? { connectionStatus: state.status, connectionModel: state.model } : {}) };
   });
 }

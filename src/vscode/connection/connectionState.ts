@@ -24,7 +24,10 @@ export type ConnectionCheck =
 export function describeConfiguration(settings: LlmSettings, hasApiKey: boolean, workspaceTrusted: boolean, localHosts: readonly string[] = []): ConnectionState {
   const base = { provider: settings.provider, model: settings.model, hasApiKey, workspaceTrusted };
   if (settings.provider === 'vscode') {
-    return { ...base, status: 'configured', detail: vscode.l10n.t('Requests go to a language model of VS Code (e.g. GitHub Copilot). Test Connection to check that one is available.') };
+    // The VS Code client prefers the configured family but falls back to the first model available,
+    // so the panel must not claim a model before a request has chosen one.
+    const model = settings.model === '' ? vscode.l10n.t('first available model') : vscode.l10n.t('{0}, or the first available model', settings.model);
+    return { ...base, model, status: 'configured', detail: vscode.l10n.t('Requests go to a language model of VS Code (e.g. GitHub Copilot). Test Connection to check that one is available.') };
   }
   const host = endpointHost(settings.baseUrl);
   let protocol = '';
