@@ -1,5 +1,4 @@
 import * as vscode from 'vscode';
-import { LlmError } from '../../core/llm/types';
 import { redactIdentifiers } from '../../core/privacy/identifiers';
 import { abstractStructures, findAbstractStructure, languageName, publishingLanguages, type AbstractStructure } from '../../core/writing/abstractStructures';
 import { defaultContextTokens, draftAbstract, type AbstractDraftResult } from '../../core/writing/abstractDraft';
@@ -185,11 +184,7 @@ export function registerDraftAbstractCommand(environment: BiowriteEnvironment, s
         }),
       );
     } catch (error) {
-      await sessions.discard(id);
-      const message = error instanceof Error ? error.message : String(error);
-      environment.log.warn(`abstract: failed (${error instanceof LlmError ? error.kind : 'error'}) after ${Date.now() - started} ms`);
-      environment.panel.post({ type: 'draftError', requestId: id, message });
-      void vscode.window.showErrorMessage(vscode.l10n.t('The abstract could not be drafted: {0}', message));
+      await sessions.fail(id, 'abstract', error, started, (message) => vscode.l10n.t('The abstract could not be drafted: {0}', message));
       return undefined;
     }
     environment.log.info(`abstract: ${result.cancelled ? 'stopped' : 'done'} in ${Date.now() - started} ms, ${result.usage.totalTokens} tokens, ${result.sectionsCondensed} sections condensed`);

@@ -117,6 +117,24 @@ export class DraftSessions {
     });
   }
 
+  /**
+   * Settles a draft whose generation failed: drops it, logs the failure (its kind, never the text),
+   * and tells the panel and the user.
+   * @param id The draft's id.
+   * @param task The task's name in the log, e.g. `abstract`.
+   * @param error What was thrown.
+   * @param startedAt When the task started (`Date.now()`), for the log.
+   * @param describe Builds the user's message from the error's message.
+   */
+  async fail(id: string, task: string, error: unknown, startedAt: number, describe: (message: string) => string): Promise<void> {
+    await this.discard(id);
+    const message = error instanceof Error ? error.message : String(error);
+    const kind = typeof error === 'object' && error !== null && 'kind' in error && typeof error.kind === 'string' ? error.kind : 'error';
+    this.environment.log.warn(`${task}: failed (${kind}) after ${Date.now() - startedAt} ms`);
+    this.environment.panel.post({ type: 'draftError', requestId: id, message });
+    void vscode.window.showErrorMessage(describe(message));
+  }
+
   /** Drops a draft without touching the document. */
   async discard(id: string): Promise<boolean> {
     const session = this.sessions.get(id);

@@ -1,5 +1,4 @@
 import * as vscode from 'vscode';
-import { LlmError } from '../../core/llm/types';
 import { languageName, publishingLanguages } from '../../core/writing/abstractStructures';
 import { parseGlossary, type GlossaryEntry } from '../../core/writing/glossary';
 import { translateManuscript, type TranslationResult } from '../../core/writing/translateManuscript';
@@ -177,11 +176,7 @@ export async function runTranslation(
       }),
     );
   } catch (error) {
-    await sessions.discard(id);
-    const message = error instanceof Error ? error.message : String(error);
-    environment.log.warn(`translate: failed (${error instanceof LlmError ? error.kind : 'error'}) after ${Date.now() - started} ms`);
-    environment.panel.post({ type: 'draftError', requestId: id, message });
-    void vscode.window.showErrorMessage(vscode.l10n.t('The translation failed and nothing was changed: {0}', message));
+    await sessions.fail(id, 'translate', error, started, (message) => vscode.l10n.t('The translation failed and nothing was changed: {0}', message));
     return undefined;
   }
   environment.log.info(`translate: ${result.cancelled ? 'stopped' : 'done'} in ${Date.now() - started} ms, ${result.chunksSent} chunks, ${result.retries} retries, ${result.usage.totalTokens} tokens`);
