@@ -91,7 +91,9 @@ export type HostMessage =
       readonly documentUri: string;
       readonly documentName: string;
       readonly claims: readonly ClaimItem[];
-      /** Why the document was not checked, when it was not. */
+      /** Whether the document was checked (optional; default: true). False when it could not be, or is not checked at all. */
+      readonly checked?: boolean;
+      /** Something the user should know: why the document was not checked, parts left unchecked, a broken ignore list. */
       readonly notice?: string;
     }
   | { readonly type: 'searchStarted'; readonly requestId: string; readonly query: string; readonly sentence?: string; readonly services: readonly SourceName[] }

@@ -24,6 +24,8 @@ interface DocumentState {
   abort?: AbortController;
   findings: readonly ClaimFinding[];
   notice?: string;
+  /** Set when the last check failed as a whole, so the panel says "not checked" rather than "no claims". */
+  failed?: boolean;
 }
 
 /** What a finished check reports, for commands and tests. */
@@ -182,6 +184,7 @@ export class ClaimsController extends Disposable {
       const message = error instanceof Error ? error.message : String(error);
       this.environment.log.error(`claims: the check failed: ${message}`);
       state.findings = [];
+      state.failed = true;
       state.notice = vscode.l10n.t('This document could not be checked ({0}). Run “Biowrite: Show Log” for details, and report the problem if it persists.', message);
       this.diagnostics.delete(document.uri);
       this.refreshViews();
@@ -191,10 +194,16 @@ export class ClaimsController extends Disposable {
       return { uri: key, count: result.findings.length, notices: result.notices, checked: false };
     }
     state.findings = result.findings;
+    state.failed = false;
     const problems = [...result.notices];
     const listProblem = this.ignoreLists.problemFor(document.uri);
     if (listProblem) problems.push(listProblem);
-    state.notice = problems.length > 0 ? vscode.l10n.t('Parts of this document were not checked: {0}', problems.join(' ')) : undefined;
+    // A broken ignore list is not a part of the document left unchecked: it gets its own sentence.
+    const notices = [
+      ...(result.notices.length > 0 ? [vscode.l10n.t('Parts of this document were not checked: {0}', result.notices.join(' '))] : []),
+      ...(listProblem ? [listProblem] : []),
+    ];
+    state.notice = notices.length > 0 ? notices.join(' ') : undefined;
     this.publish(document.uri, result.findings, settings);
     this.refreshViews();
     return { uri: key, count: result.findings.length, notices: problems, checked: true };
@@ -234,6 +243,7 @@ export class ClaimsController extends Disposable {
         documentUri: '',
         documentName: '',
         claims: [],
+        checked: false,
         notice: vscode.l10n.t('Open a Markdown or LaTeX manuscript to list its claims without sources.'),
       });
       this.refreshViews();
@@ -254,6 +264,7 @@ export class ClaimsController extends Disposable {
           documentUri: document.uri.toString(),
           documentName: documentName(document),
           claims: [],
+          checked: false,
           notice: vscode.l10n.t('Claims are not checked in this document: turn on “biowrite.claims.enabled” and add its language to “biowrite.claims.languages”.'),
         });
       }
@@ -279,6 +290,7 @@ export class ClaimsController extends Disposable {
       documentUri: document.uri.toString(),
       documentName: documentName(document),
       claims,
+      checked: state.failed !== true,
       ...(state.notice ? { notice: state.notice } : {}),
     });
   }

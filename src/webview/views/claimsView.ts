@@ -20,7 +20,7 @@ export function scoreLabel(score: number): { readonly text: string; readonly lev
 
 /** A one-line summary of a claims message, for the section heading. */
 export function claimsSummary(message: ClaimsMessage): string {
-  if (message.notice && message.claims.length === 0) return message.documentName ? t('{0}: not checked', message.documentName) : t('No manuscript');
+  if (message.checked === false) return message.documentName ? t('{0}: not checked', message.documentName) : t('No manuscript');
   const count = message.claims.length;
   if (count === 0) return t('{0}: no claims without sources', message.documentName);
   return count === 1 ? t('{0}: 1 claim without sources', message.documentName) : t('{0}: {1} claims without sources', message.documentName, count);
@@ -55,7 +55,7 @@ export class ClaimsView {
       this.container.append(notice);
     }
     if (message.claims.length === 0) {
-      if (!message.notice) this.container.append(el('p', 'claims-empty', t('No claims without sources')));
+      if (message.checked !== false) this.container.append(el('p', 'claims-empty', t('No claims without sources')));
       return;
     }
     const list = el('ol', 'claims-list');
