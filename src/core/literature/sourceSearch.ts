@@ -4,6 +4,7 @@
  * results. Every result is a record from the library or a service; the LLM only reorders them.
  */
 import type { LlmClient } from '../llm/types';
+import { findIdentifiers, summariseFindings, type IdentifierFinding } from '../privacy/identifiers';
 import { LibraryIndex } from './library/librarySearch';
 import { LlmAssistError, rerankCandidates, suggestQueries } from './llmAssist';
 import { isSearchFailure, searchOnline, type SearchOnlineOptions } from './searchOnline';
@@ -36,6 +37,37 @@ export function onlineSearch(options: Omit<SearchOnlineOptions, 'signal'>): Onli
       } else yield { kind: 'results', source: event.source, records: event.records };
     }
   };
+}
+
+/**
+ * Wraps an online search so that likely patient identifiers never leave the machine: they are cut
+ * out of the sentence and of the LLM's phrasings before any service sees the query. The library,
+ * searched locally, still gets the whole sentence.
+ * @param search The online search to protect.
+ * @param onRemoved Called once per search that had identifiers, with what was removed (e.g. "1 phone number").
+ * @returns The protected search.
+ */
+export function withoutIdentifiers(search: OnlineSearch, onRemoved: (summary: string) => void): OnlineSearch {
+  return (query, signal) => {
+    const texts = [query.text, ...query.queries];
+    const findings = texts.map((text) => findIdentifiers(text));
+    if (findings.every((list) => list.length === 0)) return search(query, signal);
+    onRemoved(summariseFindings(findings.flat()));
+    const [text, ...queries] = texts.map((value, index) => removeSpans(value, findings[index]));
+    return search({ text, queries }, signal);
+  };
+}
+
+// Spaces rather than `[REDACTED-…]` labels: the services turn the text into keywords, and a label would become one.
+function removeSpans(text: string, findings: readonly IdentifierFinding[]): string {
+  let result = '';
+  let cursor = 0;
+  for (const finding of [...findings].sort((a, b) => a.start - b.start)) {
+    if (finding.start < cursor) continue;
+    result += `${text.slice(cursor, finding.start)} `;
+    cursor = finding.end;
+  }
+  return (result + text.slice(cursor)).replace(/\s{2,}/g, ' ').trim();
 }
 
 /** One ranked hit of a search. */

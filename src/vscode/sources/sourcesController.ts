@@ -149,7 +149,7 @@ export class SourcesController implements vscode.Disposable {
   }
 
   private async run(active: ActiveSearch, request: SearchRequest, settings: Awaited<ReturnType<typeof readSourcesSettings>>, services: readonly SourceName[]): Promise<void> {
-    const [{ findSources, onlineSearch }, { LibraryIndex }, { toResultItem }, { RetractionIndex }] = await Promise.all([
+    const [{ findSources, onlineSearch, withoutIdentifiers }, { LibraryIndex }, { toResultItem }, { RetractionIndex }] = await Promise.all([
       import('../../core/literature/sourceSearch'),
       import('../../core/literature/library/librarySearch'),
       import('../../core/literature/resultItems'),
@@ -171,7 +171,10 @@ export class SourcesController implements vscode.Disposable {
     if (!online && settings.services.length > 0) {
       const { DiskCache } = await import('../../core/literature/cache');
       const cache = new DiskCache({ directory: vscode.Uri.joinPath(this.environment.context.globalStorageUri, 'literature-cache').fsPath });
-      const base = onlineSearch({ services: settings.services, maxResults: settings.maxResults, config: settings.config, cache, logger: this.environment.logRequest });
+      // The literature services are never local: what looks like a patient identifier is not sent to them.
+      const base = withoutIdentifiers(onlineSearch({ services: settings.services, maxResults: settings.maxResults, config: settings.config, cache, logger: this.environment.logRequest }), (summary) =>
+        this.post(active, { type: 'notice', level: 'info', message: vscode.l10n.t('Likely patient identifiers ({0}) were left out of the query sent to the literature services.', summary) }),
+      );
       online = settings.zoteroEnabled ? withZotero(base, settings.config.zotero.url, settings.maxResults, this.environment) : base;
     }
     const llm = await this.llmFor(active, `${request.query}\n${request.context ?? ''}`, settings.llmAssist);
