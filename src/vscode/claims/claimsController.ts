@@ -82,9 +82,11 @@ export class ClaimsController extends Disposable {
       }),
     );
     this._register(vscode.window.onDidChangeActiveTextEditor(() => this.refreshViews()));
-    // Documents already open when the extension starts are checked after activation returns.
+    // Documents already open when the extension starts are checked after activation returns: the
+    // visible ones first, then the rest, as documents opened later are (Problems lists them all).
     const startup = setTimeout(() => {
-      for (const editor of vscode.window.visibleTextEditors) this.schedule(editor.document, 0);
+      const visible = new Set(vscode.window.visibleTextEditors.map((editor) => editor.document));
+      for (const document of [...visible, ...vscode.workspace.textDocuments.filter((document) => !visible.has(document))]) this.schedule(document, 0);
       this.refreshViews();
     }, 0);
     this._register({ dispose: () => clearTimeout(startup) });
