@@ -21,8 +21,10 @@ export const uiTimeoutMs = 30_000;
  * Starts a server and a browser and opens the workbench on a fresh copy of samples/.
  * Resolves once the workbench is ready and Biowrite's activity-bar entry is shown.
  * `trusted: false` opens the folder in Restricted Mode, as a freshly cloned repository would.
+ * `userSettings` are written to the (fresh) user settings, where application-scoped settings such as
+ * Biowrite's service base URLs live: in the browser profile, not on the server.
  */
-export async function openWorkbench(options: { trusted?: boolean; label?: string } = {}): Promise<Workbench> {
+export async function openWorkbench(options: { trusted?: boolean; label?: string; userSettings?: Record<string, unknown> } = {}): Promise<Workbench> {
   const label = options.label ?? 'e2e';
   const workspace = copySampleWorkspace();
   const server = await startServer({ trusted: options.trusted ?? true, logFile: join(resultsDir, `${label}-vscode-server.log`) });
@@ -33,6 +35,7 @@ export async function openWorkbench(options: { trusted?: boolean; label?: string
     await page.goto(workbenchUrl({ port: server.port, folder: workspace }));
     await page.locator('.monaco-workbench').waitFor();
     await biowriteActivityBarItem(page).waitFor();
+    if (options.userSettings) await writeUserSettings(page, options.userSettings);
     return {
       page,
       workspace,
@@ -46,6 +49,28 @@ export async function openWorkbench(options: { trusted?: boolean; label?: string
     await server.stop();
     throw error;
   }
+}
+
+/**
+ * Replaces the user settings with `settings`, as a user would: Preferences: Open User Settings (JSON),
+ * select all, type the JSON on one line (inserted as one piece, so no bracket is auto-closed), save, close.
+ */
+export async function writeUserSettings(page: Page, settings: Record<string, unknown>): Promise<void> {
+  await runCommand(page, 'Preferences: Open User Settings (JSON)');
+  const tab = page.locator('.tabs-container .tab[data-resource-name="settings.json"]');
+  await tab.waitFor();
+  const editor = page.locator('.editor-instance .monaco-editor').first();
+  await editor.locator('.view-lines').waitFor();
+  await editor.locator('.view-lines').click();
+  await page.keyboard.press('Control+a');
+  await page.keyboard.press('Delete');
+  await page.keyboard.insertText(JSON.stringify(settings));
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('Control+s');
+  // Saved: the tab loses its dirty mark.
+  await page.locator('.tabs-container .tab.dirty[data-resource-name="settings.json"]').waitFor({ state: 'detached' });
+  await page.keyboard.press('Control+w');
+  await tab.waitFor({ state: 'detached' });
 }
 
 /** The Biowrite entry in the activity bar. */
