@@ -69,7 +69,7 @@ export async function writeUserSettings(page: Page, settings: Record<string, unk
   await page.keyboard.press('Control+s');
   // Saved: the tab loses its dirty mark.
   await page.locator('.tabs-container .tab.dirty[data-resource-name="settings.json"]').waitFor({ state: 'detached' });
-  await page.keyboard.press('Control+w');
+  await runCommand(page, 'View: Close Editor');
   await tab.waitFor({ state: 'detached' });
 }
 
