@@ -174,6 +174,40 @@ suite('Claims without sources', () => {
     await waitFor(() => claimDiagnostics(uri), (found) => found.length === 2, 'the sentence flagged again once the list is gone');
   });
 
+  test('adding to the workspace list keeps the unsaved edits of the list open in an editor', async function () {
+    const folder = vscode.workspace.workspaceFolders?.[0];
+    if (!folder) return this.skip();
+    const list = vscode.Uri.joinPath(folder.uri, '.biowrite', 'ignore.json');
+    const existed = await vscode.workspace.fs.stat(list).then(
+      () => true,
+      () => false,
+    );
+    if (existed) return this.skip();
+    await vscode.workspace.fs.writeFile(list, new TextEncoder().encode('{ "version": 1, "sentences": [] }\n'));
+    try {
+      const listEditor = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(list));
+      // The user is editing the list and has not saved yet.
+      await listEditor.edit((builder) => builder.replace(new vscode.Range(0, 0, listEditor.document.lineCount, 0), '{ "version": 1, "sentences": ["Typed by the user and not saved."] }\n'));
+      assert.ok(listEditor.document.isDirty);
+      const editor = await openManuscript('# Background\n\nScreening is widely recommended for adults. Costs are also high.\n');
+      const uri = editor.document.uri;
+      const [diagnostic] = await waitFor(() => claimDiagnostics(uri), (found) => found.length === 2, 'two claims');
+      const ok = await vscode.commands.executeCommand<boolean>('biowrite.ignoreClaim', {
+        uri: uri.toString(),
+        range: { startLine: diagnostic.range.start.line, startCharacter: diagnostic.range.start.character, endLine: diagnostic.range.end.line, endCharacter: diagnostic.range.end.character },
+        mode: 'list',
+      });
+      assert.strictEqual(ok, true);
+      const saved = JSON.parse(new TextDecoder().decode(await vscode.workspace.fs.readFile(list))) as { version: number; sentences: string[] };
+      assert.deepStrictEqual(saved.sentences, ['Typed by the user and not saved.', 'Screening is widely recommended for adults.']);
+      assert.strictEqual(listEditor.document.isDirty, false, 'the list is saved with both the user\'s and the new sentence');
+      await waitFor(() => claimDiagnostics(uri), (found) => found.length === 1, 'the listed sentence to lose its diagnostic');
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      await vscode.workspace.fs.delete(vscode.Uri.joinPath(folder.uri, '.biowrite'), { recursive: true });
+    }
+  });
+
   test('turning the feature off clears the diagnostics', async () => {
     const editor = await openManuscript('# Background\n\nMost tumours are heterogeneous.\n');
     const uri = editor.document.uri;

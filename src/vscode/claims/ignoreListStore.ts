@@ -82,18 +82,32 @@ export class IgnoreListStore extends Disposable {
   async add(document: vscode.Uri, sentence: string): Promise<vscode.Uri> {
     const uri = this.listUri(document);
     if (!uri) throw new Error(vscode.l10n.t('Open the manuscript\'s folder as a workspace to keep a list of sentences that need no source, or use the inline comment instead.'));
+    // When the list is open in an editor, its text there (unsaved edits included) is the one to extend:
+    // writing the file behind the editor's back would set the user's edits against ours.
+    const open = vscode.workspace.textDocuments.find((candidate) => candidate.uri.toString() === uri.toString());
     let current: IgnoreList | undefined;
     try {
-      current = parseIgnoreList(new TextDecoder().decode(await vscode.workspace.fs.readFile(uri)));
+      const text = open ? open.getText() : new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+      current = open && text.trim() === '' ? undefined : parseIgnoreList(text);
     } catch (error) {
       if (!(error instanceof vscode.FileSystemError)) {
         throw new Error(vscode.l10n.t('{0} Run “Biowrite: Edit Sentences That Need No Source” to fix it.', error instanceof Error ? error.message : String(error)), { cause: error });
       }
     }
-    await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(addToIgnoreList(current, sentence)));
+    const updated = addToIgnoreList(current, sentence);
+    if (open) {
+      const edit = new vscode.WorkspaceEdit();
+      edit.replace(uri, open.validateRange(new vscode.Range(0, 0, open.lineCount, 0)), updated);
+      if (!(await vscode.workspace.applyEdit(edit)) || !(await open.save())) {
+        throw new Error(vscode.l10n.t('{0} could not be updated. Save or close it, then try again.', vscode.workspace.asRelativePath(uri)));
+      }
+    } else {
+      await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(updated));
+    }
     const key = vscode.workspace.getWorkspaceFolder(uri)?.uri.toString() ?? uri.toString();
     this.lists.delete(key);
     this.changed.fire();
     return uri;
   }
+
 }
