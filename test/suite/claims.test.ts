@@ -3,6 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as vscode from 'vscode';
+import { waitFor } from './waitFor';
 
 const extensionId = 'biowrite.biowrite';
 // The suite runs from out/test/suite/; the fixtures stay in the repository.
@@ -10,15 +11,6 @@ const fixtures = path.resolve(__dirname, '..', '..', '..', 'test', 'fixtures', '
 
 type CheckResult = { uri: string; count: number; notices: string[]; checked: boolean; statusBar: { text: string; command?: string; visible: boolean } };
 
-async function waitFor<T>(read: () => T | PromiseLike<T>, accept: (value: T) => boolean, what: string, attempts = 150): Promise<T> {
-  let value = await read();
-  for (let attempt = 0; attempt < attempts && !accept(value); attempt += 1) {
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    value = await read();
-  }
-  assert.ok(accept(value), `timed out waiting for ${what} (last: ${JSON.stringify(value)})`);
-  return value;
-}
 
 function claimDiagnostics(uri: vscode.Uri): vscode.Diagnostic[] {
   return vscode.languages.getDiagnostics(uri).filter((diagnostic) => diagnostic.source === 'Biowrite' && diagnostic.code === 'claim-without-source');
@@ -27,6 +19,19 @@ function claimDiagnostics(uri: vscode.Uri): vscode.Diagnostic[] {
 async function openManuscript(content: string, language = 'markdown'): Promise<vscode.TextEditor> {
   const document = await vscode.workspace.openTextDocument({ language, content });
   return vscode.window.showTextDocument(document);
+}
+
+/** The workspace's ignore list, which must not exist yet: the test that uses it creates and deletes it (skips otherwise). */
+async function freshWorkspaceList(context: Mocha.Context): Promise<{ folder: vscode.WorkspaceFolder; list: vscode.Uri }> {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  if (!folder) context.skip();
+  const list = vscode.Uri.joinPath(folder.uri, '.biowrite', 'ignore.json');
+  const existed = await vscode.workspace.fs.stat(list).then(
+    () => true,
+    () => false,
+  );
+  if (existed) context.skip();
+  return { folder, list };
 }
 
 suite('Claims without sources', () => {
@@ -145,14 +150,7 @@ suite('Claims without sources', () => {
   });
 
   test('"needs no source" can be remembered in the workspace list instead', async function () {
-    const folder = vscode.workspace.workspaceFolders?.[0];
-    if (!folder) return this.skip();
-    const list = vscode.Uri.joinPath(folder.uri, '.biowrite', 'ignore.json');
-    const existed = await vscode.workspace.fs.stat(list).then(
-      () => true,
-      () => false,
-    );
-    if (existed) return this.skip();
+    const { folder, list } = await freshWorkspaceList(this);
     const editor = await openManuscript('# Background\n\nScreening is widely recommended for adults. Costs are also high.\n');
     const uri = editor.document.uri;
     const [diagnostic] = await waitFor(() => claimDiagnostics(uri), (found) => found.length === 2, 'two claims');
@@ -175,14 +173,7 @@ suite('Claims without sources', () => {
   });
 
   test('adding to the workspace list keeps the unsaved edits of the list open in an editor', async function () {
-    const folder = vscode.workspace.workspaceFolders?.[0];
-    if (!folder) return this.skip();
-    const list = vscode.Uri.joinPath(folder.uri, '.biowrite', 'ignore.json');
-    const existed = await vscode.workspace.fs.stat(list).then(
-      () => true,
-      () => false,
-    );
-    if (existed) return this.skip();
+    const { folder, list } = await freshWorkspaceList(this);
     await vscode.workspace.fs.writeFile(list, new TextEncoder().encode('{ "version": 1, "sentences": [] }\n'));
     try {
       const listEditor = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(list));

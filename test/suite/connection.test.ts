@@ -1,5 +1,6 @@
 import * as assert from 'assert';
 import * as vscode from 'vscode';
+import { waitFor } from './waitFor';
 import { startFakeOpenAiServer, type FakeOpenAiServer } from '../fakes/fakeOpenAiServer';
 
 const extensionId = 'biowrite.biowrite';
@@ -37,15 +38,6 @@ async function setApiKeyThroughCommand(key: string): Promise<boolean> {
   }
 }
 
-async function waitFor<T>(read: () => T | PromiseLike<T>, accept: (value: T) => boolean, what: string, attempts = 100): Promise<T> {
-  let value = await read();
-  for (let attempt = 0; attempt < attempts && !accept(value); attempt += 1) {
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    value = await read();
-  }
-  assert.ok(accept(value), `timed out waiting for ${what} (last: ${JSON.stringify(value)})`);
-  return value;
-}
 
 suite('LLM connection', () => {
   let server: FakeOpenAiServer;
