@@ -4,7 +4,7 @@
  * closes the sentence, and placed before or after the final punctuation as the document does.
  * Pure: returns offset edits; the editor layer applies them.
  */
-import { detectCitationSyntax, extractCitations, type Citation, type ManuscriptLanguage, type TextEdit } from '../manuscript/citations';
+import { canWriteKey, detectCitationSyntax, extractCitations, formatPandocKey, type Citation, type ManuscriptLanguage, type TextEdit } from '../manuscript/citations';
 import type { LiteratureRecord } from '../literature/types';
 
 export type { TextEdit };
@@ -59,12 +59,12 @@ export function detectConventions(
 
 /**
  * The key to cite a record by in Manubot syntax: `doi:…`, else `pmid:…`, else `pmcid:…`;
- * undefined when the record has none of these.
+ * undefined when the record has none of these that can be written in a citation.
  */
 export function manubotKeyFor(record: LiteratureRecord): string | undefined {
-  if (record.doi) return `doi:${record.doi}`;
-  if (record.pmid) return `pmid:${record.pmid}`;
-  if (record.pmcid) return `pmcid:${record.pmcid}`;
+  for (const key of [record.doi && `doi:${record.doi}`, record.pmid && `pmid:${record.pmid}`, record.pmcid && `pmcid:${record.pmcid}`]) {
+    if (key && canWriteKey(key)) return key;
+  }
   return undefined;
 }
 
@@ -82,7 +82,7 @@ function mergeInto(text: string, citation: Citation, keys: readonly string[], sy
     const separator = /,\s/.test(text.slice(citation.start, citation.end)) ? ', ' : ',';
     return { start: closeAt, end: closeAt, newText: missing.map((k) => `${separator}${k}`).join('') };
   }
-  return { start: closeAt, end: closeAt, newText: missing.map((k) => `; @${k}`).join('') };
+  return { start: closeAt, end: closeAt, newText: missing.map((k) => `; ${formatPandocKey(k)}`).join('') };
 }
 
 /** The result of planning an insertion. */
@@ -128,7 +128,7 @@ export function planCitation(
     const merged = mergeInto(text, { ...last, start: sentenceStart + last.start, end: sentenceStart + last.end }, keys, conventions.syntax);
     return merged === 'alreadyCited' ? { kind: 'alreadyCited' } : { kind: 'edit', edit: merged };
   }
-  const citation = conventions.syntax === 'latex' ? `\\${conventions.latexCommand}{${keys.join(',')}}` : `[${keys.map((k) => `@${k}`).join('; ')}]`;
+  const citation = conventions.syntax === 'latex' ? `\\${conventions.latexCommand}{${keys.join(',')}}` : `[${keys.map(formatPandocKey).join('; ')}]`;
   if (conventions.placement === 'afterPunctuation' && hasPunctuation) {
     return { kind: 'edit', edit: { start: end, end, newText: citation } };
   }

@@ -81,6 +81,24 @@ interface KeyMatch {
   readonly end: number;
 }
 
+// Pandoc's bare key: a letter, digit or `_` first, then alphanumerics and `_`, with single punctuation
+// characters from its list only between them (a run of two, or one at the end, ends the key).
+const bareKey = /^[\p{L}\p{N}_](?:[\p{L}\p{N}_]|[:.#$%&\-+?<>~/](?=[\p{L}\p{N}_]))*$/u;
+
+/**
+ * Writes a key as Pandoc reads it back whole: `@key`, or `@{key}` when the key has characters a bare
+ * key cannot hold (old DOIs such as `10.1002/(SICI)1097-4636(199909)46:3<350::AID-JBM8>3.0.CO;2-U`).
+ * @param key The key without `@`; it must not contain `{`, `}`, `[` or `]` (see {@link canWriteKey}).
+ */
+export function formatPandocKey(key: string): string {
+  return bareKey.test(key) ? `@${key}` : `@{${key}}`;
+}
+
+/** Whether a key can be written in a Markdown citation at all (braces and brackets would end it early). */
+export function canWriteKey(key: string): boolean {
+  return key.length > 0 && !/[{}[\]\s]/.test(key);
+}
+
 /** Reads a citation key after an `@` at `at` (the offset of `@`). */
 function readKey(text: string, at: number, limit: number): KeyMatch | undefined {
   let index = at + 1;
