@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { languageOfPath, runCheck } from '../../../src/cli/commands/check';
+import { temporaryDirectory } from '../temporaryDirectory';
 
 const fixtures = join(__dirname, '..', '..', 'fixtures', 'claims');
 
@@ -27,7 +27,7 @@ test('text output is file:line:col  score  sentence with 1-based positions; exit
 
 test('--exit-zero, and no findings exit 0', async () => {
   assert.equal((await cli(join(fixtures, 'claims.md'), '--threshold', '0', '--exit-zero')).code, 0);
-  const dir = mkdtempSync(join(tmpdir(), 'biowrite-check-'));
+  const dir = temporaryDirectory('biowrite-check-');
   writeFileSync(join(dir, 'plain.md'), '# Methods\n\nWe trained a model.\n');
   assert.equal((await cli(join(dir, 'plain.md'))).code, 0);
 });
@@ -68,7 +68,7 @@ test('SARIF 2.1.0 with rule metadata and 1-based regions', async () => {
 });
 
 test('SARIF locations: relative to %SRCROOT% inside the working directory, an absolute file URI outside it', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'biowrite-sarif-'));
+  const dir = temporaryDirectory('biowrite-sarif-');
   mkdirSync(join(dir, 'my paper'));
   const content = '# Background\n\nTumours are heterogeneous in most patients.\n';
   writeFileSync(join(dir, 'my paper', 'a#1.md'), content);
@@ -101,7 +101,7 @@ test('usage errors exit 2 with the help', async () => {
 });
 
 test('unreadable, binary, Latin-1, unknown and missing files get a clear message; the others are still checked', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'biowrite-check-'));
+  const dir = temporaryDirectory('biowrite-check-');
   writeFileSync(join(dir, 'binary.md'), Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x00, 0x01, 0x02]));
   writeFileSync(join(dir, 'latin1.md'), Buffer.from([0x43, 0x61, 0x66, 0xe9, 0x2e]));
   writeFileSync(join(dir, 'notes.docx'), 'x');
@@ -123,7 +123,7 @@ test('unreadable, binary, Latin-1, unknown and missing files get a clear message
 });
 
 test('the workspace ignore list next to the manuscript is honoured', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'biowrite-check-'));
+  const dir = temporaryDirectory('biowrite-check-');
   mkdirSync(join(dir, '.biowrite'));
   mkdirSync(join(dir, 'content'));
   writeFileSync(join(dir, 'content', 'a.md'), 'Deep learning is widely used. Cancer is the most common disease.\n');

@@ -1,16 +1,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { temporaryDirectory } from '../temporaryDirectory';
 
 // Slow (it retrains every model): run with BIOWRITE_SLOW_TESTS=1 and ../shared/data present.
 const data = process.env.BIOWRITE_SHARED_DATA ?? join('..', 'shared', 'data');
 const enabled = process.env.BIOWRITE_SLOW_TESTS === '1' && existsSync(join(data, 'manuscripts'));
 
 test('the shipped model file is exactly what `npm run train:claims` produces', { skip: enabled ? false : 'set BIOWRITE_SLOW_TESTS=1 (needs ../shared/data)', timeout: 600_000 }, () => {
-  const dir = mkdtempSync(join(tmpdir(), 'biowrite-train-'));
+  const dir = temporaryDirectory('biowrite-train-');
   try {
     const out = join(dir, 'claimModel.json');
     const result = spawnSync(process.execPath, ['--import', 'tsx', join('scripts', 'claims', 'train.ts'), '--out', out], { encoding: 'utf8' });

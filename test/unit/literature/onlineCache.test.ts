@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { cacheFileName, DiskCache, MemoryCache } from '../../../src/core/literature/cache';
@@ -10,6 +9,7 @@ import { searchOnline } from '../../../src/core/literature/searchOnline';
 import { createLiteratureClients, literatureConfigFromEnv } from '../../../src/core/literature/config';
 import { startFakeLiteratureServers, type FakeLiteratureServers } from '../../fakes/fakeLiteratureServers';
 import { testClientOptions } from './onlineHelpers';
+import { temporaryDirectory } from '../temporaryDirectory';
 
 let fake: FakeLiteratureServers;
 let directory: string;
@@ -21,7 +21,7 @@ after(async () => {
 });
 beforeEach(async () => {
   fake.clearFaults();
-  directory = await mkdtemp(join(tmpdir(), 'biowrite-cache-'));
+  directory = temporaryDirectory('biowrite-cache-');
 });
 
 const signal = (): AbortSignal => new AbortController().signal;

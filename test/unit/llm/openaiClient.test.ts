@@ -4,12 +4,12 @@ import { createServer as createHttpServer } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { createServer as createNetServer } from 'node:net';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { OpenAiLlmClient, createLlmClientFromEnv, testConnection, type OpenAiClientOptions } from '../../../src/core/llm/openaiClient';
 import { LlmError, type RequestLogEntry, type StreamEvent } from '../../../src/core/llm/types';
 import { startFakeOpenAiServer, type FakeOpenAiServer } from '../../fakes/fakeOpenAiServer';
+import { temporaryDirectory } from '../temporaryDirectory';
 
 const question = [{ role: 'user' as const, content: 'Does metformin lower HbA1c in type 2 diabetes?' }];
 
@@ -324,7 +324,7 @@ describe('OpenAiLlmClient transport failures', () => {
   });
 
   it('maps an untrusted self-signed certificate to tls', async (context) => {
-    const directory = mkdtempSync(join(tmpdir(), 'biowrite-tls-'));
+    const directory = temporaryDirectory('biowrite-tls-');
     try {
       try {
         execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(directory, 'key.pem'), '-out', join(directory, 'cert.pem'), '-days', '1', '-subj', '/CN=127.0.0.1'], { stdio: 'ignore' });

@@ -1,10 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseCiteArgs, parseQueries, runCite } from '../../../src/cli/commands/cite';
 import { startFakeLiteratureServers } from '../../fakes/fakeLiteratureServers';
+import { temporaryDirectory } from '../temporaryDirectory';
 
 const fixtures = join(__dirname, '..', '..', 'fixtures', 'sources');
 
@@ -35,7 +35,7 @@ test('queries: JSON Lines with line numbers on errors', () => {
 });
 
 test('library search: CSL JSON and BibTeX ids, scores and titles; warnings with lines; bad files exit 2', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'biowrite-cite-'));
+  const dir = temporaryDirectory('biowrite-cite-');
   try {
     const queries = join(dir, 'q.jsonl');
     writeFileSync(queries, '{"id": "q1", "text": "Convolutional models such as DeepBind learn binding preferences."}\n{"id": "q2", "text": "CRISPR screens of TP53 in epithelial cells"}\n');
@@ -64,7 +64,7 @@ test('library search: CSL JSON and BibTeX ids, scores and titles; warnings with 
 
 test('--online: the services from BIOWRITE_*_URL are searched too; online ids are DOIs or pmid:N', async () => {
   const servers = await startFakeLiteratureServers();
-  const dir = mkdtempSync(join(tmpdir(), 'biowrite-cite-'));
+  const dir = temporaryDirectory('biowrite-cite-');
   const saved = { ...process.env };
   try {
     process.env.BIOWRITE_PUBMED_URL = servers.urls.pubmed;

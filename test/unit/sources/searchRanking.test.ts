@@ -1,7 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseCiteArgs, runCite } from '../../../src/cli/commands/cite';
 import {
@@ -15,6 +14,7 @@ import {
   urlWords,
 } from '../../../src/core/literature/library/librarySearch';
 import type { LiteratureRecord } from '../../../src/core/literature/types';
+import { temporaryDirectory } from '../temporaryDirectory';
 
 const record = (libraryId: string, title: string, extra: Partial<LiteratureRecord> = {}): LiteratureRecord => ({
   sources: ['library'],
@@ -77,7 +77,7 @@ test('features: the previous and next sentences are features of their own; URL w
 
 test('cite --ranking: parameters from a JSON file replace the shipped ones; a bad file exits 2', async () => {
   assert.equal((parseCiteArgs(['--library', 'a.json', '--queries', 'q', '--ranking', 'p.json']) as { ranking?: string }).ranking, 'p.json');
-  const dir = mkdtempSync(join(tmpdir(), 'biowrite-ranking-'));
+  const dir = temporaryDirectory('biowrite-ranking-');
   try {
     const library = join(dir, 'library.json');
     writeFileSync(library, JSON.stringify([{ id: 'a', title: 'Deep learning for genomics', type: 'article-journal' }, { id: 'b', title: 'Genomics of deep sea vents', type: 'article-journal' }]));

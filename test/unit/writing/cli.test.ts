@@ -1,7 +1,6 @@
 import { test, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runAbstract } from '../../../src/cli/commands/abstract';
 import { runTranslate } from '../../../src/cli/commands/translate';
@@ -10,6 +9,7 @@ import { translateBegin, translateEnd } from '../../../src/core/llm/prompts/tran
 import { startFakeOpenAiServer, type FakeOpenAiServer } from '../../fakes/fakeOpenAiServer';
 import { fakeTranslate } from '../../fakes/manglingTranslator';
 import { chatRequests, messagesOf } from './fakeLlm';
+import { temporaryDirectory } from '../temporaryDirectory';
 
 const fixtures = 'test/fixtures/writing';
 let server: FakeOpenAiServer;
@@ -58,7 +58,7 @@ test('abstract --json gives a machine-readable result', async () => {
 });
 
 test('translate writes the translation to stdout with markup intact and applies the glossary file', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'biowrite-'));
+  const dir = temporaryDirectory('biowrite-');
   writeFileSync(join(dir, 'glossary.tsv'), 'tumour response\tréponse tumorale\n');
   const out = io(local());
   const code = await runTranslate([`${fixtures}/markupHeavy.md`, '--to', 'fr', '--glossary', join(dir, 'glossary.tsv')], out);
