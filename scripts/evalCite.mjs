@@ -8,6 +8,11 @@
 // `npm run eval:cite -- --held-out` gives the honest figures: each manuscript is ranked with the parameters
 // selected on the OTHER manuscripts only (scripts/citeHeldOutParameters.json, from `npm run train:cite`),
 // passed to the CLI with `--ranking`.
+// `npm run eval:cite -- --pmc` measures out of domain: sets built from the six PubMed Central JATS articles
+// in ../shared/data/pmc (wet-lab and clinical papers whose reference lists have titles but no abstracts;
+// see scripts/pmcCiteSets.ts), ranked with the shipped parameters, which never saw them.
+// `-- --baseline` (with or without --pmc) ranks with the issue's baseline instead: plain BM25 (k1 1.2,
+// b 0.75) over title and abstract, the sentence alone as the query.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,11 +21,36 @@ import { fileURLToPath } from 'node:url';
 
 const repo = join(fileURLToPath(import.meta.url), '..', '..');
 const cli = join(repo, 'dist', 'cli.js');
-const root = process.env.BIOWRITE_EVAL_DIR ?? join(repo, '..', 'shared', 'data', 'manuscripts');
+const pmcMode = process.argv.includes('--pmc');
+const baselineMode = process.argv.includes('--baseline');
+const BASELINE = {
+  k1: 1.2,
+  weights: { title: 1, abstract: 1, keywords: 0, authors: 0, container: 0, url: 0 },
+  b: { title: 0.75, abstract: 0.75, keywords: 0.75, authors: 0.75, container: 0.75, url: 0.75 },
+  featureWeights: [1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0],
+};
 const heldOutMode = process.argv.includes('--held-out');
+if (baselineMode && heldOutMode) {
+  console.error('--baseline and --held-out do not combine: the baseline has nothing trained.');
+  process.exit(2);
+}
+if (pmcMode && heldOutMode) {
+  console.error('--pmc and --held-out do not combine: the PMC sets took no part in training, so every figure on them is held out.');
+  process.exit(2);
+}
+const pmcScratch = pmcMode ? mkdtempSync(join(tmpdir(), 'biowrite-eval-pmc-')) : '';
+process.on('exit', () => pmcScratch && rmSync(pmcScratch, { recursive: true, force: true }));
+if (pmcMode) {
+  const built = spawnSync(process.execPath, [join(repo, 'node_modules', 'tsx', 'dist', 'cli.mjs'), join(repo, 'scripts', 'pmcCiteSets.ts'), pmcScratch], { encoding: 'utf8' });
+  if (built.status !== 0) {
+    console.error(`Could not build the PMC sets:\n${built.stderr}`);
+    process.exit(2);
+  }
+}
+const root = pmcMode ? pmcScratch : process.env.BIOWRITE_EVAL_DIR ?? join(repo, '..', 'shared', 'data', 'manuscripts');
 const heldOutFile = join(repo, 'scripts', 'citeHeldOutParameters.json');
 const heldOutParameters = heldOutMode ? JSON.parse(readFileSync(heldOutFile, 'utf8')) : {};
-const scratch = heldOutMode ? mkdtempSync(join(tmpdir(), 'biowrite-eval-cite-')) : '';
+const scratch = heldOutMode || baselineMode ? mkdtempSync(join(tmpdir(), 'biowrite-eval-cite-')) : '';
 process.on('exit', () => scratch && rmSync(scratch, { recursive: true, force: true }));
 
 if (!existsSync(cli)) {
@@ -43,6 +73,11 @@ function evaluate(name) {
       .map((q) => [q.id, new Set(q.gold)]),
   );
   const extra = [];
+  if (baselineMode) {
+    const file = join(scratch, 'baseline.json');
+    writeFileSync(file, JSON.stringify(BASELINE));
+    extra.push('--ranking', file);
+  }
   if (heldOutMode) {
     const fold = heldOutParameters[name];
     if (!fold) throw new Error(`${name}: no held-out parameters in ${heldOutFile}; run \`npm run train:cite\` first.`);
@@ -78,9 +113,12 @@ function evaluate(name) {
 
 const names = readdirSync(root).filter((name) => existsSync(join(root, name, 'queries.jsonl')) && existsSync(join(root, name, 'library.json'))).sort();
 const rows = names.map(evaluate);
-const setLabel = heldOutMode ? 'held-out' : 'trained';
-console.log(
-  heldOutMode
+const setLabel = baselineMode ? 'baseline' : heldOutMode ? 'held-out' : pmcMode ? 'unseen' : 'trained';
+if (baselineMode) console.log('Baseline: BM25 (k1 1.2, b 0.75) over title and abstract, the sentence alone as the query.');
+else console.log(
+  pmcMode
+    ? 'Out of domain: PubMed Central articles (reference titles only, no abstracts), shipped parameters, never trained on.'
+    : heldOutMode
     ? 'Held-out: each manuscript ranked with parameters selected on the other manuscripts only (leave-one-manuscript-out).'
     : 'Shipped parameters (selected on all these manuscripts by `npm run train:cite`; see `-- --held-out` for honest figures).',
 );

@@ -139,7 +139,8 @@ export function manuscriptNames(root = sharedDataDir()): string[] {
 
 const ENTITIES: Readonly<Record<string, string>> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ' };
 
-function decodeEntities(text: string): string {
+/** Decodes XML character references and the predefined entities (`&amp;`, `&#x000e4;`). */
+export function decodeEntities(text: string): string {
   return text.replace(/&(#x[0-9a-fA-F]+|#\d+|[a-zA-Z]+);/g, (all, body: string) => {
     if (body.startsWith('#x')) return String.fromCodePoint(parseInt(body.slice(2), 16));
     if (body.startsWith('#')) return String.fromCodePoint(parseInt(body.slice(1), 10));
@@ -180,14 +181,15 @@ function stripCitations(sentence: string): string {
     .trim();
 }
 
-interface XmlNode {
+/** An element of {@link parseXml}'s tree: its name, raw attribute text and children (elements or decoded text). */
+export interface XmlNode {
   readonly name: string;
   readonly attrs: string;
   readonly children: (XmlNode | string)[];
 }
 
 /** A minimal XML tree builder for JATS (no DTD, entities decoded in text). */
-function parseXml(xml: string): XmlNode {
+export function parseXml(xml: string): XmlNode {
   const root: XmlNode = { name: '#root', attrs: '', children: [] };
   const stack: XmlNode[] = [root];
   const re = /<!--[\s\S]*?-->|<!\[CDATA\[[\s\S]*?\]\]>|<![^>]*>|<\?[\s\S]*?\?>|<(\/?)([A-Za-z_][\w:.-]*)([^>]*?)(\/?)>|([^<]+)/g;
