@@ -3,6 +3,7 @@ import type { LlmClient } from '../core/llm/types';
 import { LlmError } from '../core/llm/types';
 import type { BiowriteEnvironment } from './environment';
 import { readLlmSettings, type LlmSettings } from './config';
+import { localiseCore } from './localiseCore';
 import { createLogChannel, createRequestLogger } from './log';
 import { PanelProvider, panelViewId } from './panel/panelProvider';
 import { ApiKeyStore } from './secrets';
@@ -14,6 +15,7 @@ import { ApiKeyStore } from './secrets';
  * @param context The extension context.
  */
 export function createEnvironment(context: vscode.ExtensionContext): BiowriteEnvironment {
+  localiseCore();
   const log = createLogChannel();
   context.subscriptions.push(log);
   const logRequest = createRequestLogger(log);
