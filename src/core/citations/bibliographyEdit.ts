@@ -3,6 +3,7 @@
  * the existing entry when the record is already there (same DOI, PMID or PMCID), and the text edit
  * that appends it to a CSL JSON or BibTeX file in the file's own formatting. Pure functions.
  */
+import * as l10n from '@vscode/l10n';
 import type { LiteratureRecord } from '../literature/types';
 import type { TextEdit } from '../manuscript/citations';
 import { parseBibtexEntries } from '../literature/library/bibtex';
@@ -81,7 +82,7 @@ export function readBibliographyContents(text: string, format: 'csljson' | 'bibt
     return { format, keys, byIdentifier, entries };
   }
   const parsed: unknown = text.trim() === '' ? [] : JSON.parse(text.replace(/^\uFEFF/, ''));
-  if (!Array.isArray(parsed)) throw new Error('The CSL JSON bibliography is not an array of items.');
+  if (!Array.isArray(parsed)) throw new Error(l10n.t('The CSL JSON bibliography is not an array of items.'));
   for (const item of parsed) {
     if (!item || typeof item !== 'object') continue;
     const csl = item as Record<string, unknown>;

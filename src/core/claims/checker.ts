@@ -5,6 +5,7 @@
  * changed paragraph. `checkAsync` yields to the event loop between blocks, so an editor stays
  * responsive on a large document.
  */
+import * as l10n from '@vscode/l10n';
 import { VFile } from 'vfile';
 import { footnotesWithReferences, type ManuscriptLanguage } from '../manuscript/citations';
 import { collectLatexProse, splitLatexBlocks } from '../manuscript/latex';
@@ -199,7 +200,7 @@ export class ClaimChecker {
         for (const finding of result.findings) absolute.push({ ...finding, start: finding.start + block.start, end: finding.end + block.start });
         if (result.notice) {
           lineIndex ??= new LineIndex(text);
-          notices.push(`Line ${lineIndex.positionAt(block.start).line + 1}: ${result.notice}`);
+          notices.push(l10n.t('Line {0}: {1}', lineIndex.positionAt(block.start).line + 1, result.notice));
         }
         headings = result.headingsAfter;
         listDepth = result.listDepthAfter;
@@ -248,7 +249,7 @@ export class ClaimChecker {
         findings: [],
         headingsAfter: headings,
         listDepthAfter: listDepth,
-        notice: `a block of ${blockText.length.toLocaleString('en')} characters without a blank line was not checked; split it into paragraphs.`,
+        notice: l10n.t('a block of {0} characters without a blank line was not checked; split it into paragraphs.', blockText.length.toLocaleString('en')),
       };
     }
     const depth = this.options.language === 'markdown' ? nestingDepth(blockText) : 0;
@@ -257,7 +258,7 @@ export class ClaimChecker {
         findings: [],
         headingsAfter: headings,
         listDepthAfter: listDepth,
-        notice: `a list or quote nested ${depth} columns deep was not checked (Markdown parsers slow down badly on such nesting); flatten it.`,
+        notice: l10n.t('a list or quote nested {0} columns deep was not checked (Markdown parsers slow down badly on such nesting); flatten it.', depth),
       };
     }
     const file = new VFile({ value: blockText });
@@ -280,7 +281,7 @@ export class ClaimChecker {
         findings: [],
         headingsAfter,
         listDepthAfter,
-        notice: `this part could not be checked (${error instanceof Error ? error.message : String(error)}).`,
+        notice: l10n.t('this part could not be checked ({0}).', error instanceof Error ? error.message : String(error)),
       };
     }
     const findings: BlockFinding[] = [];

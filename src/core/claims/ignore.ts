@@ -10,6 +10,7 @@
  * The workspace list (`.biowrite/ignore.json`) holds sentences by their text, so it survives
  * edits elsewhere in the document; a sentence whose words change is checked again.
  */
+import * as l10n from '@vscode/l10n';
 
 /** The Markdown comment that marks a sentence as needing no source. */
 export const MARKDOWN_IGNORE_COMMENT = '<!-- biowrite-ignore -->';
@@ -48,11 +49,11 @@ export function parseIgnoreList(json: string): IgnoreList {
   try {
     value = JSON.parse(json);
   } catch (error) {
-    throw new Error(`${IGNORE_LIST_PATH} is not valid JSON (${error instanceof Error ? error.message : String(error)}). Fix it or delete it.`, { cause: error });
+    throw new Error(l10n.t('{0} is not valid JSON ({1}). Fix it or delete it.', IGNORE_LIST_PATH, error instanceof Error ? error.message : String(error)), { cause: error });
   }
   const list = Array.isArray(value) ? value : typeof value === 'object' && value !== null ? (value as { sentences?: unknown }).sentences : undefined;
   if (!Array.isArray(list) || !list.every((item) => typeof item === 'string')) {
-    throw new Error(`${IGNORE_LIST_PATH} must be {"version": 1, "sentences": ["…"]}. Fix it or delete it.`);
+    throw new Error(l10n.t('{0} must be {1}. Fix it or delete it.', IGNORE_LIST_PATH, '{"version": 1, "sentences": ["…"]}'));
   }
   return { version: 1, sentences: list as string[] };
 }

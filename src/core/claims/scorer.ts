@@ -2,6 +2,7 @@
  * Citation-worthiness scorer: how likely a reader expects a source for a sentence, with a short
  * reason. A trained logistic regression (see `model.ts`, `features.ts`, `npm run train:claims`).
  */
+import * as l10n from '@vscode/l10n';
 import { readFileSync } from 'node:fs';
 import defaultModelJson from './claimModel.json';
 import { NAMED_FEATURES, sectionKindOf, type SentenceFeatures, type SentenceForScoring } from './features';
@@ -27,30 +28,39 @@ export interface ClaimScorer {
 const NAMED_INDEX: ReadonlyMap<string, number> = new Map(NAMED_FEATURES.map((name, i) => [name, i]));
 
 interface SignalGroup {
-  readonly reason: string;
+  /** The reason shown to the user, translated when a sentence is scored (not when the module loads). */
+  readonly reason: () => string;
   readonly features: readonly string[];
 }
 
 // Claim signals, each with the reason shown when it pushes the score up the most.
 const CLAIM_GROUPS: readonly SignalGroup[] = [
-  { reason: 'background claim with a statistic', features: ['prevalence', 'percent', 'numbers'] },
-  { reason: 'refers to prior work', features: ['priorWork', 'etAl', 'year'] },
-  { reason: 'hedged claim', features: ['hedge'] },
-  { reason: 'comparative claim', features: ['comparative'] },
-  { reason: 'claims a first, most or best', features: ['superlative'] },
-  { reason: 'names a method, tool or dataset', features: ['capitalized', 'acronyms', 'camelCase', 'versionLike', 'mixedAlnum', 'dataTool'] },
-  { reason: 'general claim with examples', features: ['example'] },
-  { reason: 'general background claim', features: ['generality', 'definition'] },
+  { reason: () => l10n.t('background claim with a statistic'), features: ['prevalence', 'percent', 'numbers'] },
+  { reason: () => l10n.t('refers to prior work'), features: ['priorWork', 'etAl', 'year'] },
+  { reason: () => l10n.t('hedged claim'), features: ['hedge'] },
+  { reason: () => l10n.t('comparative claim'), features: ['comparative'] },
+  { reason: () => l10n.t('claims a first, most or best'), features: ['superlative'] },
+  { reason: () => l10n.t('names a method, tool or dataset'), features: ['capitalized', 'acronyms', 'camelCase', 'versionLike', 'mixedAlnum', 'dataTool'] },
+  { reason: () => l10n.t('general claim with examples'), features: ['example'] },
+  { reason: () => l10n.t('general background claim'), features: ['generality', 'definition'] },
 ];
 
 // Signals of the authors' own work, each with the reason shown when it pulls the score down the most.
 const OWN_GROUPS: readonly SignalGroup[] = [
-  { reason: "reports the authors' own results", features: ['statistics', 'section:results', 'results&statistics', 'results&firstPerson'] },
-  { reason: 'refers to a figure or table', features: ['figureRef'] },
-  { reason: "describes the authors' methods", features: ['methodVerb', 'section:methods', 'code', 'math'] },
-  { reason: "describes the authors' own work", features: ['firstPerson', 'weStart', 'ownAction', 'thisWork'] },
-  { reason: 'a question or a lead-in', features: ['question', 'colonEnd'] },
+  { reason: ownResults, features: ['statistics', 'section:results', 'results&statistics', 'results&firstPerson'] },
+  { reason: () => l10n.t('refers to a figure or table'), features: ['figureRef'] },
+  { reason: ownMethods, features: ['methodVerb', 'section:methods', 'code', 'math'] },
+  { reason: () => l10n.t('describes the authors\' own work'), features: ['firstPerson', 'weStart', 'ownAction', 'thisWork'] },
+  { reason: () => l10n.t('a question or a lead-in'), features: ['question', 'colonEnd'] },
 ];
+
+function ownResults(): string {
+  return l10n.t('reports the authors\' own results');
+}
+
+function ownMethods(): string {
+  return l10n.t('describes the authors\' methods');
+}
 
 function groupContribution(compiled: CompiledModel, features: SentenceFeatures, group: SignalGroup): number {
   let sum = 0;
@@ -81,19 +91,19 @@ function reasonFor(compiled: CompiledModel, sentence: SentenceForScoring, featur
   if (claimLike) {
     const hedge = namedValue(features, 'hedge') > 0;
     const comparative = namedValue(features, 'comparative') > 0;
-    if (hedge && comparative) return 'hedged comparison';
+    if (hedge && comparative) return l10n.t('hedged comparison');
     const best = strongest(compiled, features, CLAIM_GROUPS, 1);
-    if (best) return best.group.reason;
+    if (best) return best.group.reason();
     const own = strongest(compiled, features, OWN_GROUPS, -1);
-    if (own && own.value > 0.25) return own.group.reason;
-    if (section === 'discussion' || section === 'conclusion') return 'claim in the discussion';
-    return 'background claim';
+    if (own && own.value > 0.25) return own.group.reason();
+    if (section === 'discussion' || section === 'conclusion') return l10n.t('claim in the discussion');
+    return l10n.t('background claim');
   }
   const best = strongest(compiled, features, OWN_GROUPS, -1);
-  if (best) return best.group.reason;
-  if (section === 'methods') return "describes the authors' methods";
-  if (section === 'results') return "reports the authors' own results";
-  return 'no strong sign of a claim that needs a source';
+  if (best) return best.group.reason();
+  if (section === 'methods') return ownMethods();
+  if (section === 'results') return ownResults();
+  return l10n.t('no strong sign of a claim that needs a source');
 }
 
 /** A scorer over a compiled model. */
@@ -106,7 +116,7 @@ export function createScorer(compiled: CompiledModel): ClaimScorer {
         return { score, reason: reasonFor(compiled, sentence, features, score) };
       } catch {
         // Unexpected input shapes (e.g. from untyped callers) must not break a whole check.
-        return { score: 0, reason: 'could not be scored' };
+        return { score: 0, reason: l10n.t('could not be scored') };
       }
     },
   };

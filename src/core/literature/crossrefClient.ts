@@ -2,8 +2,9 @@
  * Crossref REST `/works` with `query.bibliographic`, in the `mailto` polite pool, with `select` to keep
  * answers small; retractions and corrections come from `update-to`, `updated-by` and `relation`.
  */
+import * as l10n from '@vscode/l10n';
 import { asArray, buildUrl, createServiceHttp, isObject, type ClientCommonOptions, type ClientSearchOptions, type ClientSearchResult, type LiteratureClient } from './client';
-import { defaultUserAgent, LiteratureServiceError, type ServiceHttp } from './http';
+import { defaultUserAgent, LiteratureServiceError, serviceLabels, type ServiceHttp } from './http';
 import { jatsAbstractToText, markupToText, normaliseDoi, stringOrUndefined, yearOf } from './normalize';
 import type { LiteratureRecord, RecordAuthor, RecordNotice } from './types';
 
@@ -54,7 +55,9 @@ export class CrossrefClient implements LiteratureClient {
   /** @param options Base URL, contact and transport. */
   constructor(private readonly options: CrossrefClientOptions = {}) {
     this.baseUrl = options.baseUrl || defaultCrossrefBaseUrl;
-    const hint = options.mailto ? 'wait a minute and search again.' : 'set your e-mail in biowrite.sources.contactEmail to use Crossref’s polite pool, or wait a minute.';
+    const hint = options.mailto
+      ? l10n.t('Wait a minute and search again.')
+      : l10n.t('Set your e-mail in biowrite.sources.contactEmail to use Crossref’s polite pool, or wait a minute.');
     // Crossref's etiquette: identify the tool and a contact in the User-Agent as well as in `mailto`.
     const userAgent = options.mailto ? `${defaultUserAgent} mailto:${options.mailto}` : undefined;
     this.http = createServiceHttp('crossref', options, Boolean(options.mailto), hint, userAgent);
@@ -98,17 +101,23 @@ export function parseCrossrefResponse(text: string): ClientSearchResult {
   try {
     parsed = JSON.parse(text);
   } catch {
-    throw new LiteratureServiceError('crossref', 'badResponse', 'Crossref sent an incomplete or invalid JSON answer. Try again; if it persists, check the Crossref base URL in the Biowrite settings.');
+    throw new LiteratureServiceError('crossref', 'badResponse', l10n.t('{0} sent an incomplete or invalid JSON answer. Try again; if it persists, check the {0} base URL in the Biowrite settings.', serviceLabels.crossref));
   }
-  if (!isObject(parsed)) throw new LiteratureServiceError('crossref', 'badResponse', 'Crossref sent an unexpected answer. Check the Crossref base URL in the Biowrite settings.');
+  if (!isObject(parsed)) throw new LiteratureServiceError('crossref', 'badResponse', l10n.t('{0} sent an unexpected answer. Check the {0} base URL in the Biowrite settings.', serviceLabels.crossref));
   if (parsed.status === 'failed') {
     const first = asArray(parsed.message)[0];
     const detail = isObject(first) ? stringOrUndefined(first.message) : stringOrUndefined(first);
-    throw new LiteratureServiceError('crossref', 'rejected', `Crossref could not run the search${detail ? `: “${detail.slice(0, 200)}”` : ''}. Try a simpler query.`);
+    throw new LiteratureServiceError(
+      'crossref',
+      'rejected',
+      detail
+        ? l10n.t('{0} could not run the search: “{1}”. Try a simpler query.', serviceLabels.crossref, detail.slice(0, 200))
+        : l10n.t('{0} could not run the search. Try a simpler query.', serviceLabels.crossref),
+    );
   }
   const message = parsed.message;
   if (!isObject(message) || !Array.isArray(message.items)) {
-    throw new LiteratureServiceError('crossref', 'badResponse', 'Crossref sent an answer without a list of works. Check the Crossref base URL in the Biowrite settings.');
+    throw new LiteratureServiceError('crossref', 'badResponse', l10n.t('{0} sent an answer without a list of works. Check the {0} base URL in the Biowrite settings.', serviceLabels.crossref));
   }
   const records = message.items.flatMap((item) => {
     const record = isObject(item) ? mapCrossrefWork(item) : undefined;
@@ -178,8 +187,14 @@ export function mapCrossrefWork(item: Record<string, unknown>): LiteratureRecord
     const type = String(update.type ?? '');
     const target = normaliseDoi(update.DOI);
     // A work that updates another one is the notice itself; it supports nothing.
-    if (retractionTypes.test(type)) notices.push({ kind: 'other', id: target ? `doi:${target}` : undefined, label: `Crossref: this is a retraction notice${target ? ` for doi:${target}` : ''}` });
-    else if (concernTypes.test(type)) notices.push({ kind: 'other', id: target ? `doi:${target}` : undefined, label: `Crossref: this is an expression of concern${target ? ` about doi:${target}` : ''}` });
+    const id = target ? `doi:${target}` : undefined;
+    if (retractionTypes.test(type)) {
+      const label = id ? l10n.t('{0}: this is a retraction notice for {1}', serviceLabels.crossref, id) : l10n.t('{0}: this is a retraction notice', serviceLabels.crossref);
+      notices.push({ kind: 'other', id, label });
+    } else if (concernTypes.test(type)) {
+      const label = id ? l10n.t('{0}: this is an expression of concern about {1}', serviceLabels.crossref, id) : l10n.t('{0}: this is an expression of concern', serviceLabels.crossref);
+      notices.push({ kind: 'other', id, label });
+    }
   }
   if (isObject(item.relation)) {
     for (const [relation, targets] of Object.entries(item.relation)) {
@@ -187,9 +202,9 @@ export function mapCrossrefWork(item: Record<string, unknown>): LiteratureRecord
       const id = first && first['id-type'] === 'doi' ? normaliseDoi(first.id) : undefined;
       if (/^(is-)?retracted-by$|^has-retraction$/i.test(relation)) {
         retracted = true;
-        notices.push({ kind: 'retraction', id: id ? `doi:${id}` : undefined, label: 'Crossref: retracted' });
+        notices.push({ kind: 'retraction', id: id ? `doi:${id}` : undefined, label: l10n.t('{0}: retracted', serviceLabels.crossref) });
       } else if (/^(is-)?corrected-by$|^has-correction$/i.test(relation)) {
-        notices.push({ kind: 'correction', id: id ? `doi:${id}` : undefined, label: 'Crossref: correction published' });
+        notices.push({ kind: 'correction', id: id ? `doi:${id}` : undefined, label: l10n.t('{0}: correction published', serviceLabels.crossref) });
       }
     }
   }

@@ -2,8 +2,9 @@
  * Europe PMC REST `search` with `resultType=core` and JSON: abstracts, identifiers, journal, publication
  * types (retractions) and the comment/correction list.
  */
+import * as l10n from '@vscode/l10n';
 import { asArray, buildUrl, createServiceHttp, isObject, type ClientCommonOptions, type ClientSearchOptions, type ClientSearchResult, type LiteratureClient } from './client';
-import { LiteratureServiceError, type ServiceHttp } from './http';
+import { LiteratureServiceError, serviceLabels, type ServiceHttp } from './http';
 import { markupToText, normaliseDoi, normalisePmcid, normalisePmid, splitDisplayName, stringOrUndefined, yearOf } from './normalize';
 import type { LiteratureRecord, RecordAuthor, RecordNotice } from './types';
 
@@ -76,16 +77,16 @@ export function parseEuropePmcResponse(text: string): { records: LiteratureRecor
   try {
     parsed = JSON.parse(text);
   } catch {
-    throw new LiteratureServiceError('europepmc', 'badResponse', 'Europe PMC sent an incomplete or invalid JSON answer. Try again; if it persists, check the Europe PMC base URL in the Biowrite settings.');
+    throw new LiteratureServiceError('europepmc', 'badResponse', l10n.t('{0} sent an incomplete or invalid JSON answer. Try again; if it persists, check the {0} base URL in the Biowrite settings.', serviceLabels.europepmc));
   }
-  if (!isObject(parsed)) throw new LiteratureServiceError('europepmc', 'badResponse', 'Europe PMC sent an unexpected answer. Check the Europe PMC base URL in the Biowrite settings.');
+  if (!isObject(parsed)) throw new LiteratureServiceError('europepmc', 'badResponse', l10n.t('{0} sent an unexpected answer. Check the {0} base URL in the Biowrite settings.', serviceLabels.europepmc));
   const errorMessage = stringOrUndefined(parsed.errMsg) ?? (isObject(parsed.error) ? stringOrUndefined(parsed.error.message) : stringOrUndefined(parsed.error));
   if (errorMessage && !isObject(parsed.resultList)) {
-    throw new LiteratureServiceError('europepmc', 'rejected', `Europe PMC could not run the search: “${errorMessage.slice(0, 200)}”. Try a simpler query.`);
+    throw new LiteratureServiceError('europepmc', 'rejected', l10n.t('{0} could not run the search: “{1}”. Try a simpler query.', serviceLabels.europepmc, errorMessage.slice(0, 200)));
   }
   const resultList = parsed.resultList;
   if (!isObject(resultList) || !Array.isArray(resultList.result)) {
-    throw new LiteratureServiceError('europepmc', 'badResponse', 'Europe PMC sent an answer without a result list. Check the Europe PMC base URL in the Biowrite settings.');
+    throw new LiteratureServiceError('europepmc', 'badResponse', l10n.t('{0} sent an answer without a result list. Check the {0} base URL in the Biowrite settings.', serviceLabels.europepmc));
   }
   const records = resultList.result.flatMap((item) => {
     const record = isObject(item) ? mapEuropePmcResult(item) : undefined;
@@ -141,9 +142,9 @@ export function mapEuropePmcResult(item: Record<string, unknown>): LiteratureRec
   let retracted = false;
   if (pubTypes.includes('retracted publication')) {
     retracted = true;
-    notices.push({ kind: 'retraction', label: 'Europe PMC: Retracted Publication' });
+    notices.push({ kind: 'retraction', label: l10n.t('{0}: Retracted Publication', serviceLabels.europepmc) });
   }
-  if (pubTypes.includes('retraction of publication')) notices.push({ kind: 'other', label: 'Europe PMC: this is a retraction notice, not a research article' });
+  if (pubTypes.includes('retraction of publication')) notices.push({ kind: 'other', label: l10n.t('{0}: this is a retraction notice, not a research article', serviceLabels.europepmc) });
   const corrections = isObject(item.commentCorrectionList) ? asArray(item.commentCorrectionList.commentCorrection) : [];
   for (const correction of corrections) {
     if (!isObject(correction)) continue;
@@ -154,11 +155,11 @@ export function mapEuropePmcResult(item: Record<string, unknown>): LiteratureRec
     const label = (base: string): string => (reference ? `${base}: ${reference}` : base);
     if (/^(partial )?retraction in$/.test(type)) {
       retracted = true;
-      notices.push({ kind: 'retraction', id: noticeId, label: label('Retracted') });
+      notices.push({ kind: 'retraction', id: noticeId, label: label(l10n.t('Retracted')) });
     } else if (/^(erratum|correction|corrected and republished) in$/.test(type)) {
-      notices.push({ kind: 'correction', id: noticeId, label: label('Erratum published') });
+      notices.push({ kind: 'correction', id: noticeId, label: label(l10n.t('Erratum published')) });
     } else if (/^expression of concern (in|for)$/.test(type)) {
-      notices.push({ kind: 'expressionOfConcern', id: noticeId, label: label('Expression of concern') });
+      notices.push({ kind: 'expressionOfConcern', id: noticeId, label: label(l10n.t('Expression of concern')) });
     }
   }
 

@@ -4,6 +4,7 @@
  * on-disk cache, typed {@link LiteratureServiceError}s with a next step for the user, and one
  * {@link RequestLogEntry} per request (service, status, latency, host; never the query).
  */
+import * as l10n from '@vscode/l10n';
 import type { RequestLogger } from '../llm/types';
 import { errorChain } from '../llm/classifyError';
 import { parseXml, XmlParseError, type XmlElement } from './xml';
@@ -252,7 +253,7 @@ export interface ServiceHttpOptions {
   readonly random?: () => number;
   /** Names of query parameters that are secrets: left out of cache keys (optional; default: `api_key`, `email`, `mailto`, `tool`). */
   readonly secretParams?: readonly string[];
-  /** The next step offered when the service rate-limits us (optional; default: a generic one). */
+  /** The next step offered when the service rate-limits us, as a sentence for the user (optional; default: a generic one). */
   readonly rateLimitHint?: string;
   /** Sent as `User-Agent` (optional; default: {@link defaultUserAgent}). */
   readonly userAgent?: string;
@@ -352,7 +353,9 @@ export class ServiceHttp {
         throw new LiteratureServiceError(
           this.options.service,
           'badResponse',
-          `${this.label} sent an incomplete or invalid JSON answer (${text.length === 0 ? 'empty' : 'cut off or malformed'}). Try again; if it persists, check the ${this.label} base URL in the Biowrite settings.`,
+          text.length === 0
+            ? l10n.t('{0} sent an incomplete or invalid JSON answer (empty). Try again; if it persists, check the {0} base URL in the Biowrite settings.', this.label)
+            : l10n.t('{0} sent an incomplete or invalid JSON answer (cut off or malformed). Try again; if it persists, check the {0} base URL in the Biowrite settings.', this.label),
         );
       }
     });
@@ -367,11 +370,12 @@ export class ServiceHttp {
       try {
         return parseXml(text);
       } catch (error) {
-        const detail = error instanceof XmlParseError ? error.message : 'malformed';
+        // The parser's own detail (e.g. where the document was cut off) stays in English: it is technical.
+        const detail = error instanceof XmlParseError ? error.message : l10n.t('malformed');
         throw new LiteratureServiceError(
           this.options.service,
           'badResponse',
-          `${this.label} sent an incomplete or malformed XML answer (${detail}). Try again; if it persists, check the ${this.label} base URL in the Biowrite settings.`,
+          l10n.t('{0} sent an incomplete or malformed XML answer ({1}). Try again; if it persists, check the {0} base URL in the Biowrite settings.', this.label, detail),
         );
       }
     });
@@ -476,7 +480,7 @@ export class ServiceHttp {
         throw new LiteratureServiceError(
           this.options.service,
           'badResponse',
-          `${this.label} answered with a web page instead of data: a proxy, login or maintenance page may be in the way. Check the ${this.label} base URL in the Biowrite settings, or try again later.`,
+          l10n.t('{0} answered with a web page instead of data: a proxy, login or maintenance page may be in the way. Check the {0} base URL in the Biowrite settings, or try again later.', this.label),
           response.status,
         );
       }
@@ -488,7 +492,7 @@ export class ServiceHttp {
         throw new LiteratureServiceError(
           this.options.service,
           'timeout',
-          `${this.label} did not answer within ${Math.round(timeoutMs / 1000)} s. It may be slow or unreachable from this network; try again later.`,
+          l10n.t('{0} did not answer within {1} s. It may be slow or unreachable from this network; try again later.', this.label, Math.round(timeoutMs / 1000)),
         );
       }
       log(request.signal.aborted ? 'aborted' : 'network');
@@ -509,15 +513,15 @@ export class ServiceHttp {
     const service = this.options.service;
     const retryAfterMs = parseRetryAfter(retryAfter);
     if (status === 429) {
-      const wait = retryAfterMs !== undefined ? ` It asked to wait ${Math.ceil(retryAfterMs / 1000)} s.` : '';
-      const hint = this.options.rateLimitHint ?? 'wait a minute and search again.';
-      return new LiteratureServiceError(service, 'rateLimited', `${this.label} is rate-limiting requests.${wait} ${capitalise(hint)}`, status, retryAfterMs);
+      const wait = retryAfterMs !== undefined ? l10n.t('It asked to wait {0} s.', Math.ceil(retryAfterMs / 1000)) : '';
+      const hint = this.options.rateLimitHint ?? l10n.t('Wait a minute and search again.');
+      return new LiteratureServiceError(service, 'rateLimited', sentences(l10n.t('{0} is rate-limiting requests.', this.label), wait, hint), status, retryAfterMs);
     }
     if (status >= 500) {
       return new LiteratureServiceError(
         service,
         'server',
-        `${this.label} had a server error (${status}). The service may be down or overloaded; try again in a few minutes.`,
+        l10n.t('{0} had a server error ({1}). The service may be down or overloaded; try again in a few minutes.', this.label, status),
         status,
         retryAfterMs,
       );
@@ -527,14 +531,14 @@ export class ServiceHttp {
       return new LiteratureServiceError(
         service,
         'rejected',
-        `${this.label} refused access (${status}).${said} Check the ${this.label} API key in the Biowrite settings, or remove it.`,
+        sentences(l10n.t('{0} refused access ({1}).', this.label, status), said, l10n.t('Check the {0} API key in the Biowrite settings, or remove it.', this.label)),
         status,
       );
     }
     if (status === 404) {
-      return new LiteratureServiceError(service, 'rejected', `${this.label} answered 404 Not Found. Check the ${this.label} base URL in the Biowrite settings.`, status);
+      return new LiteratureServiceError(service, 'rejected', l10n.t('{0} answered 404 Not Found. Check the {0} base URL in the Biowrite settings.', this.label), status);
     }
-    return new LiteratureServiceError(service, 'rejected', `${this.label} rejected the query (${status}).${said} Try a shorter or simpler query.`, status);
+    return new LiteratureServiceError(service, 'rejected', sentences(l10n.t('{0} rejected the query ({1}).', this.label, status), said, l10n.t('Try a shorter or simpler query.')), status);
   }
 
   private classify(error: unknown, request: ServiceRequest): LiteratureServiceError {
@@ -545,16 +549,16 @@ export class ServiceHttp {
     const host = hostOf(request.url);
     const refused = codes.includes('ECONNREFUSED');
     const dns = codes.some((code) => code === 'ENOTFOUND' || code.startsWith('EAI_'));
-    const reason = refused ? 'the connection was refused' : dns ? `the host ${host} was not found` : 'the connection failed';
+    const reason = refused ? l10n.t('the connection was refused') : dns ? l10n.t('the host {0} was not found', host) : l10n.t('the connection failed');
     return new LiteratureServiceError(
       this.options.service,
       'network',
-      `Could not reach ${this.label}: ${reason}. Check your internet connection, proxy, and the ${this.label} base URL in the Biowrite settings.`,
+      l10n.t('Could not reach {0}: {1}. Check your internet connection, proxy, and the {0} base URL in the Biowrite settings.', this.label, reason),
     );
   }
 
   private aborted(): LiteratureServiceError {
-    return new LiteratureServiceError(this.options.service, 'aborted', `The ${this.label} search was stopped.`);
+    return new LiteratureServiceError(this.options.service, 'aborted', l10n.t('The {0} search was stopped.', this.label));
   }
 }
 
@@ -564,11 +568,12 @@ function acceptFor(expect: ExpectedBody): string {
   return '*/*';
 }
 
-function capitalise(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
+/** Sentences joined by spaces, the empty ones left out (each is translated on its own). */
+function sentences(...parts: string[]): string {
+  return parts.filter((part) => part !== '').join(' ');
 }
 
-/** A short quote of the service's own error message from a JSON body, or ''. */
+/** A sentence quoting the service's own error message from a JSON body, or ''. */
 function serverSays(body: string): string {
   let message: string | undefined;
   try {
@@ -578,7 +583,7 @@ function serverSays(body: string): string {
     const trimmed = body.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim();
     if (trimmed.length > 0 && trimmed.length < 200) message = trimmed;
   }
-  return message ? ` The service said: “${message.slice(0, 200)}”.` : '';
+  return message ? l10n.t('The service said: “{0}”.', message.slice(0, 200)) : '';
 }
 
 function findMessage(value: unknown, depth = 0): string | undefined {

@@ -6,6 +6,7 @@
  * It never writes a reference: reranking returns a permutation of the candidates it was given
  * (ids it made up are dropped), and explanations lose anything that looks like an identifier.
  */
+import * as l10n from '@vscode/l10n';
 import { MAX_LLM_QUERIES, repairMessages, rerankMessages, searchQueryMessages, type RerankCandidate } from '../llm/prompts/sources';
 import { LlmError, type ChatMessage, type LlmClient } from '../llm/types';
 import type { LiteratureRecord } from './types';
@@ -136,9 +137,10 @@ async function askValidated<T>(llm: LlmClient, messages: ChatMessage[], validate
     const checked = parsed.ok ? validate(parsed.value) : parsed;
     if (checked.ok) return checked.value;
     if (attempt === 0) conversation = repairMessages(messages, text, checked.problem);
-    else throw new LlmAssistError(`The model's answer was not valid (${checked.problem}); searching without it.`);
+    // The problem is also what the repair request tells the model, so it stays in English.
+    else throw new LlmAssistError(l10n.t('The model\'s answer was not valid ({0}); searching without it.', checked.problem));
   }
-  throw new LlmAssistError('The model gave no valid answer.');
+  throw new LlmAssistError(l10n.t('The model gave no valid answer.'));
 }
 
 /**

@@ -2,8 +2,9 @@
  * OpenAlex `/works` search: the abstract is rebuilt from `abstract_inverted_index`, retractions come
  * from `is_retracted`, and the DOI, PMID and PMCID are normalised from their URL forms.
  */
+import * as l10n from '@vscode/l10n';
 import { asArray, buildUrl, createServiceHttp, isObject, type ClientCommonOptions, type ClientSearchOptions, type ClientSearchResult, type LiteratureClient } from './client';
-import { LiteratureServiceError, type ServiceHttp } from './http';
+import { LiteratureServiceError, serviceLabels, type ServiceHttp } from './http';
 import { markupToText, normaliseDoi, normalisePmcid, normalisePmid, splitDisplayName, stringOrUndefined, yearOf } from './normalize';
 import type { LiteratureRecord, RecordAuthor, RecordNotice } from './types';
 
@@ -51,7 +52,7 @@ export class OpenAlexClient implements LiteratureClient {
   /** @param options Base URL, key, contact and transport. */
   constructor(private readonly options: OpenAlexClientOptions = {}) {
     this.baseUrl = options.baseUrl || defaultOpenAlexBaseUrl;
-    const hint = options.apiKey ? 'wait a minute and search again.' : 'set an OpenAlex API key in biowrite.sources.openalex.apiKey, or wait a minute.';
+    const hint = options.apiKey ? l10n.t('Wait a minute and search again.') : l10n.t('Set an OpenAlex API key in biowrite.sources.openalex.apiKey, or wait a minute.');
     this.http = createServiceHttp('openalex', options, Boolean(options.apiKey), hint);
   }
 
@@ -97,13 +98,13 @@ export function parseOpenAlexResponse(text: string): ClientSearchResult {
   try {
     parsed = JSON.parse(text);
   } catch {
-    throw new LiteratureServiceError('openalex', 'badResponse', 'OpenAlex sent an incomplete or invalid JSON answer. Try again; if it persists, check the OpenAlex base URL in the Biowrite settings.');
+    throw new LiteratureServiceError('openalex', 'badResponse', l10n.t('{0} sent an incomplete or invalid JSON answer. Try again; if it persists, check the {0} base URL in the Biowrite settings.', serviceLabels.openalex));
   }
-  if (!isObject(parsed)) throw new LiteratureServiceError('openalex', 'badResponse', 'OpenAlex sent an unexpected answer. Check the OpenAlex base URL in the Biowrite settings.');
+  if (!isObject(parsed)) throw new LiteratureServiceError('openalex', 'badResponse', l10n.t('{0} sent an unexpected answer. Check the {0} base URL in the Biowrite settings.', serviceLabels.openalex));
   if (!Array.isArray(parsed.results)) {
     const detail = stringOrUndefined(parsed.message) ?? stringOrUndefined(parsed.error);
-    if (detail) throw new LiteratureServiceError('openalex', 'rejected', `OpenAlex could not run the search: “${detail.slice(0, 200)}”. Try a simpler query.`);
-    throw new LiteratureServiceError('openalex', 'badResponse', 'OpenAlex sent an answer without results. Check the OpenAlex base URL in the Biowrite settings.');
+    if (detail) throw new LiteratureServiceError('openalex', 'rejected', l10n.t('{0} could not run the search: “{1}”. Try a simpler query.', serviceLabels.openalex, detail.slice(0, 200)));
+    throw new LiteratureServiceError('openalex', 'badResponse', l10n.t('{0} sent an answer without results. Check the {0} base URL in the Biowrite settings.', serviceLabels.openalex));
   }
   const records = parsed.results.flatMap((item) => {
     const record = isObject(item) ? mapOpenAlexWork(item) : undefined;
@@ -171,8 +172,8 @@ export function mapOpenAlexWork(item: Record<string, unknown>): LiteratureRecord
   const pmid = normalisePmid(ids.pmid);
   const pmcid = normalisePmcid(ids.pmcid);
   const retracted = item.is_retracted === true;
-  const notices: RecordNotice[] = retracted ? [{ kind: 'retraction', label: 'OpenAlex: marked as retracted' }] : [];
-  if (item.type === 'retraction') notices.push({ kind: 'other', label: 'OpenAlex: this is a retraction notice, not a research article' });
+  const notices: RecordNotice[] = retracted ? [{ kind: 'retraction', label: l10n.t('{0}: marked as retracted', serviceLabels.openalex) }] : [];
+  if (item.type === 'retraction') notices.push({ kind: 'other', label: l10n.t('{0}: this is a retraction notice, not a research article', serviceLabels.openalex) });
   const keywords = asArray(item.keywords)
     .map((keyword) => (isObject(keyword) ? stringOrUndefined(keyword.display_name) : stringOrUndefined(keyword)))
     .filter((keyword): keyword is string => keyword !== undefined);

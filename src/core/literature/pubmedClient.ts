@@ -3,8 +3,9 @@
  * titles, structured abstracts, authors, journal, identifiers, keywords, MeSH, publication types and
  * retraction or correction notices.
  */
+import * as l10n from '@vscode/l10n';
 import { buildUrl, createServiceHttp, type ClientCommonOptions, type ClientSearchOptions, type ClientSearchResult, type LiteratureClient } from './client';
-import { LiteratureServiceError, type ServiceHttp } from './http';
+import { LiteratureServiceError, serviceLabels, type ServiceHttp } from './http';
 import { normaliseDoi, normalisePmcid, normalisePmid, stringOrUndefined, yearOf } from './normalize';
 import type { LiteratureRecord, RecordAuthor, RecordNotice } from './types';
 import { childElement, childElements, descendants, parseXml, pathElement, textOf, type XmlElement } from './xml';
@@ -44,8 +45,8 @@ export class PubmedClient implements LiteratureClient {
   constructor(private readonly options: PubmedClientOptions = {}) {
     this.baseUrl = options.baseUrl || defaultPubmedBaseUrl;
     const hint = options.apiKey
-      ? 'wait a minute and search again.'
-      : 'add an NCBI API key with “Biowrite: Set PubMed API Key” to raise the limit, or wait a minute.';
+      ? l10n.t('Wait a minute and search again.')
+      : l10n.t('Add an NCBI API key with “Biowrite: Set PubMed API Key” to raise the limit, or wait a minute.');
     this.http = createServiceHttp('pubmed', options, Boolean(options.apiKey), hint);
   }
 
@@ -92,13 +93,13 @@ export class PubmedClient implements LiteratureClient {
       try {
         parsed = JSON.parse(trimmed);
       } catch {
-        throw this.bad('ESearch answer is incomplete or invalid JSON');
+        throw this.bad(l10n.t('ESearch answer is incomplete or invalid JSON'));
       }
       const result = (parsed as { esearchresult?: { count?: unknown; idlist?: unknown; ERROR?: unknown; errorlist?: unknown } }).esearchresult;
       if (!result) {
         const error = (parsed as { error?: unknown }).error;
         if (typeof error === 'string') throw this.rejected(error);
-        throw this.bad('ESearch answer has no result');
+        throw this.bad(l10n.t('ESearch answer has no result'));
       }
       if (typeof result.ERROR === 'string') throw this.rejected(result.ERROR);
       const ids = Array.isArray(result.idlist) ? result.idlist.map(normalisePmid).filter((id): id is string => id !== undefined) : [];
@@ -109,17 +110,17 @@ export class PubmedClient implements LiteratureClient {
       try {
         root = parseXml(trimmed);
       } catch (error) {
-        throw this.bad(`ESearch answer is incomplete XML (${(error as Error).message})`);
+        throw this.bad(l10n.t('ESearch answer is incomplete XML ({0})', (error as Error).message));
       }
       const error = textOf(childElement(root, 'ERROR'));
       if (error) throw this.rejected(error);
-      if (root.name !== 'eSearchResult') throw this.bad(`ESearch answered <${root.name}>`);
+      if (root.name !== 'eSearchResult') throw this.bad(l10n.t('ESearch answered <{0}>', root.name));
       const ids = childElements(childElement(root, 'IdList'), 'Id')
         .map((element) => normalisePmid(textOf(element)))
         .filter((id): id is string => id !== undefined);
       return { count: Number(textOf(childElement(root, 'Count'))) || ids.length, ids };
     }
-    throw this.bad(text.trim() === '' ? 'ESearch answer is empty' : 'ESearch answer is neither JSON nor XML');
+    throw this.bad(text.trim() === '' ? l10n.t('ESearch answer is empty') : l10n.t('ESearch answer is neither JSON nor XML'));
   }
 
   /**
@@ -131,30 +132,31 @@ export class PubmedClient implements LiteratureClient {
     const url = buildUrl(this.baseUrl, '/efetch.fcgi', { db: 'pubmed', id: ids.join(','), retmode: 'xml', rettype: 'abstract', ...this.identity() });
     const root = await this.http.xml({ url, signal });
     if (root.name === 'eFetchResult' || childElement(root, 'ERROR')) {
-      throw this.rejected(textOf(childElement(root, 'ERROR')) || 'EFetch returned an error');
+      throw this.rejected(textOf(childElement(root, 'ERROR')) || l10n.t('EFetch returned an error'));
     }
-    if (root.name !== 'PubmedArticleSet') throw this.bad(`EFetch answered <${root.name}> instead of <PubmedArticleSet>`);
+    if (root.name !== 'PubmedArticleSet') throw this.bad(l10n.t('EFetch answered <{0}> instead of <PubmedArticleSet>', root.name));
     const records = parsePubmedArticleSet(root);
     const order = new Map(ids.map((id, index) => [id, index]));
     return records.sort((a, b) => (order.get(a.pmid ?? '') ?? 1e9) - (order.get(b.pmid ?? '') ?? 1e9));
   }
 
   private bad(detail: string): LiteratureServiceError {
-    return new LiteratureServiceError('pubmed', 'badResponse', `PubMed sent an unexpected answer: ${detail}. Try again; if it persists, check the PubMed base URL in the Biowrite settings.`);
+    return new LiteratureServiceError('pubmed', 'badResponse', l10n.t('{0} sent an unexpected answer: {1}. Try again; if it persists, check the {0} base URL in the Biowrite settings.', serviceLabels.pubmed, detail));
   }
 
   private rejected(detail: string): LiteratureServiceError {
-    return new LiteratureServiceError('pubmed', 'rejected', `PubMed could not run the search: “${detail.slice(0, 200)}”. Try a simpler query.`);
+    return new LiteratureServiceError('pubmed', 'rejected', l10n.t('{0} could not run the search: “{1}”. Try a simpler query.', serviceLabels.pubmed, detail.slice(0, 200)));
   }
 }
 
-const noticeTypes: Readonly<Record<string, { kind: RecordNotice['kind']; label: string; retracts: boolean }>> = {
-  RetractionIn: { kind: 'retraction', label: 'Retracted', retracts: true },
-  PartialRetractionIn: { kind: 'retraction', label: 'Partially retracted', retracts: true },
-  RetractionOf: { kind: 'other', label: 'This is a retraction notice', retracts: false },
-  ErratumIn: { kind: 'correction', label: 'Erratum published', retracts: false },
-  CorrectedandRepublishedIn: { kind: 'correction', label: 'Corrected and republished', retracts: false },
-  ExpressionOfConcernIn: { kind: 'expressionOfConcern', label: 'Expression of concern', retracts: false },
+// Labels are functions so they are translated when a record is read, not when the module loads.
+const noticeTypes: Readonly<Record<string, { kind: RecordNotice['kind']; label: () => string; retracts: boolean }>> = {
+  RetractionIn: { kind: 'retraction', label: () => l10n.t('Retracted'), retracts: true },
+  PartialRetractionIn: { kind: 'retraction', label: () => l10n.t('Partially retracted'), retracts: true },
+  RetractionOf: { kind: 'other', label: () => l10n.t('This is a retraction notice'), retracts: false },
+  ErratumIn: { kind: 'correction', label: () => l10n.t('Erratum published'), retracts: false },
+  CorrectedandRepublishedIn: { kind: 'correction', label: () => l10n.t('Corrected and republished'), retracts: false },
+  ExpressionOfConcernIn: { kind: 'expressionOfConcern', label: () => l10n.t('Expression of concern'), retracts: false },
 };
 
 /**
@@ -219,21 +221,23 @@ export function parsePubmedArticle(element: XmlElement): LiteratureRecord | unde
   let retracted = false;
   if (publicationTypes.some((type) => /^retracted publication$/i.test(type))) {
     retracted = true;
-    notices.push({ kind: 'retraction', label: 'PubMed: Retracted Publication' });
+    notices.push({ kind: 'retraction', label: l10n.t('{0}: Retracted Publication', serviceLabels.pubmed) });
   }
   if (publicationTypes.some((type) => /^retraction of publication$/i.test(type))) {
-    notices.push({ kind: 'other', label: 'PubMed: this is a retraction notice, not a research article' });
+    notices.push({ kind: 'other', label: l10n.t('{0}: this is a retraction notice, not a research article', serviceLabels.pubmed) });
   }
   if (publicationTypes.some((type) => /^expression of concern$/i.test(type))) {
-    notices.push({ kind: 'other', label: 'PubMed: this is an expression of concern, not a research article' });
+    notices.push({ kind: 'other', label: l10n.t('{0}: this is an expression of concern, not a research article', serviceLabels.pubmed) });
   }
   for (const comment of childElements(childElement(citation, 'CommentsCorrectionsList'), 'CommentsCorrections')) {
-    const type = noticeTypes[comment.attributes.RefType ?? ''];
+    const refType = comment.attributes.RefType ?? '';
+    const type = Object.hasOwn(noticeTypes, refType) ? noticeTypes[refType] : undefined;
     if (!type) continue;
     if (type.retracts) retracted = true;
     const source = textOf(childElement(comment, 'RefSource'));
     const noticePmid = normalisePmid(textOf(childElement(comment, 'PMID')));
-    notices.push({ kind: type.kind, id: noticePmid ? `pmid:${noticePmid}` : undefined, label: source ? `${type.label}: ${source}` : type.label });
+    const label = type.label();
+    notices.push({ kind: type.kind, id: noticePmid ? `pmid:${noticePmid}` : undefined, label: source ? `${label}: ${source}` : label });
   }
 
   return {

@@ -2,6 +2,7 @@
  * Turns records into the panel's result items: authors for display, an abstract snippet around the
  * query's words, the words to mark, and the notice of a retracted or corrected record.
  */
+import * as l10n from '@vscode/l10n';
 import type { SourceName, SourceResultItem } from '../../shared/protocol';
 import { highlightWords } from './library/tokenize';
 import type { LiteratureRecord } from './types';
@@ -60,7 +61,7 @@ export function abstractSnippet(abstract: string | undefined, words: readonly st
 /** A short notice for a record's retraction, correction or expression of concern. */
 export function recordNotice(record: LiteratureRecord): string | undefined {
   const retraction = record.notices.find((n) => n.kind === 'retraction');
-  if (record.retracted || retraction) return retraction?.label ?? 'This paper has been retracted.';
+  if (record.retracted || retraction) return retraction?.label ?? l10n.t('This paper has been retracted.');
   const other = record.notices[0];
   return other?.label;
 }

@@ -2,6 +2,7 @@
  * Searches the online services in parallel and yields each service's results as they arrive, so the
  * panel fills progressively; one service's failure is yielded as an error and never hides the others.
  */
+import * as l10n from '@vscode/l10n';
 import type { RequestLogger } from '../llm/types';
 import type { ResponseCache } from './cache';
 import type { ClientCommonOptions, LiteratureClient } from './client';
@@ -150,7 +151,7 @@ async function searchService(client: LiteratureClient, query: OnlineQuery, maxRe
   const successes = settled.flatMap((outcome) => (outcome.status === 'fulfilled' ? [outcome.value] : []));
   if (successes.length === 0) {
     const firstFailure = settled.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
-    throw firstFailure?.reason ?? new LiteratureServiceError(service, 'badResponse', `${serviceLabels[service]} returned nothing.`);
+    throw firstFailure?.reason ?? new LiteratureServiceError(service, 'badResponse', l10n.t('{0} returned nothing.', serviceLabels[service]));
   }
   // Round-robin across phrasings so each contributes its best hits before anyone's tail.
   const interleaved: LiteratureRecord[] = [];
@@ -180,6 +181,6 @@ function dedupeWithoutIds(records: LiteratureRecord[]): LiteratureRecord[] {
 
 function asServiceError(error: unknown, service: OnlineService, signal: AbortSignal): LiteratureServiceError {
   if (error instanceof LiteratureServiceError) return error;
-  if (signal.aborted) return new LiteratureServiceError(service, 'aborted', `The ${serviceLabels[service]} search was stopped.`);
-  return new LiteratureServiceError(service, 'badResponse', `${serviceLabels[service]} failed unexpectedly (${error instanceof Error ? error.message : String(error)}). Try again.`);
+  if (signal.aborted) return new LiteratureServiceError(service, 'aborted', l10n.t('The {0} search was stopped.', serviceLabels[service]));
+  return new LiteratureServiceError(service, 'badResponse', l10n.t('{0} failed unexpectedly ({1}). Try again.', serviceLabels[service], error instanceof Error ? error.message : String(error)));
 }

@@ -3,6 +3,7 @@
  * their citekeys, and the cite-as-you-write picker (`/better-bibtex/cayw`). When Zotero is not running
  * the answer is `{ available: false }`, found fast (a short timeout, no retries), never an error storm.
  */
+import * as l10n from '@vscode/l10n';
 import type { RequestLogger } from '../llm/types';
 import { asArray, isObject } from './client';
 import { LiteratureServiceError, RateLimiter, ServiceHttp, type Clock } from './http';
@@ -130,7 +131,7 @@ export class ZoteroClient {
     try {
       parsed = JSON.parse(text);
     } catch {
-      throw new LiteratureServiceError('zotero', 'badResponse', 'Zotero’s citation picker sent an answer Biowrite cannot read. Update Better BibTeX and try again.');
+      throw new LiteratureServiceError('zotero', 'badResponse', l10n.t('Zotero’s citation picker sent an answer Biowrite cannot read. Update Better BibTeX and try again.'));
     }
     const records = asArray(parsed).flatMap((item) => {
       const record = isObject(item) ? mapZoteroItem(item) : undefined;
@@ -155,11 +156,15 @@ export class ZoteroClient {
       return this.unavailable(error);
     }
     if (isObject(body) && isObject(body.error)) {
-      const message = stringOrUndefined(body.error.message) ?? 'unknown error';
-      throw new LiteratureServiceError('zotero', 'rejected', `Better BibTeX could not run ${method}: “${message.slice(0, 200)}”. Update Better BibTeX, or search your bibliography file instead.`);
+      const message = stringOrUndefined(body.error.message) ?? l10n.t('unknown error');
+      throw new LiteratureServiceError(
+        'zotero',
+        'rejected',
+        l10n.t('Better BibTeX could not run {0}: “{1}”. Update Better BibTeX, or search your bibliography file instead.', method, message.slice(0, 200)),
+      );
     }
     if (!isObject(body) || !('result' in body)) {
-      throw new LiteratureServiceError('zotero', 'badResponse', 'The Zotero endpoint did not answer like Better BibTeX. Check biowrite.sources.zotero.url.');
+      throw new LiteratureServiceError('zotero', 'badResponse', l10n.t('The Zotero endpoint did not answer like Better BibTeX. Check biowrite.sources.zotero.url.'));
     }
     return { available: true, result: body.result };
   }
@@ -169,10 +174,10 @@ export class ZoteroClient {
     if (error instanceof LiteratureServiceError) {
       if (error.kind === 'aborted') throw error;
       if (error.kind === 'network' || error.kind === 'timeout') {
-        return { available: false, reason: 'Zotero is not running, or Better BibTeX is not installed. Start Zotero to search your Zotero library.' };
+        return { available: false, reason: l10n.t('Zotero is not running, or Better BibTeX is not installed. Start Zotero to search your Zotero library.') };
       }
       if (error.kind === 'rejected' && error.status === 404) {
-        return { available: false, reason: 'Zotero is running without Better BibTeX. Install Better BibTeX to search your Zotero library from Biowrite.' };
+        return { available: false, reason: l10n.t('Zotero is running without Better BibTeX. Install Better BibTeX to search your Zotero library from Biowrite.') };
       }
     }
     throw error;

@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import { LlmError, type LlmErrorKind } from './types';
 
 /** What the classifier knows about the request that failed, to write a message with a next step. */
@@ -124,42 +125,75 @@ function error(kind: LlmErrorKind, message: string, status?: number): LlmError {
   return new LlmError(kind, message, status);
 }
 
+/** Joins a message's sentences with a space, leaving out the empty ones (optional parts). */
+function sentences(...parts: string[]): string {
+  return parts.filter((part) => part !== '').join(' ');
+}
+
 function httpError(status: number, chain: readonly unknown[], context: FailureContext): LlmError {
   const host = hostOf(context.baseUrl);
   const serverMessage = serverMessageOf(chain);
-  const said = serverMessage ? ` The server said: “${serverMessage}”` : '';
+  const said = serverMessage ? l10n.t('The server said: “{0}”', serverMessage) : '';
   if (status === 401) {
     return error(
       'unauthorized',
-      `${host} rejected the API key (401). Set the key with “Biowrite: Set API Key” (for the CLI: BIOWRITE_LLM_API_KEY).`,
+      l10n.t('{0} rejected the API key (401). Set the key with “Biowrite: Set API Key” (for the CLI: BIOWRITE_LLM_API_KEY).', host),
       status,
     );
   }
   if (status === 403) {
-    return error('unauthorized', `${host} refused access (403): the API key lacks permission for model “${context.model}”.${said} Check the key’s project and permissions, then set it again with “Biowrite: Set API Key”.`, status);
+    return error(
+      'unauthorized',
+      sentences(
+        l10n.t('{0} refused access (403): the API key lacks permission for model “{1}”.', host, context.model),
+        said,
+        l10n.t('Check the key’s project and permissions, then set it again with “Biowrite: Set API Key”.'),
+      ),
+      status,
+    );
   }
   if (status === 404) {
     const aboutModel = serverCodeOf(chain) === 'model_not_found' || /model/i.test(serverMessage ?? '');
-    const offered = context.availableModels && context.availableModels.length > 0 ? ` It offers: ${context.availableModels.slice(0, 5).join(', ')}.` : '';
+    const offered = context.availableModels && context.availableModels.length > 0 ? l10n.t('It offers: {0}.', context.availableModels.slice(0, 5).join(', ')) : '';
     if (aboutModel) {
-      return error('modelNotFound', `${host} has no model “${context.model}”.${offered} Set “biowrite.llm.model” to one it offers (Ollama: run “ollama pull ${context.model}”).`, status);
+      return error(
+        'modelNotFound',
+        sentences(l10n.t('{0} has no model “{1}”.', host, context.model), offered, l10n.t('Set “biowrite.llm.model” to one it offers (Ollama: run “ollama pull {0}”).', context.model)),
+        status,
+      );
     }
     return error(
       'modelNotFound',
-      `${host} answered 404 (not found) for model “${context.model}”.${offered} Check that “biowrite.llm.baseUrl” ends in /v1 and that “biowrite.llm.model” names a model it serves.`,
+      sentences(
+        l10n.t('{0} answered 404 (not found) for model “{1}”.', host, context.model),
+        offered,
+        l10n.t('Check that “biowrite.llm.baseUrl” ends in /v1 and that “biowrite.llm.model” names a model it serves.'),
+      ),
       status,
     );
   }
   if (status === 429) {
-    return error('rateLimited', `${host} is rate-limiting requests (429) and retries did not help.${said} Wait a minute and try again, or check your plan’s quota.`, status);
+    return error(
+      'rateLimited',
+      sentences(l10n.t('{0} is rate-limiting requests (429) and retries did not help.', host), said, l10n.t('Wait a minute and try again, or check your plan’s quota.')),
+      status,
+    );
   }
   if (status >= 500) {
-    return error('server', `${host} had an internal error (${status}) and retries did not help.${said} Try again later, or check the server’s own log.`, status);
+    return error(
+      'server',
+      sentences(l10n.t('{0} had an internal error ({1}) and retries did not help.', host, status), said, l10n.t('Try again later, or check the server’s own log.')),
+      status,
+    );
   }
   if (status === 408) {
-    return error('timeout', `${host} timed out the request (408). Try again, or raise “biowrite.llm.timeoutSeconds”.`, status);
+    return error('timeout', l10n.t('{0} timed out the request (408). Try again, or raise “biowrite.llm.timeoutSeconds”.', host), status);
   }
-  return error('badResponse', `${host} rejected the request (${status}).${said} Check “biowrite.llm.model” and that the endpoint is OpenAI-compatible.`, status);
+  return error(
+    'badResponse',
+    sentences(l10n.t('{0} rejected the request ({1}).', host, status), said, l10n.t('Check “biowrite.llm.model” and that the endpoint is OpenAI-compatible.')),
+    status,
+  );
 }
 
 /**
@@ -170,10 +204,15 @@ function httpError(status: number, chain: readonly unknown[], context: FailureCo
 export function classifyLlmFailure(failure: unknown, context: FailureContext): LlmError {
   if (failure instanceof LlmError) return failure;
   if (context.timedOut) {
-    const seconds = context.timeoutMs ? ` within ${Math.round(context.timeoutMs / 1000)} s` : '';
-    return error('timeout', `${hostOf(context.baseUrl)} did not answer${seconds}. Check that the server is up and not overloaded, or raise “biowrite.llm.timeoutSeconds”.`);
+    const timeoutHost = hostOf(context.baseUrl);
+    return error(
+      'timeout',
+      context.timeoutMs
+        ? l10n.t('{0} did not answer within {1} s. Check that the server is up and not overloaded, or raise “biowrite.llm.timeoutSeconds”.', timeoutHost, Math.round(context.timeoutMs / 1000))
+        : l10n.t('{0} did not answer. Check that the server is up and not overloaded, or raise “biowrite.llm.timeoutSeconds”.', timeoutHost),
+    );
   }
-  if (context.signal?.aborted) return error('aborted', 'The request was cancelled.');
+  if (context.signal?.aborted) return error('aborted', l10n.t('The request was cancelled.'));
 
   const chain = errorChain(failure);
   const names = namesOf(chain);
@@ -181,40 +220,46 @@ export function classifyLlmFailure(failure: unknown, context: FailureContext): L
   const messages = messagesOf(chain);
   const host = hostOf(context.baseUrl);
 
-  if (names.includes('APIUserAbortError')) return error('aborted', 'The request was cancelled.');
+  if (names.includes('APIUserAbortError')) return error('aborted', l10n.t('The request was cancelled.'));
 
   const status = statusOf(chain);
   if (status !== undefined) return httpError(status, chain, context);
 
   if (codes.some((code) => dnsCodes.has(code))) {
-    return error('dns', `The host “${hostOf(context.baseUrl)}” could not be found (DNS). Check the spelling of “biowrite.llm.baseUrl” and your network or VPN.`);
+    return error('dns', l10n.t('The host “{0}” could not be found (DNS). Check the spelling of “biowrite.llm.baseUrl” and your network or VPN.', hostOf(context.baseUrl)));
   }
   if (codes.some((code) => refusedCodes.has(code))) {
-    const hint = isLocalHost(context.baseUrl) ? ' Is Ollama (or LM Studio, vLLM) running? Start it, e.g. “ollama serve”.' : ' Check the port in “biowrite.llm.baseUrl” and that the server is running.';
-    return error('refused', `Nothing is listening at ${host} (connection refused).${hint}`);
+    const hint = isLocalHost(context.baseUrl)
+      ? l10n.t('Is Ollama (or LM Studio, vLLM) running? Start it, e.g. “ollama serve”.')
+      : l10n.t('Check the port in “biowrite.llm.baseUrl” and that the server is running.');
+    return error('refused', sentences(l10n.t('Nothing is listening at {0} (connection refused).', host), hint));
   }
   if (codes.some(isTlsCode) || /certificate|self[- ]signed|\bTLS\b|\bSSL\b/i.test(messages)) {
     return error(
       'tls',
-      `The TLS certificate of ${host} is not trusted (${codes.find(isTlsCode) ?? 'TLS error'}). If the server uses a self-signed or institutional certificate, add its CA to your system (or NODE_EXTRA_CA_CERTS), or use http:// for a local server.`,
+      l10n.t(
+        'The TLS certificate of {0} is not trusted ({1}). If the server uses a self-signed or institutional certificate, add its CA to your system (or NODE_EXTRA_CA_CERTS), or use http:// for a local server.',
+        host,
+        codes.find(isTlsCode) ?? l10n.t('TLS error'),
+      ),
     );
   }
   if (names.includes('APIConnectionTimeoutError') || codes.some((code) => timeoutCodes.has(code)) || names.includes('TimeoutError')) {
-    return error('timeout', `${host} did not answer in time. Check that the server is up and not overloaded, or raise “biowrite.llm.timeoutSeconds”.`);
+    return error('timeout', l10n.t('{0} did not answer in time. Check that the server is up and not overloaded, or raise “biowrite.llm.timeoutSeconds”.', host));
   }
   if (codes.some((code) => unreachableCodes.has(code))) {
-    return error('refused', `${host} cannot be reached from this machine (${codes.find((code) => unreachableCodes.has(code))}). Check your network, VPN or proxy.`);
+    return error('refused', l10n.t('{0} cannot be reached from this machine ({1}). Check your network, VPN or proxy.', host, codes.find((code) => unreachableCodes.has(code)) ?? ''));
   }
   if (names.includes('SyntaxError') || /JSON/i.test(messages) && !names.includes('APIConnectionError')) {
-    return error('badResponse', `${host} sent an answer that is not valid JSON. Check that “biowrite.llm.baseUrl” points at an OpenAI-compatible API (it usually ends in /v1).`);
+    return error('badResponse', l10n.t('{0} sent an answer that is not valid JSON. Check that “biowrite.llm.baseUrl” points at an OpenAI-compatible API (it usually ends in /v1).', host));
   }
   if (codes.some((code) => closedCodes.has(code)) || /terminated|socket hang up|premature close|other side closed/i.test(messages)) {
-    return error('badResponse', `${host} closed the connection before the answer was complete. Try again; if it keeps happening, check the server’s log or a proxy in between.`);
+    return error('badResponse', l10n.t('{0} closed the connection before the answer was complete. Try again; if it keeps happening, check the server’s log or a proxy in between.', host));
   }
-  if (names.includes('AbortError')) return error('aborted', 'The request was cancelled.');
+  if (names.includes('AbortError')) return error('aborted', l10n.t('The request was cancelled.'));
   if (names.includes('APIConnectionError')) {
-    return error('refused', `Could not connect to ${host}. Check “biowrite.llm.baseUrl”, your network and that the server is running.`);
+    return error('refused', l10n.t('Could not connect to {0}. Check “biowrite.llm.baseUrl”, your network and that the server is running.', host));
   }
   const detail = failure instanceof Error ? failure.message : String(failure);
-  return error('unknown', `The request to ${host} failed: ${detail.slice(0, 200)}. See “Biowrite: Show Log” for the request status.`);
+  return error('unknown', l10n.t('The request to {0} failed: {1}. See “Biowrite: Show Log” for the request status.', host, detail.slice(0, 200)));
 }

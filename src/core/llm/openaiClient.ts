@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import OpenAI from 'openai';
 import type { ChatCompletionChunk } from 'openai/resources/chat/completions';
 import type { Stream } from 'openai/streaming';
@@ -71,10 +72,10 @@ function hostOf(baseUrl: string): string {
 function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
   if (signal.aborted) {
     promise.catch(() => undefined);
-    return Promise.reject(new LlmError('aborted', 'The request was cancelled.'));
+    return Promise.reject(new LlmError('aborted', l10n.t('The request was cancelled.')));
   }
   return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(new LlmError('aborted', 'The request was cancelled.'));
+    const onAbort = () => reject(new LlmError('aborted', l10n.t('The request was cancelled.')));
     signal.addEventListener('abort', onAbort, { once: true });
     promise.then(
       (value) => {
@@ -112,13 +113,13 @@ export class OpenAiLlmClient implements LlmClient {
     try {
       url = new URL(options.baseUrl);
     } catch {
-      throw new LlmError('notConfigured', `“${options.baseUrl}” is not a valid URL. Set “biowrite.llm.baseUrl” to the endpoint, e.g. http://localhost:11434/v1.`);
+      throw new LlmError('notConfigured', l10n.t('“{0}” is not a valid URL. Set “biowrite.llm.baseUrl” to the endpoint, e.g. http://localhost:11434/v1.', options.baseUrl));
     }
     if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-      throw new LlmError('notConfigured', `The LLM base URL must start with http:// or https://, not ${url.protocol}. Fix “biowrite.llm.baseUrl”.`);
+      throw new LlmError('notConfigured', l10n.t('The LLM base URL must start with http:// or https://, not {0}. Fix “biowrite.llm.baseUrl”.', url.protocol));
     }
     if (options.model.trim() === '') {
-      throw new LlmError('notConfigured', 'No model is set. Set “biowrite.llm.model” to a model the endpoint serves, e.g. llama3.1:8b.');
+      throw new LlmError('notConfigured', l10n.t('No model is set. Set “biowrite.llm.model” to a model the endpoint serves, e.g. llama3.1:8b.'));
     }
     this.model = options.model.trim();
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
@@ -147,7 +148,7 @@ export class OpenAiLlmClient implements LlmClient {
       const first: unknown = Array.isArray(choices) ? choices[0] : undefined;
       const content = (first as { message?: { content?: unknown } } | undefined)?.message?.content;
       if (typeof content !== 'string' && content !== null) {
-        throw new LlmError('badResponse', `${hostOf(this.baseUrl)} sent an answer without a message. Check that “biowrite.llm.baseUrl” points at an OpenAI-compatible chat API.`);
+        throw new LlmError('badResponse', l10n.t('{0} sent an answer without a message. Check that “biowrite.llm.baseUrl” points at an OpenAI-compatible chat API.', hostOf(this.baseUrl)));
       }
       const usage = toUsage(response.usage);
       return { text: content ?? '', model: typeof response.model === 'string' && response.model ? response.model : this.model, ...(usage ? { usage } : {}) };
@@ -186,7 +187,7 @@ export class OpenAiLlmClient implements LlmClient {
         // Only waiting on the network counts as silence, not a slow consumer.
         clearTimeout(idleTimer);
         if (typeof chunk !== 'object' || chunk === null) {
-          throw new LlmError('badResponse', `${hostOf(this.baseUrl)} sent a stream event that is not a completion chunk.`);
+          throw new LlmError('badResponse', l10n.t('{0} sent a stream event that is not a completion chunk.', hostOf(this.baseUrl)));
         }
         sawChunk = true;
         const choices = Array.isArray(chunk.choices) ? chunk.choices : [];
@@ -204,12 +205,14 @@ export class OpenAiLlmClient implements LlmClient {
         armIdleTimer();
       }
       // The package ends the loop quietly when the request is aborted, or when the body ends early.
-      if (signal.aborted) throw new LlmError('aborted', 'The request was cancelled.');
+      if (signal.aborted) throw new LlmError('aborted', l10n.t('The request was cancelled.'));
       if (timedOut) throw classifyLlmFailure(new Error('idle'), { baseUrl: this.baseUrl, model: this.model, timedOut: true, timeoutMs: this.timeoutMs });
       if (!finished) {
         throw new LlmError(
           'badResponse',
-          `${hostOf(this.baseUrl)} ended the stream ${sawChunk ? 'before the answer was complete' : 'without any answer'} (no finish reason). Try again; if it keeps happening, check the server’s log or a proxy in between.`,
+          sawChunk
+            ? l10n.t('{0} ended the stream before the answer was complete (no finish reason). Try again; if it keeps happening, check the server’s log or a proxy in between.', hostOf(this.baseUrl))
+            : l10n.t('{0} ended the stream without any answer (no finish reason). Try again; if it keeps happening, check the server’s log or a proxy in between.', hostOf(this.baseUrl)),
         );
       }
     } catch (failure) {
@@ -391,7 +394,7 @@ export function createLlmClientFromEnv(env: LlmEnvironment = process.env, logReq
   if (timeoutText !== undefined) {
     const seconds = Number(timeoutText);
     if (!Number.isFinite(seconds) || seconds <= 0) {
-      throw new LlmError('notConfigured', `BIOWRITE_LLM_TIMEOUT_SECONDS must be a positive number of seconds, not “${timeoutText}”.`);
+      throw new LlmError('notConfigured', l10n.t('BIOWRITE_LLM_TIMEOUT_SECONDS must be a positive number of seconds, not “{0}”.', timeoutText));
     }
     timeoutMs = Math.round(seconds * 1000);
   }

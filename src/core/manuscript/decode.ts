@@ -2,6 +2,7 @@
  * Decoding manuscript files: UTF-8 (with or without BOM) and UTF-16 with a BOM. Binary files and
  * other encodings are refused with a message that says what to do.
  */
+import * as l10n from '@vscode/l10n';
 
 /** A decoded text, or why the bytes are not one. */
 export type DecodeResult = { readonly ok: true; readonly text: string; readonly encoding: 'utf-8' | 'utf-16le' | 'utf-16be' } | { readonly ok: false; readonly message: string };
@@ -21,7 +22,7 @@ export function decodeText(bytes: Uint8Array): DecodeResult {
   }
   const head = bytes.subarray(0, 8192);
   if (head.includes(0)) {
-    return { ok: false, message: 'looks binary (it holds NUL bytes), not a text manuscript; nothing was checked.' };
+    return { ok: false, message: l10n.t('looks binary (it holds NUL bytes), not a text manuscript; nothing was checked.') };
   }
   try {
     const text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
@@ -29,7 +30,7 @@ export function decodeText(bytes: Uint8Array): DecodeResult {
   } catch {
     return {
       ok: false,
-      message: 'is not UTF-8 text (perhaps Latin-1 or Windows-1252); nothing was checked. Convert it, e.g. `iconv -f latin1 -t utf-8 FILE > FILE.utf8`, and check that.',
+      message: l10n.t('is not UTF-8 text (perhaps Latin-1 or Windows-1252); nothing was checked. Convert it, e.g. {0}, and check that.', '`iconv -f latin1 -t utf-8 FILE > FILE.utf8`'),
     };
   }
 }

@@ -4,6 +4,7 @@
  * admission and discharge dates, e-mail addresses and national identifiers (SSN, NHS number).
  * Tuned so that a normal manuscript (p-values, study periods, sample sizes, CIs) raises nothing.
  */
+import * as l10n from '@vscode/l10n';
 
 /** What an identifier is. */
 export type IdentifierKind = 'name' | 'dateOfBirth' | 'medicalRecordNumber' | 'phone' | 'address' | 'date' | 'email' | 'nationalId';
@@ -30,17 +31,60 @@ export const redactionLabels: Readonly<Record<IdentifierKind, string>> = {
   nationalId: '[REDACTED-ID]',
 };
 
-/** A readable name for each kind, for messages. */
-export const identifierKindNames: Readonly<Record<IdentifierKind, string>> = {
-  name: 'patient name',
-  dateOfBirth: 'date of birth',
-  medicalRecordNumber: 'medical record number',
-  phone: 'phone number',
-  address: 'street address',
-  date: 'exact admission or visit date',
-  email: 'e-mail address',
-  nationalId: 'national identifier',
-};
+/**
+ * A readable name for a kind, for messages, in the user's language.
+ * @param kind The kind.
+ * @returns Its name, e.g. "phone number".
+ */
+export function identifierKindName(kind: IdentifierKind): string {
+  switch (kind) {
+    case 'name':
+      return l10n.t('patient name');
+    case 'dateOfBirth':
+      return l10n.t('date of birth');
+    case 'medicalRecordNumber':
+      return l10n.t('medical record number');
+    case 'phone':
+      return l10n.t('phone number');
+    case 'address':
+      return l10n.t('street address');
+    case 'date':
+      return l10n.t('exact admission or visit date');
+    case 'email':
+      return l10n.t('e-mail address');
+    case 'nationalId':
+      return l10n.t('national identifier');
+  }
+}
+
+/**
+ * A count of one kind, in the user's language, e.g. "1 phone number" or "2 phone numbers". Each kind has its
+ * own singular and plural message, so that translators choose the forms rather than an English suffix.
+ * @param kind The kind.
+ * @param count How many (at least 1).
+ * @returns The phrase.
+ */
+export function countIdentifierKind(kind: IdentifierKind, count: number): string {
+  const one = count === 1;
+  switch (kind) {
+    case 'name':
+      return one ? l10n.t('1 patient name') : l10n.t('{0} patient names', count);
+    case 'dateOfBirth':
+      return one ? l10n.t('1 date of birth') : l10n.t('{0} dates of birth', count);
+    case 'medicalRecordNumber':
+      return one ? l10n.t('1 medical record number') : l10n.t('{0} medical record numbers', count);
+    case 'phone':
+      return one ? l10n.t('1 phone number') : l10n.t('{0} phone numbers', count);
+    case 'address':
+      return one ? l10n.t('1 street address') : l10n.t('{0} street addresses', count);
+    case 'date':
+      return one ? l10n.t('1 exact admission or visit date') : l10n.t('{0} exact admission or visit dates', count);
+    case 'email':
+      return one ? l10n.t('1 e-mail address') : l10n.t('{0} e-mail addresses', count);
+    case 'nationalId':
+      return one ? l10n.t('1 national identifier') : l10n.t('{0} national identifiers', count);
+  }
+}
 
 const month = '(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\\.?';
 /** A date with its day: 03/14/1962, 14.03.1962, 1962-03-14, 14 March 1962, March 14, 1962. */
@@ -165,6 +209,5 @@ export function redactIdentifiers(text: string, findings: readonly IdentifierFin
 export function summariseFindings(findings: readonly IdentifierFinding[]): string {
   const counts = new Map<IdentifierKind, number>();
   for (const finding of findings) counts.set(finding.kind, (counts.get(finding.kind) ?? 0) + 1);
-  const plural = (name: string) => (name === 'date of birth' ? 'dates of birth' : name.endsWith('s') ? `${name}es` : `${name}s`);
-  return [...counts.entries()].map(([kind, count]) => `${count} ${count > 1 ? plural(identifierKindNames[kind]) : identifierKindNames[kind]}`).join(', ');
+  return [...counts.entries()].map(([kind, count]) => countIdentifierKind(kind, count)).join(', ');
 }

@@ -2,6 +2,7 @@
  * Drafts an abstract with a model: condenses long manuscripts section by section so that prompts fit the
  * context window, streams the draft, and runs the grounding checks on it.
  */
+import * as l10n from '@vscode/l10n';
 import type { GroundingIssue } from '../../shared/protocol';
 import { LlmError, type LlmClient, type TokenUsage } from '../llm/types';
 import { buildAbstractMessages, buildCondenseMessages } from '../llm/prompts/abstract';
@@ -136,7 +137,10 @@ export async function draftAbstract(options: DraftAbstractOptions): Promise<Abst
   const promptOverhead = estimateTokens(buildAbstractMessages({ source: '', condensed: true, structure: options.structure, wordLimit: options.wordLimit, language: options.language }).map((m) => m.content).join('\n')) + 50;
   const sourceBudget = contextTokens - outputReserve - promptOverhead;
   if (sourceBudget < 300) {
-    throw new LlmError('notConfigured', `A context window of ${contextTokens} tokens is too small to draft a ${options.wordLimit}-word abstract. Raise “biowrite.abstract.contextTokens”.`);
+    throw new LlmError(
+      'notConfigured',
+      l10n.t('A context window of {0} tokens is too small to draft a {1}-word abstract. Raise “biowrite.abstract.contextTokens”.', contextTokens, options.wordLimit),
+    );
   }
   let usage = noUsage;
   let evidence = options.source;
@@ -154,7 +158,7 @@ export async function draftAbstract(options: DraftAbstractOptions): Promise<Abst
     const total = estimateTokens(evidence);
     const notes: string[] = [];
     for (const [index, piece] of pieces.entries()) {
-      if (signal.aborted) throw new LlmError('aborted', 'The request was cancelled.');
+      if (signal.aborted) throw new LlmError('aborted', l10n.t('The request was cancelled.'));
       options.onEvent?.({ kind: 'condensing', section: piece.heading, index, total: pieces.length });
       const share = Math.max(40, Math.floor(((sourceBudget * 0.8) / 1.4) * (estimateTokens(piece.text) / total)));
       const answer = await completeText(client, { heading: piece.heading, text: piece.text, targetWords: share }, signal);

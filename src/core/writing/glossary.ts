@@ -2,6 +2,7 @@
  * The user's translation glossary (term → translation) and the terms that must stay as written:
  * gene and protein symbols, drug names and codes, units and numbers.
  */
+import * as l10n from '@vscode/l10n';
 
 /** One glossary entry. */
 export interface GlossaryEntry {
@@ -36,27 +37,27 @@ export function parseGlossary(content: string, fileName?: string, targetLanguage
     try {
       parsed = JSON.parse(content);
     } catch (error) {
-      throw new Error(`The glossary is not valid JSON: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+      throw new Error(l10n.t('The glossary is not valid JSON: {0}', error instanceof Error ? error.message : String(error)), { cause: error });
     }
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('The glossary must be a JSON object of term → translation.');
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error(l10n.t('The glossary must be a JSON object of term → translation.'));
     let table = parsed as Record<string, unknown>;
     const language = targetLanguage?.toLowerCase();
     const perLanguage = Object.values(table).every((value) => typeof value === 'object' && value !== null && !Array.isArray(value));
     if (perLanguage && Object.keys(table).length > 0) {
       const key = Object.keys(table).find((name) => name.toLowerCase() === language || name.toLowerCase() === language?.split('-')[0]);
       table = key ? (table[key] as Record<string, unknown>) : {};
-      if (!key) warnings.push(`The glossary has no table for “${targetLanguage ?? ''}”.`);
+      if (!key) warnings.push(l10n.t('The glossary has no table for “{0}”.', targetLanguage ?? ''));
     }
     for (const [term, translation] of Object.entries(table)) {
       if (typeof translation === 'string' && term.trim() !== '' && translation.trim() !== '') entries.push({ term: term.trim(), translation: translation.trim() });
-      else warnings.push(`Glossary entry “${term}” is not a term → translation string pair.`);
+      else warnings.push(l10n.t('Glossary entry “{0}” is not a term → translation string pair.', term));
     }
   } else {
     content.split(/\r?\n/).forEach((line, index) => {
       if (line.trim() === '' || line.trimStart().startsWith('#')) return;
       const columns = line.split('\t');
       if (columns.length < 2 || columns[0].trim() === '' || columns[1].trim() === '') {
-        warnings.push(`Glossary line ${index + 1} does not have two tab-separated columns.`);
+        warnings.push(l10n.t('Glossary line {0} does not have two tab-separated columns.', index + 1));
         return;
       }
       entries.push({ term: columns[0].trim(), translation: columns[1].trim() });

@@ -3,6 +3,7 @@
  * does not support (LLM check with a validated JSON answer, lexical overlap when that fails), and
  * checklist items the draft misses.
  */
+import * as l10n from '@vscode/l10n';
 import type { GroundingIssue } from '../../shared/protocol';
 import type { LlmClient, TokenUsage } from '../llm/types';
 import { buildGroundingMessages, groundingSchemaDescription } from '../llm/prompts/abstract';
@@ -133,10 +134,14 @@ export interface GroundingReport {
 export async function checkGrounding(options: GroundingOptions): Promise<GroundingReport> {
   const issues: GroundingIssue[] = [];
   for (const mention of findUnsupportedNumbers(options.draft, options.manuscript)) {
-    issues.push({ kind: 'unsupportedNumber', text: mention.text, detail: 'This number does not appear in the manuscript.' });
+    issues.push({ kind: 'unsupportedNumber', text: mention.text, detail: l10n.t('This number does not appear in the manuscript.') });
   }
   if (options.wordCount > options.wordLimit) {
-    issues.push({ kind: 'wordLimit', text: `${options.wordCount} / ${options.wordLimit}`, detail: `The draft is ${options.wordCount - options.wordLimit} words over the limit.` });
+    issues.push({
+      kind: 'wordLimit',
+      text: `${options.wordCount} / ${options.wordLimit}`,
+      detail: l10n.t('The draft is {0} words over the limit.', options.wordCount - options.wordLimit),
+    });
   }
   const sentences = splitSentences(options.draft).map((sentence) => sentence.text);
   const checklist = options.checklist ?? [];
@@ -160,19 +165,23 @@ export async function checkGrounding(options: GroundingOptions): Promise<Groundi
         }
         return { issues, method: 'llm', usage };
       }
-      fallbackReason = `The model's check was not valid JSON after a repair (${answer.error}).`;
+      fallbackReason = l10n.t('The model\'s check was not valid JSON after a repair ({0}).', answer.error);
     } catch (error) {
       if (options.signal.aborted) throw error;
-      fallbackReason = `The model's check failed (${error instanceof Error ? error.message : String(error)}).`;
+      fallbackReason = l10n.t('The model\'s check failed ({0}).', error instanceof Error ? error.message : String(error));
     }
   } else if (!options.client) {
-    fallbackReason = 'No model was available for the check.';
+    fallbackReason = l10n.t('No model was available for the check.');
   }
   for (const { index, overlap } of lexicalUnsupported(sentences, options.evidence === options.manuscript ? options.manuscript : `${options.manuscript}\n\n${options.evidence}`)) {
-    issues.push({ kind: 'unsupportedStatement', text: sentences[index], detail: `Lexical check: only ${Math.round(overlap * 100)}% of its content words occur near each other in the manuscript.` });
+    issues.push({
+      kind: 'unsupportedStatement',
+      text: sentences[index],
+      detail: l10n.t('Lexical check: only {0}% of its content words occur near each other in the manuscript.', Math.round(overlap * 100)),
+    });
   }
   for (const item of heuristicMissingItems(options.draft, checklist)) {
-    issues.push({ kind: 'missingChecklistItem', text: item.label, detail: `${item.description} (keyword check)` });
+    issues.push({ kind: 'missingChecklistItem', text: item.label, detail: l10n.t('{0} (keyword check)', item.description) });
   }
   return { issues, method: 'lexical', ...(fallbackReason ? { fallbackReason } : {}), usage };
 }

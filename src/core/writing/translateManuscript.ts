@@ -4,10 +4,11 @@
  * repaired or retried, and thawed. A chunk that cannot be made right is kept in its original language,
  * so that markup is never lost, and the user is told.
  */
+import * as l10n from '@vscode/l10n';
 import type { GroundingIssue } from '../../shared/protocol';
 import { LlmError, type LlmClient, type TokenUsage } from '../llm/types';
 import { buildTranslationMessages } from '../llm/prompts/translate';
-import { checkTerms, glossaryEntriesIn, termsToKeep, type GlossaryEntry } from './glossary';
+import { checkTerms, glossaryEntriesIn, termsToKeep, type GlossaryEntry, type TermProblem } from './glossary';
 import { countSpansByKind, freezeMarkup, type ExtraProtection, type ManuscriptFormat, type ProtectedKind, type ProtectedSpan } from './markupFreeze';
 import { checkPlaceholders } from './placeholderRepair';
 import { addUsage, noUsage } from './structured';
@@ -125,6 +126,11 @@ export function planChunks(frozen: string, frontMatterEnd: number, maxTokens: nu
   return chunks;
 }
 
+/** A term problem as the user reads it, in the user's language (the model gets its English retry instruction). */
+function describeTermProblem(problem: TermProblem): string {
+  return problem.kind === 'glossary' ? l10n.t('Use the glossary: “{0}” must be translated as “{1}”.', problem.term, problem.expected) : l10n.t('Keep “{0}” exactly as written.', problem.term);
+}
+
 function hasProse(text: string): boolean {
   return /\p{L}/u.test(text.replace(/⟦\d+⟧/g, ''));
 }
@@ -192,7 +198,7 @@ export async function translateManuscript(options: TranslateOptions): Promise<Tr
     const context = chunk.context.replace(/⟦\d+⟧/g, '⟦…⟧');
 
     let accepted: string | undefined;
-    let acceptedWithWarnings: { text: string; problems: string[] } | undefined;
+    let acceptedWithWarnings: { text: string; problems: readonly TermProblem[] } | undefined;
     let retryProblems: string[] = [];
     let chunkRepaired = false;
     for (let attempt = 0; attempt <= maxRetries && accepted === undefined; attempt += 1) {
@@ -256,16 +262,17 @@ export async function translateManuscript(options: TranslateOptions): Promise<Tr
       }
       const termProblems = checkTerms(local, check.text, glossary);
       if (termProblems.length > 0) {
+        // The retry instruction goes to the model, so it stays in English like the prompt.
         const described = termProblems.map((problem) =>
           problem.kind === 'glossary' ? `Use the glossary: “${problem.term}” must be translated as “${problem.expected}”.` : `Keep “${problem.term}” exactly as written.`,
         );
         // Terms are worth one more try; after that the translation stands, with a warning.
         if (!acceptedWithWarnings && attempt < maxRetries) {
-          acceptedWithWarnings = { text: check.text, problems: described };
+          acceptedWithWarnings = { text: check.text, problems: termProblems };
           retryProblems = described;
           continue;
         }
-        acceptedWithWarnings = { text: check.text, problems: described };
+        acceptedWithWarnings = { text: check.text, problems: termProblems };
         break;
       }
       accepted = check.text;
@@ -273,14 +280,14 @@ export async function translateManuscript(options: TranslateOptions): Promise<Tr
     if (cancelled) break;
     if (accepted === undefined && acceptedWithWarnings) {
       accepted = acceptedWithWarnings.text;
-      for (const problem of acceptedWithWarnings.problems) issues.push({ kind: 'terminology', text: `Line ${line}`, detail: problem });
+      for (const problem of acceptedWithWarnings.problems) issues.push({ kind: 'terminology', text: l10n.t('Line {0}', line), detail: describeTermProblem(problem) });
     }
     if (accepted === undefined) {
       chunksKept += 1;
       issues.push({
         kind: 'protectedMarkup',
-        text: `Line ${line}`,
-        detail: `Kept untranslated: after ${maxRetries + 1} attempts the model still broke the protected markup (${retryProblems.slice(0, 3).join(' ')}).`,
+        text: l10n.t('Line {0}', line),
+        detail: l10n.t('Kept untranslated: after {0} attempts the model still broke the protected markup ({1}).', maxRetries + 1, retryProblems.slice(0, 3).join(' ')),
       });
     } else {
       if (chunkRepaired) repairedChunks += 1;

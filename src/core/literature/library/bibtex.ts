@@ -3,6 +3,7 @@
  * values, LaTeX accents (`{\"o}`, `\'e`, `\c{c}`…), month macros, comments and `@comment` /
  * `@preamble`. A malformed entry is skipped with a warning naming its line; the rest is kept.
  */
+import * as l10n from '@vscode/l10n';
 import type { LiteratureRecord, RecordAuthor } from '../types';
 import { normaliseDoi, normalisePmcid, normalisePmid, type LibraryReadResult, type LibraryWarning } from './cslJson';
 
@@ -87,10 +88,10 @@ function readBraced(s: Scanner): string {
         return s.text.slice(start, s.pos - 1);
       }
     } else if (c === '@' && depth === 1 && /\n\s*$/.test(s.text.slice(Math.max(0, s.pos - 80), s.pos)) && /^@\w+\s*[{(]/.test(s.text.slice(s.pos, s.pos + 40))) {
-      throw new EntryError('unbalanced braces (a new entry starts inside a value)');
+      throw new EntryError(l10n.t('unbalanced braces (a new entry starts inside a value)'));
     }
   }
-  throw new EntryError('unbalanced braces');
+  throw new EntryError(l10n.t('unbalanced braces'));
 }
 
 function readQuoted(s: Scanner): string {
@@ -108,10 +109,10 @@ function readQuoted(s: Scanner): string {
       s.pos++;
       return s.text.slice(start, s.pos - 1);
     } else if (c === '\n' && /^\s*@\w+\s*[{(]/.test(s.text.slice(s.pos + 1, s.pos + 40))) {
-      throw new EntryError('unterminated quoted value');
+      throw new EntryError(l10n.t('unterminated quoted value'));
     }
   }
-  throw new EntryError('unterminated quoted value');
+  throw new EntryError(l10n.t('unterminated quoted value'));
 }
 
 /** Reads `a # "b" # {c}` with macros expanded. */
@@ -124,7 +125,7 @@ function readValue(s: Scanner, macros: ReadonlyMap<string, string>): string {
     else if (c === '"') parts.push(readQuoted(s));
     else {
       const match = /^[^\s,#{}()"=]+/.exec(s.text.slice(s.pos, s.pos + 200));
-      if (!match) throw new EntryError(`expected a value at "${s.text.slice(s.pos, s.pos + 10)}"`);
+      if (!match) throw new EntryError(l10n.t('expected a value at "{0}"', s.text.slice(s.pos, s.pos + 10)));
       s.pos += match[0].length;
       const name = match[0].toLowerCase();
       parts.push(/^\d+$/.test(name) ? name : (macros.get(name) ?? MONTHS[name] ?? match[0]));
@@ -147,17 +148,17 @@ function readFields(s: Scanner, close: string, macros: ReadonlyMap<string, strin
       s.pos++;
       return fields;
     }
-    if (s.pos >= s.text.length) throw new EntryError(`missing closing "${close}"`);
+    if (s.pos >= s.text.length) throw new EntryError(l10n.t('missing closing "{0}"', close));
     const nameMatch = /^[A-Za-z][\w\-:.+]*/.exec(s.text.slice(s.pos, s.pos + 100));
-    if (!nameMatch) throw new EntryError(`expected a field name at "${s.text.slice(s.pos, s.pos + 15).split('\n')[0]}"`);
+    if (!nameMatch) throw new EntryError(l10n.t('expected a field name at "{0}"', s.text.slice(s.pos, s.pos + 15).split('\n')[0]));
     s.pos += nameMatch[0].length;
     s.skipSpace();
-    if (s.text[s.pos] !== '=') throw new EntryError(`expected "=" after field "${nameMatch[0]}"`);
+    if (s.text[s.pos] !== '=') throw new EntryError(l10n.t('expected "=" after field "{0}"', nameMatch[0]));
     s.pos++;
     fields[nameMatch[0].toLowerCase()] = readValue(s, macros);
     s.skipSpace();
     if (s.text[s.pos] === ',') s.pos++;
-    else if (s.text[s.pos] !== close) throw new EntryError(`expected "," or "${close}" after field "${nameMatch[0]}"`);
+    else if (s.text[s.pos] !== close) throw new EntryError(l10n.t('expected "," or "{0}" after field "{1}"', close, nameMatch[0]));
   }
 }
 
@@ -215,12 +216,12 @@ export function parseBibtexEntries(text: string): { entries: BibtexEntry[]; warn
       }
       s.skipSpace();
       const keyMatch = /^([^\s,{}()"=#%]+)\s*,/.exec(text.slice(s.pos, s.pos + 300));
-      if (!keyMatch) throw new EntryError('missing citation key');
+      if (!keyMatch) throw new EntryError(l10n.t('missing citation key'));
       const key = keyMatch[1];
       s.pos += keyMatch[0].length;
       const raw = readFields(s, close, macros);
       if (keys.has(key)) {
-        warnings.push({ line, message: `Skipped @${type}{${key}}: duplicate key.` });
+        warnings.push({ line, message: l10n.t('Skipped {0}: duplicate key.', `@${type}{${key}}`) });
         continue;
       }
       keys.add(key);
@@ -230,7 +231,7 @@ export function parseBibtexEntries(text: string): { entries: BibtexEntry[]; warn
       entries.push({ type, key, fields, line, start: at, end: s.pos });
     } catch (error) {
       if (!(error instanceof EntryError)) throw error;
-      warnings.push({ line, message: `Skipped the malformed @${type} entry at line ${line}: ${error.message}.` });
+      warnings.push({ line, message: l10n.t('Skipped the malformed @{0} entry at line {1}: {2}.', type, line, error.message) });
       recover(s, at);
     }
   }
@@ -285,7 +286,7 @@ const TYPE_MAP: Readonly<Record<string, string>> = {
 export function bibtexEntryToRecord(entry: BibtexEntry): LiteratureRecord | string {
   const f = entry.fields;
   const title = f.title?.trim();
-  if (!title) return `@${entry.type}{${entry.key}}: no title`;
+  if (!title) return l10n.t('{0}: no title', `@${entry.type}{${entry.key}}`);
   const yearMatch = /\b(1[5-9]\d\d|20\d\d)\b/.exec(f.year ?? f.date ?? '');
   const doi = normaliseDoi(f.doi);
   const pmid = normalisePmid(f.pmid);
@@ -321,7 +322,7 @@ export function parseBibtex(text: string): LibraryReadResult {
   const records: LiteratureRecord[] = [];
   for (const entry of entries) {
     const record = bibtexEntryToRecord(entry);
-    if (typeof record === 'string') warnings.push({ line: entry.line, message: `Skipped ${record}.` });
+    if (typeof record === 'string') warnings.push({ line: entry.line, message: l10n.t('Skipped {0}.', record) });
     else records.push(record);
   }
   return { records, warnings };

@@ -1,6 +1,7 @@
 /**
  * Reads CSL JSON bibliographies (Pandoc, Manubot, Zotero exports), and CSL YAML ones, into {@link LiteratureRecord}s.
  */
+import * as l10n from '@vscode/l10n';
 import { parse as parseYaml } from 'yaml';
 import type { LiteratureRecord, RecordAuthor } from '../types';
 
@@ -108,12 +109,12 @@ function stripMarkup(text: string): string {
  * @param source Where it came from (optional; default: `library`).
  */
 export function cslItemToRecord(item: unknown, source: 'library' | 'zotero' = 'library'): LiteratureRecord | string {
-  if (!item || typeof item !== 'object' || Array.isArray(item)) return 'not a CSL item (expected an object)';
+  if (!item || typeof item !== 'object' || Array.isArray(item)) return l10n.t('not a CSL item (expected an object)');
   const csl = item as Record<string, unknown>;
   const id = str(csl.id);
-  if (!id) return 'CSL item without an "id"';
+  if (!id) return l10n.t('CSL item without an "id"');
   const title = str(csl.title);
-  if (!title) return `CSL item "${id}" has no title`;
+  if (!title) return l10n.t('CSL item "{0}" has no title', id);
   const keywordValue = csl.keyword ?? csl.keywords ?? csl.categories;
   const keywords = Array.isArray(keywordValue)
     ? keywordValue.map(str).filter((k): k is string => k !== undefined)
@@ -267,7 +268,12 @@ export function parseCslJson(text: string): LibraryReadResult {
     const offset = jsonErrorOffset(text.replace(/^\uFEFF/, ''));
     const line = offset !== undefined ? lineAt(text, offset) : undefined;
     const reason = (error instanceof Error ? error.message : String(error)).split(',')[0];
-    throw new LibraryFormatError(`Not valid JSON${line ? ` at line ${line}` : ''} (${reason}). Fix the file or export it again as CSL JSON.`, line);
+    throw new LibraryFormatError(
+      line
+        ? l10n.t('Not valid JSON at line {0} ({1}). Fix the file or export it again as CSL JSON.', line, reason)
+        : l10n.t('Not valid JSON ({0}). Fix the file or export it again as CSL JSON.', reason),
+      line,
+    );
   }
   const items = Array.isArray(parsed)
     ? parsed
@@ -276,7 +282,7 @@ export function parseCslJson(text: string): LibraryReadResult {
       : parsed && typeof parsed === 'object' && 'id' in parsed
         ? [parsed]
         : undefined;
-  if (!items) throw new LibraryFormatError('Not a CSL JSON bibliography: expected an array of items. Export it again as CSL JSON.');
+  if (!items) throw new LibraryFormatError(l10n.t('Not a CSL JSON bibliography: expected an array of items. Export it again as CSL JSON.'));
   const lines = Array.isArray(parsed) ? elementLines(text) : [];
   const records: LiteratureRecord[] = [];
   const warnings: LibraryWarning[] = [];
@@ -285,11 +291,11 @@ export function parseCslJson(text: string): LibraryReadResult {
     const result = cslItemToRecord(item);
     const line = lines[index];
     if (typeof result === 'string') {
-      warnings.push({ ...(line ? { line } : {}), message: `Skipped item ${index + 1}: ${result}.` });
+      warnings.push({ ...(line ? { line } : {}), message: l10n.t('Skipped item {0}: {1}.', index + 1, result) });
       return;
     }
     if (seen.has(result.libraryId as string)) {
-      warnings.push({ ...(line ? { line } : {}), message: `Skipped item ${index + 1}: duplicate id "${result.libraryId}".` });
+      warnings.push({ ...(line ? { line } : {}), message: l10n.t('Skipped item {0}: duplicate id "{1}".', index + 1, result.libraryId as string) });
       return;
     }
     seen.add(result.libraryId as string);
@@ -309,17 +315,20 @@ export function parseCslYaml(text: string): LibraryReadResult {
     parsed = parseYaml(body);
   } catch (error) {
     const line = (error as { linePos?: { line: number }[] }).linePos?.[0]?.line;
-    throw new LibraryFormatError(`Not valid YAML${line ? ` at line ${line}` : ''}. Fix the file or export it again as CSL YAML.`, line);
+    throw new LibraryFormatError(
+      line ? l10n.t('Not valid YAML at line {0}. Fix the file or export it again as CSL YAML.', line) : l10n.t('Not valid YAML. Fix the file or export it again as CSL YAML.'),
+      line,
+    );
   }
   const items = Array.isArray(parsed) ? parsed : parsed && typeof parsed === 'object' && Array.isArray((parsed as { references?: unknown }).references) ? (parsed as { references: unknown[] }).references : undefined;
-  if (!items) throw new LibraryFormatError('Not a CSL YAML bibliography: expected a "references:" list.');
+  if (!items) throw new LibraryFormatError(l10n.t('Not a CSL YAML bibliography: expected a "references:" list.'));
   const records: LiteratureRecord[] = [];
   const warnings: LibraryWarning[] = [];
   const seen = new Set<string>();
   items.forEach((item, index) => {
     const result = cslItemToRecord(item);
-    if (typeof result === 'string') warnings.push({ message: `Skipped item ${index + 1}: ${result}.` });
-    else if (seen.has(result.libraryId as string)) warnings.push({ message: `Skipped item ${index + 1}: duplicate id "${result.libraryId}".` });
+    if (typeof result === 'string') warnings.push({ message: l10n.t('Skipped item {0}: {1}.', index + 1, result) });
+    else if (seen.has(result.libraryId as string)) warnings.push({ message: l10n.t('Skipped item {0}: duplicate id "{1}".', index + 1, result.libraryId as string) });
     else {
       seen.add(result.libraryId as string);
       records.push(result);

@@ -1,6 +1,7 @@
 /**
  * Reads bibliography files (CSL JSON or BibTeX, chosen by extension then by content) into records.
  */
+import * as l10n from '@vscode/l10n';
 import { readFile } from 'node:fs/promises';
 import type { LiteratureRecord } from '../types';
 import { parseBibtex } from './bibtex';
@@ -54,7 +55,7 @@ export async function readLibraryFiles(paths: readonly string[]): Promise<Loaded
       text = await readFile(path, 'utf8');
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
-      errors.push(code === 'ENOENT' ? `${path}: file not found. Check the path.` : `${path}: cannot be read (${code ?? String(error)}).`);
+      errors.push(code === 'ENOENT' ? l10n.t('{0}: file not found. Check the path.', path) : l10n.t('{0}: cannot be read ({1}).', path, code ?? String(error)));
       continue;
     }
     try {
