@@ -112,24 +112,26 @@ function prepare(m: Manuscript, parameters: SearchParameters): Prepared {
     gold: m.queries.map((q) => ids.map((id) => q.gold.includes(id))),
   };
 }
-/** The scores `LibraryIndex.search` would give (same gating, floor and tie order), from precomputed features. */
+/** The scores `LibraryIndex.search` would give (same gating and tie order), from precomputed features. */
 function scoreFeatures(p: Prepared, w: readonly number[]): Scores {
   let r1 = 0, r5 = 0, r10 = 0, mrr = 0;
   for (let q = 0; q < p.features.length; q++) {
     const f = p.features[q];
     const n = f[0].length;
     const scores = new Float64Array(n);
+    const matched = new Uint8Array(n);
     let goldDoc = -1;
     for (let d = 0; d < n; d++) {
       if (f[0][d] === 0 && f[1][d] === 0 && f[4][d] === 0 && f[5][d] === 0) continue;
       let s = 0;
       for (let k = 0; k < w.length; k++) if (w[k] !== 0) s += w[k] * f[k][d];
-      scores[d] = Math.max(s, 1e-9);
+      scores[d] = s;
+      matched[d] = 1;
       if (p.gold[q][d] && (goldDoc < 0 || scores[d] > scores[goldDoc])) goldDoc = d;
     }
     if (goldDoc < 0) continue;
     let rank = 0;
-    for (let d = 0; d < n; d++) if (scores[d] > scores[goldDoc] || (scores[d] === scores[goldDoc] && d < goldDoc)) rank++;
+    for (let d = 0; d < n; d++) if (matched[d] && (scores[d] > scores[goldDoc] || (scores[d] === scores[goldDoc] && d < goldDoc))) rank++;
     if (rank === 0) r1++;
     if (rank < 5) r5++;
     if (rank < 10) { r10++; mrr += 1 / (rank + 1); }

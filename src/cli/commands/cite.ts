@@ -73,7 +73,8 @@ export interface CiteOptions {
 
 /** One query line. */
 export interface CiteQuery {
-  readonly id: string;
+  /** As given (a number stays a number, so the output's ids match the input's). */
+  readonly id: string | number;
   readonly text: string;
   readonly context?: string;
 }
@@ -135,10 +136,13 @@ export function parseCiteArgs(args: readonly string[]): CiteOptions | 'help' {
   return { libraries, queries, top, online, stats, ...(ranking !== undefined ? { ranking } : {}) };
 }
 
-/** Parses JSON Lines queries; throws with the line number of the first bad line. */
+/**
+ * Parses JSON Lines queries; throws with the line number of the first bad line. A byte-order mark,
+ * CRLF line ends, blank lines, a `null` context and an empty text (answered with no results) are accepted.
+ */
 export function parseQueries(text: string, fileName: string): CiteQuery[] {
   const queries: CiteQuery[] = [];
-  const lines = text.split(/\r?\n/);
+  const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
   lines.forEach((line, index) => {
     if (line.trim() === '') return;
     let value: unknown;
@@ -150,9 +154,9 @@ export function parseQueries(text: string, fileName: string): CiteQuery[] {
     if (!value || typeof value !== 'object' || Array.isArray(value)) throw new UsageError(`${fileName}:${index + 1}: expected an object {"id", "text", "context"?}.`);
     const { id, text: queryText, context } = value as Record<string, unknown>;
     if (typeof id !== 'string' && typeof id !== 'number') throw new UsageError(`${fileName}:${index + 1}: "id" is missing or not a string.`);
-    if (typeof queryText !== 'string' || queryText.trim() === '') throw new UsageError(`${fileName}:${index + 1}: "text" is missing or empty.`);
-    if (context !== undefined && typeof context !== 'string') throw new UsageError(`${fileName}:${index + 1}: "context" must be a string.`);
-    queries.push({ id: String(id), text: queryText, ...(typeof context === 'string' ? { context } : {}) });
+    if (typeof queryText !== 'string') throw new UsageError(`${fileName}:${index + 1}: "text" is missing or not a string.`);
+    if (context !== undefined && context !== null && typeof context !== 'string') throw new UsageError(`${fileName}:${index + 1}: "context" must be a string.`);
+    queries.push({ id, text: queryText, ...(typeof context === 'string' ? { context } : {}) });
   });
   return queries;
 }
@@ -226,6 +230,12 @@ export async function runCite(args: readonly string[], io: CiteOutput = process)
   let searchMs = 0;
   try {
     for (const query of queries) {
+      if (query.text.trim() === '') {
+        // One empty line must not cost the other answers: it gets an empty list, and a word on stderr.
+        stderr.write(`biowrite cite: ${query.id}: the query's "text" is empty, so it has no results.\n`);
+        stdout.write(`${JSON.stringify({ id: query.id, results: [] })}\n`);
+        continue;
+      }
       const start = performance.now();
       const hits = index.search({ text: query.text, ...(query.context !== undefined ? { context: query.context } : {}) }, options.top);
       searchMs += performance.now() - start;

@@ -28,7 +28,10 @@ test('arguments: defaults, errors with a next step, help', () => {
 });
 
 test('queries: JSON Lines with line numbers on errors', () => {
-  assert.deepEqual(parseQueries('{"id": 1, "text": "a"}\n\n{"id": "x", "text": "b", "context": "c"}\n', 'q'), [{ id: '1', text: 'a' }, { id: 'x', text: 'b', context: 'c' }]);
+  assert.deepEqual(parseQueries('{"id": 1, "text": "a"}\n\n{"id": "x", "text": "b", "context": "c"}\n', 'q'), [{ id: 1, text: 'a' }, { id: 'x', text: 'b', context: 'c' }]);
+  // As Windows tools write it: a byte-order mark, CRLF, and Python's None as null.
+  assert.deepEqual(parseQueries('\uFEFF{"id": "a", "text": "t", "context": null}\r\n\r\n{"id": "b", "text": ""}\r\n', 'q'), [{ id: 'a', text: 't' }, { id: 'b', text: '' }]);
+  assert.throws(() => parseQueries('{"id": "a", "text": 3}', 'q.jsonl'), /q\.jsonl:1: "text" is missing or not a string/);
   assert.throws(() => parseQueries('{"id": "a", "text": "t"}\n{oops', 'q.jsonl'), /q\.jsonl:2: not valid JSON/);
   assert.throws(() => parseQueries('{"text": "t"}', 'q.jsonl'), /q\.jsonl:1: "id" is missing/);
   assert.throws(() => parseQueries('{"id": "a", "text": "t", "context": 3}', 'q.jsonl'), /"context" must be a string/);
@@ -57,6 +60,15 @@ test('library search: CSL JSON and BibTeX ids, scores and titles; warnings with 
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /bad\.json: Not valid JSON at line 3/);
     assert.equal((await run(['--help'])).code, 0);
+    // An empty query costs only its own answer; numeric ids come back as numbers; a BOM is no error.
+    writeFileSync(queries, '\uFEFF{"id": 7, "text": "   "}\r\n{"id": 8, "text": "DeepBind binding preferences"}\r\n');
+    const mixed = await run(['--library', join(fixtures, 'library.json'), '--queries', queries, '--top', '1']);
+    assert.equal(mixed.code, 0, mixed.stderr);
+    const answers = mixed.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    assert.deepEqual(answers[0], { id: 7, results: [] });
+    assert.equal(answers[1].id, 8);
+    assert.equal(answers[1].results[0].id, 'alipanahi2015deepbind');
+    assert.match(mixed.stderr, /7: the query's "text" is empty/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -99,3 +99,21 @@ test('cite --ranking: parameters from a JSON file replace the shipped ones; a ba
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('search: records whose combined score is zero or negative keep their order by score, not library order', () => {
+  // A large negative weight on the hasAbstract feature pushes both records below zero; the one
+  // that matches more of the sentence must still come first.
+  const weights = FEATURE_NAMES.map((name) => (name === 'sentence' ? 1 : name === 'hasAbstract' ? -100 : 0));
+  const parameters = parseSearchParameters({ ...HAND_TUNED_PARAMETERS, featureWeights: weights });
+  const index = new LibraryIndex(
+    [
+      record('weak', 'Zebrafish husbandry', { abstract: 'Notes on zebrafish.' }),
+      record('strong', 'Zebrafish telencephalon neurogenesis in adults', { abstract: 'Adult neurogenesis in the zebrafish telencephalon.' }),
+    ],
+    parameters,
+  );
+  const hits = index.search({ text: 'Adult neurogenesis persists in the zebrafish telencephalon.' });
+  assert.deepEqual(hits.map((h) => h.record.libraryId), ['strong', 'weak']);
+  assert.ok(hits.every((h) => h.score < 0));
+  assert.ok(hits[0].score > hits[1].score);
+});

@@ -87,6 +87,7 @@ export interface LibraryQuery {
 /** One ranked hit. */
 export interface LibraryHit {
   readonly record: LiteratureRecord;
+  /** The ranking score: higher is better; only the order means something (it may be zero or negative). */
   readonly score: number;
 }
 
@@ -357,14 +358,14 @@ export class LibraryIndex {
     const features = this.features(query);
     const w = this.parameters.featureWeights;
     const scores = new Float64Array(this.docs.length);
+    const order: number[] = [];
     for (let doc = 0; doc < scores.length; doc++) {
       if (features[0][doc] === 0 && features[1][doc] === 0 && features[4][doc] === 0 && features[5][doc] === 0) continue;
       let score = 0;
       for (let f = 0; f < FEATURE_NAMES.length; f++) score += w[f] * features[f][doc];
-      scores[doc] = Math.max(score, 1e-9);
+      scores[doc] = score;
+      order.push(doc);
     }
-    const order: number[] = [];
-    for (let doc = 0; doc < scores.length; doc++) if (scores[doc] > 0) order.push(doc);
     order.sort((a, b) => scores[b] - scores[a] || a - b);
     return order.slice(0, Math.max(0, top)).map((doc) => ({ record: this.docs[doc].record, score: Math.round(scores[doc] * 1e4) / 1e4 }));
   }
