@@ -6,6 +6,7 @@ import { parseCslJson, parseCslYaml, LibraryFormatError } from '../../../src/cor
 import { decodeLatex, parseBibtex, parseBibtexNames } from '../../../src/core/literature/library/bibtex';
 import { discoverBibliographies } from '../../../src/core/literature/library/discover';
 import { parseLibraryText, readLibraryFiles } from '../../../src/core/literature/library/loadLibrary';
+import { LibraryIndex } from '../../../src/core/literature/library/librarySearch';
 
 const fixtures = join(__dirname, '..', '..', 'fixtures', 'sources');
 
@@ -30,6 +31,26 @@ test('CSL JSON: items without id or title are skipped with their line; invalid J
   assert.match(warnings[1].message, /no title/);
   assert.throws(() => parseCslJson('[\n {"id": "a",\n  "title": }\n]'), (error: unknown) => error instanceof LibraryFormatError && error.line === 3);
   assert.throws(() => parseCslJson('{"foo": 1}'), LibraryFormatError);
+});
+
+test('an item with no title but a URL or DOI (as Manubot writes an unfetchable web page) is kept and findable', () => {
+  const { records, warnings } = parseCslJson(
+    JSON.stringify([
+      { id: 'blog', type: 'webpage', URL: 'https://blogs.nature.com/naturejobs/2018/02/20/techblog-manubot-powers-a-crowdsourced-deep-learning-review/' },
+      { id: 'doiOnly', DOI: '10.1000/xyz' },
+      { id: 'nothing', type: 'webpage' },
+    ]),
+  );
+  assert.deepEqual(records.map((r) => [r.libraryId, r.title]), [
+    ['blog', 'blogs.nature.com/naturejobs/2018/02/20/techblog-manubot-powers-a-crowdsourced-deep-learning-review'],
+    ['doiOnly', '10.1000/xyz'],
+  ]);
+  assert.equal(warnings.length, 1);
+  const bib = parseBibtex('@online{site, url = {https://www.example.org/tools/scanpy/}}\n@misc{empty, note = {nothing}}\n');
+  assert.deepEqual(bib.records.map((r) => r.title), ['example.org/tools/scanpy']);
+  assert.equal(bib.warnings.length, 1);
+  const hits = new LibraryIndex(records).search({ text: 'Manubot powers a crowdsourced review of deep learning.' });
+  assert.equal(hits[0]?.record.libraryId, 'blog');
 });
 
 test('BibTeX: macros, concatenation, accents, months, comments, preamble and malformed entries', () => {

@@ -5,7 +5,7 @@
  */
 import * as l10n from '@vscode/l10n';
 import type { LiteratureRecord, RecordAuthor } from '../types';
-import { normaliseDoi, normalisePmcid, normalisePmid, type LibraryReadResult, type LibraryWarning } from './cslJson';
+import { displayUrl, normaliseDoi, normalisePmcid, normalisePmid, type LibraryReadResult, type LibraryWarning } from './cslJson';
 
 /** One parsed BibTeX entry: type, key, fields (lower-case names, LaTeX already decoded). */
 export interface BibtexEntry {
@@ -285,7 +285,8 @@ const TYPE_MAP: Readonly<Record<string, string>> = {
 /** Converts a parsed entry to a record. */
 export function bibtexEntryToRecord(entry: BibtexEntry): LiteratureRecord | string {
   const f = entry.fields;
-  const title = f.title?.trim();
+  // An @online or @misc entry may carry only a URL or DOI: still citable, shown under that.
+  const title = f.title?.trim() || f.shorttitle?.trim() || f.journal?.trim() || f.journaltitle?.trim() || f.booktitle?.trim() || displayUrl(f.url) || f.doi?.trim();
   if (!title) return l10n.t('{0}: no title', `@${entry.type}{${entry.key}}`);
   const yearMatch = /\b(1[5-9]\d\d|20\d\d)\b/.exec(f.year ?? f.date ?? '');
   const doi = normaliseDoi(f.doi);

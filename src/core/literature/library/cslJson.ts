@@ -103,8 +103,15 @@ function stripMarkup(text: string): string {
   return text.replace(/<\/?[a-zA-Z][^>]*>/g, '').replace(/\s+/g, ' ').trim();
 }
 
+/** A URL without its scheme, `www.` and trailing slash, as a stand-in title (undefined when there is none). */
+export function displayUrl(url: string | undefined): string | undefined {
+  const shown = url?.trim().replace(/^[a-z][a-z0-9+.-]*:\/\//i, '').replace(/^www\./i, '').replace(/\/+$/, '');
+  return shown ? shown : undefined;
+}
+
 /**
- * Converts one CSL JSON item to a record; undefined (with a reason) when it has no id or title.
+ * Converts one CSL JSON item to a record; undefined (with a reason) when it has no id, or nothing to show as its title
+ * (no title, short title, journal, URL or DOI).
  * @param item The parsed CSL item.
  * @param source Where it came from (optional; default: `library`).
  */
@@ -113,7 +120,9 @@ export function cslItemToRecord(item: unknown, source: 'library' | 'zotero' = 'l
   const csl = item as Record<string, unknown>;
   const id = str(csl.id);
   if (!id) return l10n.t('CSL item without an "id"');
-  const title = str(csl.title);
+  // Manubot writes a web page whose metadata it could not fetch without a title; it is still citable,
+  // so it is kept under its short title, journal, URL or DOI (the URL's words are searchable too).
+  const title = str(csl.title) ?? str(csl['title-short']) ?? str(csl['container-title']) ?? displayUrl(str(csl.URL)) ?? str(csl.DOI);
   if (!title) return l10n.t('CSL item "{0}" has no title', id);
   const keywordValue = csl.keyword ?? csl.keywords ?? csl.categories;
   const keywords = Array.isArray(keywordValue)
