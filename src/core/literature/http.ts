@@ -6,7 +6,7 @@
  */
 import * as l10n from '@vscode/l10n';
 import type { RequestLogger } from '../llm/types';
-import { errorChain } from '../llm/classifyError';
+import { errorChain, sentences } from '../llm/classifyError';
 import { parseXml, XmlParseError, type XmlElement } from './xml';
 import type { ResponseCache } from './cache';
 
@@ -566,11 +566,6 @@ function acceptFor(expect: ExpectedBody): string {
   if (expect === 'json') return 'application/json';
   if (expect === 'xml') return 'application/xml, text/xml';
   return '*/*';
-}
-
-/** Sentences joined by spaces, the empty ones left out (each is translated on its own). */
-function sentences(...parts: string[]): string {
-  return parts.filter((part) => part !== '').join(' ');
 }
 
 /** A sentence quoting the service's own error message from a JSON body, or ''. */

@@ -125,8 +125,12 @@ function error(kind: LlmErrorKind, message: string, status?: number): LlmError {
   return new LlmError(kind, message, status);
 }
 
-/** Joins a message's sentences with a space, leaving out the empty ones (optional parts). */
-function sentences(...parts: string[]): string {
+/**
+ * Joins a message's sentences with a space, leaving out the empty ones (optional parts); each
+ * sentence is translated on its own, so a translator never sees a fragment.
+ * @param parts The sentences, '' for an absent optional one.
+ */
+export function sentences(...parts: string[]): string {
   return parts.filter((part) => part !== '').join(' ');
 }
 
