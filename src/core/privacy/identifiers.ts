@@ -32,32 +32,6 @@ export const redactionLabels: Readonly<Record<IdentifierKind, string>> = {
 };
 
 /**
- * A readable name for a kind, for messages, in the user's language.
- * @param kind The kind.
- * @returns Its name, e.g. "phone number".
- */
-export function identifierKindName(kind: IdentifierKind): string {
-  switch (kind) {
-    case 'name':
-      return l10n.t('patient name');
-    case 'dateOfBirth':
-      return l10n.t('date of birth');
-    case 'medicalRecordNumber':
-      return l10n.t('medical record number');
-    case 'phone':
-      return l10n.t('phone number');
-    case 'address':
-      return l10n.t('street address');
-    case 'date':
-      return l10n.t('exact admission or visit date');
-    case 'email':
-      return l10n.t('e-mail address');
-    case 'nationalId':
-      return l10n.t('national identifier');
-  }
-}
-
-/**
  * A count of one kind, in the user's language, e.g. "1 phone number" or "2 phone numbers". Each kind has its
  * own singular and plural message, so that translators choose the forms rather than an English suffix.
  * @param kind The kind.
