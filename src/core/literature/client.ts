@@ -3,7 +3,7 @@
  */
 import type { RequestLogger } from '../llm/types';
 import type { ResponseCache } from './cache';
-import { defaultRateLimit, RateLimiter, ServiceHttp, sharedRateLimiter, type Clock, type OnlineService, type ServiceName } from './http';
+import { defaultRateLimit, LiteratureServiceError, RateLimiter, ServiceHttp, sharedRateLimiter, type Clock, type OnlineService, type ServiceName } from './http';
 import type { LiteratureRecord } from './types';
 
 /** Options every client accepts besides its base URL and keys. */
@@ -59,6 +59,30 @@ export interface LiteratureClient {
    * @throws LiteratureServiceError on any failure.
    */
   search(query: string, options: ClientSearchOptions): Promise<ClientSearchResult>;
+}
+
+/**
+ * Asks for only the fields a client reads (`select=`), and stops asking once the server rejects the
+ * parameter: a mirror or an older API version may answer 400 to a field it does not know. The request
+ * that was rejected is sent again at once without it.
+ */
+export class SelectFieldFallback {
+  private supported = true;
+
+  /**
+   * Runs one request, with `select` while the server accepts it.
+   * @param request Sends the request, with or without the `select` parameter.
+   */
+  async run<T>(request: (withSelect: boolean) => Promise<T>): Promise<T> {
+    if (!this.supported) return request(false);
+    try {
+      return await request(true);
+    } catch (error) {
+      if (!(error instanceof LiteratureServiceError && error.kind === 'rejected' && error.status === 400)) throw error;
+      this.supported = false;
+      return request(false);
+    }
+  }
 }
 
 /**

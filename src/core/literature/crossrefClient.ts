@@ -3,7 +3,7 @@
  * answers small; retractions and corrections come from `update-to`, `updated-by` and `relation`.
  */
 import * as l10n from '@vscode/l10n';
-import { asArray, buildUrl, createServiceHttp, isObject, type ClientCommonOptions, type ClientSearchOptions, type ClientSearchResult, type LiteratureClient } from './client';
+import { asArray, buildUrl, createServiceHttp, isObject, SelectFieldFallback, type ClientCommonOptions, type ClientSearchOptions, type ClientSearchResult, type LiteratureClient } from './client';
 import { defaultUserAgent, LiteratureServiceError, serviceLabels, type ServiceHttp } from './http';
 import { jatsAbstractToText, markupToText, normaliseDoi, stringOrUndefined, yearOf } from './normalize';
 import type { LiteratureRecord, RecordAuthor, RecordNotice } from './types';
@@ -50,7 +50,7 @@ export class CrossrefClient implements LiteratureClient {
   readonly service = 'crossref' as const;
   private readonly http: ServiceHttp;
   private readonly baseUrl: string;
-  private selectSupported = true;
+  private readonly select = new SelectFieldFallback();
 
   /** @param options Base URL, contact and transport. */
   constructor(private readonly options: CrossrefClientOptions = {}) {
@@ -77,17 +77,7 @@ export class CrossrefClient implements LiteratureClient {
       });
       return this.http.parsed({ url, signal: options.signal }, 'json', (text) => parseCrossrefResponse(text));
     };
-    if (!this.selectSupported) return request(false);
-    try {
-      return await request(true);
-    } catch (error) {
-      // A mirror or an older API version may reject an unknown `select` field: ask once without it.
-      if (error instanceof LiteratureServiceError && error.kind === 'rejected' && error.status === 400) {
-        this.selectSupported = false;
-        return request(false);
-      }
-      throw error;
-    }
+    return this.select.run(request);
   }
 }
 

@@ -3,7 +3,7 @@
  * from `is_retracted`, and the DOI, PMID and PMCID are normalised from their URL forms.
  */
 import * as l10n from '@vscode/l10n';
-import { asArray, buildUrl, createServiceHttp, isObject, type ClientCommonOptions, type ClientSearchOptions, type ClientSearchResult, type LiteratureClient } from './client';
+import { asArray, buildUrl, createServiceHttp, isObject, SelectFieldFallback, type ClientCommonOptions, type ClientSearchOptions, type ClientSearchResult, type LiteratureClient } from './client';
 import { LiteratureServiceError, serviceLabels, type ServiceHttp } from './http';
 import { markupToText, normaliseDoi, normalisePmcid, normalisePmid, splitDisplayName, stringOrUndefined, yearOf } from './normalize';
 import type { LiteratureRecord, RecordAuthor, RecordNotice } from './types';
@@ -47,7 +47,7 @@ export class OpenAlexClient implements LiteratureClient {
   readonly service = 'openalex' as const;
   private readonly http: ServiceHttp;
   private readonly baseUrl: string;
-  private selectSupported = true;
+  private readonly select = new SelectFieldFallback();
 
   /** @param options Base URL, key, contact and transport. */
   constructor(private readonly options: OpenAlexClientOptions = {}) {
@@ -71,19 +71,7 @@ export class OpenAlexClient implements LiteratureClient {
       });
       return this.http.parsed({ url, signal: options.signal }, 'json', (text) => parseOpenAlexResponse(text));
     };
-    let result: ClientSearchResult;
-    if (!this.selectSupported) {
-      result = await request(false);
-    } else {
-      try {
-        result = await request(true);
-      } catch (error) {
-        // A mirror may reject a `select` field it does not know: ask once without it.
-        if (!(error instanceof LiteratureServiceError && error.kind === 'rejected' && error.status === 400)) throw error;
-        this.selectSupported = false;
-        result = await request(false);
-      }
-    }
+    const result = await this.select.run(request);
     return { ...result, records: result.records.slice(0, Math.floor(options.maxResults)) };
   }
 }

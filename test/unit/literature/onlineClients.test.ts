@@ -303,6 +303,12 @@ describe('Crossref client', () => {
     const [rejected, retried] = fake.requestsTo('/crossref/works').slice(-2);
     assert.ok(rejected.params.select);
     assert.equal(retried.params.select, undefined);
+    // Remembered: the next search goes without select at once.
+    const before = fake.requestsTo('/crossref/works').length;
+    await crossref.search('STAP', { maxResults: 2, signal: signal() });
+    const later = fake.requestsTo('/crossref/works').slice(before);
+    assert.equal(later.length, 1);
+    assert.equal(later[0].params.select, undefined);
   });
 
   it('leaves mailto out when no contact is set, and handles an empty result', async () => {
@@ -322,6 +328,15 @@ describe('Crossref client', () => {
 
 describe('OpenAlex client', () => {
   const client = (apiKey?: string) => new OpenAlexClient({ ...testClientOptions(), baseUrl: fake.urls.openalex, apiKey, mailto: 'author@example.org' });
+
+  it('asks again without select when a mirror rejects it, and keeps its records', async () => {
+    fake.fault('/openalex/works', { kind: 'status', status: 400, contentType: 'application/json', body: '{"error": "Invalid query parameters error.", "message": "abstract_inverted_index is not a valid select field."}' });
+    const result = await client().search('asthma budesonide', { maxResults: 10, signal: signal() });
+    assert.equal(result.records.length, 3);
+    const [rejected, retried] = fake.requestsTo('/openalex/works').slice(-2);
+    assert.ok(rejected.params.select);
+    assert.equal(retried.params.select, undefined);
+  });
 
   it('rebuilds abstracts from abstract_inverted_index and normalises ids', async () => {
     const result = await client().search('asthma budesonide', { maxResults: 10, signal: signal() });
