@@ -5,7 +5,7 @@
  */
 import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { SentenceForScoring } from '../../src/core/claims/features';
+import { sentenceInParagraph, type ParagraphPlace, type SentenceForScoring } from '../../src/core/claims/features';
 
 /** One labelled sentence. */
 export interface LabelledSentence {
@@ -87,17 +87,8 @@ export function describeLines(markdown: string): LineInfo[] {
 }
 
 /** Builds the scorer inputs of a paragraph's sentences from their texts. */
-export function paragraphInputs(texts: readonly string[], context: { headingPath: readonly string[]; inListItem: boolean; inTableCell: boolean }): SentenceForScoring[] {
-  return texts.map((text, i) => ({
-    text,
-    headingPath: context.headingPath,
-    previousText: i > 0 ? texts[i - 1] : undefined,
-    nextText: i + 1 < texts.length ? texts[i + 1] : undefined,
-    indexInParagraph: i,
-    paragraphSentenceCount: texts.length,
-    inListItem: context.inListItem,
-    inTableCell: context.inTableCell,
-  }));
+export function paragraphInputs(texts: readonly string[], place: ParagraphPlace): SentenceForScoring[] {
+  return texts.map((_, index) => sentenceInParagraph(texts, index, place));
 }
 
 /** Loads one Manubot evaluation set folder. */

@@ -25,6 +25,34 @@ export interface SentenceForScoring {
   readonly inTableCell: boolean;
 }
 
+/** Where a paragraph stands, for {@link sentenceInParagraph}. */
+export interface ParagraphPlace {
+  /** Headings above the paragraph, outermost first. */
+  readonly headingPath: readonly string[];
+  readonly inListItem: boolean;
+  readonly inTableCell: boolean;
+}
+
+/**
+ * The scorer's input for one sentence of a paragraph, with its neighbours. The checker and the
+ * training scripts both build inputs here, so the model is trained on what it is later shown.
+ * @param texts The paragraph's sentences, in order.
+ * @param index Which one.
+ * @param place The paragraph's headings and block kind.
+ */
+export function sentenceInParagraph(texts: readonly string[], index: number, place: ParagraphPlace): SentenceForScoring {
+  return {
+    text: texts[index],
+    headingPath: place.headingPath,
+    previousText: index > 0 ? texts[index - 1] : undefined,
+    nextText: index + 1 < texts.length ? texts[index + 1] : undefined,
+    indexInParagraph: index,
+    paragraphSentenceCount: texts.length,
+    inListItem: place.inListItem,
+    inTableCell: place.inTableCell,
+  };
+}
+
 /** Coarse kind of manuscript section, derived from the heading path. */
 export type SectionKind =
   | 'abstract'

@@ -8,6 +8,7 @@ import type { VFileMessage } from 'vfile-message';
 import { LineIndex } from '../manuscript/lineIndex';
 import { displayText, sourceRangeOf, type ProseUnit } from '../manuscript/prose';
 import { splitSentences } from '../manuscript/sentences';
+import { sentenceInParagraph } from './features';
 import { normalizeSentence } from './ignore';
 import type { ClaimScorer } from './scorer';
 
@@ -114,16 +115,7 @@ export function reportSentences(file: VFile, units: readonly ProseUnit[], option
       const span = spans[index];
       const sentence = displayText(unit, span.start, span.end);
       if (options.ignoredSentences && options.ignoredSentences.size > 0 && options.ignoredSentences.has(normalizeSentence(sentence))) continue;
-      const { score, reason } = options.scorer.score({
-        text: texts[index],
-        headingPath: unit.headingPath,
-        previousText: index > 0 ? texts[index - 1] : undefined,
-        nextText: index + 1 < spans.length ? texts[index + 1] : undefined,
-        indexInParagraph: index,
-        paragraphSentenceCount: spans.length,
-        inListItem: unit.inListItem,
-        inTableCell: unit.inTableCell,
-      });
+      const { score, reason } = options.scorer.score(sentenceInParagraph(texts, index, unit));
       if (!(score >= options.threshold)) continue;
       lineIndex ??= new LineIndex(source);
       const { start: startOffset, end: endOffset } = sourceRangeOf(unit, source, span.start, span.end);
