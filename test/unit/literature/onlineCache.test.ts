@@ -1,26 +1,19 @@
 import assert from 'node:assert/strict';
 import { readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { after, beforeEach, describe, it } from 'node:test';
 import { cacheFileName, DiskCache, MemoryCache } from '../../../src/core/literature/cache';
 import { OpenAlexClient } from '../../../src/core/literature/openAlexClient';
 import { PubmedClient } from '../../../src/core/literature/pubmedClient';
 import { searchOnline } from '../../../src/core/literature/searchOnline';
 import { createLiteratureClients, literatureConfigFromEnv } from '../../../src/core/literature/config';
-import { startFakeLiteratureServers, type FakeLiteratureServers } from '../../fakes/fakeLiteratureServers';
-import { testClientOptions } from './onlineHelpers';
+
+import { testClientOptions, useFakeLiteratureServers } from './onlineHelpers';
 import { temporaryDirectory } from '../temporaryDirectory';
 
-let fake: FakeLiteratureServers;
+const fake = useFakeLiteratureServers();
 let directory: string;
-before(async () => {
-  fake = await startFakeLiteratureServers();
-});
-after(async () => {
-  await fake.close();
-});
-beforeEach(async () => {
-  fake.clearFaults();
+beforeEach(() => {
   directory = temporaryDirectory('biowrite-cache-');
 });
 
@@ -29,20 +22,20 @@ const signal = (): AbortSignal => new AbortController().signal;
 describe('DiskCache', () => {
   it('answers a second identical PubMed search from disk: nothing is sent', async () => {
     const cache = new DiskCache({ directory });
-    const client = new PubmedClient({ ...testClientOptions(), baseUrl: fake.urls.pubmed, cache, apiKey: 'SECRET-NCBI-KEY', email: 'me@example.org' });
-    const before = fake.requests.length;
+    const client = new PubmedClient({ ...testClientOptions(), baseUrl: fake().urls.pubmed, cache, apiKey: 'SECRET-NCBI-KEY', email: 'me@example.org' });
+    const before = fake().requests.length;
     const first = await client.search('asthma inhaled', { maxResults: 3, signal: signal() });
-    assert.equal(fake.requests.length, before + 2, 'ESearch and EFetch');
+    assert.equal(fake().requests.length, before + 2, 'ESearch and EFetch');
     const second = await client.search('asthma inhaled', { maxResults: 3, signal: signal() });
-    assert.equal(fake.requests.length, before + 2, 'the second search sent nothing');
+    assert.equal(fake().requests.length, before + 2, 'the second search sent nothing');
     assert.deepEqual(second, first);
     await client.search('asthma inhaled', { maxResults: 4, signal: signal() });
-    assert.ok(fake.requests.length > before + 2, 'a different request is sent');
+    assert.ok(fake().requests.length > before + 2, 'a different request is sent');
   });
 
   it('never writes secrets or contact details to disk', async () => {
     const cache = new DiskCache({ directory });
-    const client = new OpenAlexClient({ ...testClientOptions(), baseUrl: fake.urls.openalex, cache, apiKey: 'SECRET-OA-KEY', mailto: 'me@example.org' });
+    const client = new OpenAlexClient({ ...testClientOptions(), baseUrl: fake().urls.openalex, cache, apiKey: 'SECRET-OA-KEY', mailto: 'me@example.org' });
     await client.search('asthma', { maxResults: 2, signal: signal() });
     const names = await readdir(directory);
     assert.equal(names.length, 1);
@@ -50,16 +43,16 @@ describe('DiskCache', () => {
     assert.ok(!content.includes('SECRET-OA-KEY') && !names[0].includes('SECRET'));
     assert.ok(!content.includes('me@example.org'));
     // The key does not split the cache: the same query with another key is a hit.
-    const other = new OpenAlexClient({ ...testClientOptions(), baseUrl: fake.urls.openalex, cache, apiKey: 'OTHER', mailto: 'x@y.org' });
-    const before = fake.requests.length;
+    const other = new OpenAlexClient({ ...testClientOptions(), baseUrl: fake().urls.openalex, cache, apiKey: 'OTHER', mailto: 'x@y.org' });
+    const before = fake().requests.length;
     await other.search('asthma', { maxResults: 2, signal: signal() });
-    assert.equal(fake.requests.length, before);
+    assert.equal(fake().requests.length, before);
   });
 
   it('does not cache a truncated answer', async () => {
     const cache = new DiskCache({ directory });
-    const client = new OpenAlexClient({ ...testClientOptions(), baseUrl: fake.urls.openalex, cache });
-    fake.fault('/openalex/works', { kind: 'truncated' });
+    const client = new OpenAlexClient({ ...testClientOptions(), baseUrl: fake().urls.openalex, cache });
+    fake().fault('/openalex/works', { kind: 'truncated' });
     await assert.rejects(client.search('truncated', { maxResults: 2, signal: signal() }));
     assert.deepEqual(await readdir(directory), []);
     const result = await client.search('truncated', { maxResults: 2, signal: signal() });
@@ -118,10 +111,10 @@ describe('cache through searchOnline', () => {
   it('a repeated search over every service sends nothing the second time', async () => {
     const cache = new MemoryCache();
     const config = literatureConfigFromEnv({
-      BIOWRITE_PUBMED_URL: fake.urls.pubmed,
-      BIOWRITE_EUROPEPMC_URL: fake.urls.europepmc,
-      BIOWRITE_CROSSREF_URL: fake.urls.crossref,
-      BIOWRITE_OPENALEX_URL: fake.urls.openalex,
+      BIOWRITE_PUBMED_URL: fake().urls.pubmed,
+      BIOWRITE_EUROPEPMC_URL: fake().urls.europepmc,
+      BIOWRITE_CROSSREF_URL: fake().urls.crossref,
+      BIOWRITE_OPENALEX_URL: fake().urls.openalex,
     });
     const clients = createLiteratureClients(config, { ...testClientOptions(), cache });
     const run = async (): Promise<number> => {
@@ -133,9 +126,9 @@ describe('cache through searchOnline', () => {
       return records;
     };
     const first = await run();
-    const before = fake.requests.length;
+    const before = fake().requests.length;
     const second = await run();
-    assert.equal(fake.requests.length, before);
+    assert.equal(fake().requests.length, before);
     assert.equal(second, first);
   });
 

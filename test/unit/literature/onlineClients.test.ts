@@ -1,22 +1,15 @@
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { LiteratureServiceError } from '../../../src/core/literature/http';
 import { PubmedClient } from '../../../src/core/literature/pubmedClient';
 import { EuropePmcClient } from '../../../src/core/literature/europePmcClient';
 import { CrossrefClient } from '../../../src/core/literature/crossrefClient';
 import { abstractFromInvertedIndex, OpenAlexClient } from '../../../src/core/literature/openAlexClient';
 import type { LiteratureRecord } from '../../../src/core/literature/types';
-import { startFakeLiteratureServers, type FakeLiteratureServers } from '../../fakes/fakeLiteratureServers';
-import { fixture, recorded, recordedSkip, testClientOptions } from './onlineHelpers';
 
-let fake: FakeLiteratureServers;
-before(async () => {
-  fake = await startFakeLiteratureServers();
-});
-after(async () => {
-  await fake.close();
-});
-beforeEach(() => fake.clearFaults());
+import { fixture, recorded, recordedSkip, testClientOptions, useFakeLiteratureServers } from './onlineHelpers';
+
+const fake = useFakeLiteratureServers();
 
 const signal = (): AbortSignal => new AbortController().signal;
 
@@ -38,7 +31,7 @@ function find(records: readonly LiteratureRecord[], predicate: (record: Literatu
 
 describe('PubMed client', () => {
   const client = (extra: Partial<ConstructorParameters<typeof PubmedClient>[0]> = {}) =>
-    new PubmedClient({ ...testClientOptions(), baseUrl: fake.urls.pubmed, email: 'author@example.org', ...extra });
+    new PubmedClient({ ...testClientOptions(), baseUrl: fake().urls.pubmed, email: 'author@example.org', ...extra });
 
   it('parses the recorded EFetch records (structured abstract, ids, MeSH) and sends tool and email', { skip: recordedSkip }, async () => {
     const result = await client().search('budesonide formoterol asthma', { maxResults: 20, signal: signal() });
@@ -58,13 +51,13 @@ describe('PubMed client', () => {
     assert.equal(gut.doi, '10.1136/gutjnl-2016-312510');
     assert.match(gut.abstract ?? '', /^Objective: Telomere shortening/);
 
-    const [esearch] = fake.requestsTo('/pubmed/esearch.fcgi').slice(-1);
+    const [esearch] = fake().requestsTo('/pubmed/esearch.fcgi').slice(-1);
     assert.equal(esearch.params.tool, 'biowrite');
     assert.equal(esearch.params.email, 'author@example.org');
     assert.equal(esearch.params.api_key, undefined);
     assert.equal(esearch.params.db, 'pubmed');
     assert.equal(esearch.params.retmax, '20');
-    const [efetch] = fake.requestsTo('/pubmed/efetch.fcgi').slice(-1);
+    const [efetch] = fake().requestsTo('/pubmed/efetch.fcgi').slice(-1);
     assert.equal(efetch.params.retmode, 'xml');
     assert.equal(efetch.params.tool, 'biowrite');
     // Records follow ESearch's relevance order.
@@ -75,17 +68,17 @@ describe('PubMed client', () => {
   });
 
   it('reads the recorded ESearch XML (count and ids) and fetches those ids', { skip: recordedSkip }, async () => {
-    fake.fault('/pubmed/esearch.fcgi', { kind: 'body', body: recorded('pubmed/esearch1.xml') ?? '' });
+    fake().fault('/pubmed/esearch.fcgi', { kind: 'body', body: recorded('pubmed/esearch1.xml') ?? '' });
     const result = await client().search('biopython', { maxResults: 20, signal: signal() });
     assert.equal(result.total, 63);
     assert.equal(result.capped, false);
-    const [efetch] = fake.requestsTo('/pubmed/efetch.fcgi').slice(-1);
+    const [efetch] = fake().requestsTo('/pubmed/efetch.fcgi').slice(-1);
     assert.equal(efetch.params.id.split(',').length, 20);
     assert.equal(efetch.params.id.split(',')[0], '41282813');
   });
 
   it('reads ESearch JSON and marks a retracted publication with its notices', async () => {
-    fake.fault('/pubmed/esearch.fcgi', { kind: 'body', body: fixture('pubmed-esearch.json') });
+    fake().fault('/pubmed/esearch.fcgi', { kind: 'body', body: fixture('pubmed-esearch.json') });
     const result = await client().search('STAP cells', { maxResults: 3, signal: signal() });
     assert.deepEqual(
       result.records.map((record) => record.pmid),
@@ -117,60 +110,60 @@ describe('PubMed client', () => {
   });
 
   it('reports the 10,000 cap and never asks for retstart ≥ 10,000', async () => {
-    fake.fault('/pubmed/esearch.fcgi', { kind: 'body', body: fixture('pubmed-esearch-capped.xml') });
+    fake().fault('/pubmed/esearch.fcgi', { kind: 'body', body: fixture('pubmed-esearch-capped.xml') });
     const first = await client().search('cancer', { maxResults: 3, signal: signal() });
     assert.equal(first.total, 2451032);
     assert.equal(first.capped, true);
     assert.equal(first.records.length, 3);
 
-    const before = fake.requestsTo('/pubmed/esearch.fcgi').length;
+    const before = fake().requestsTo('/pubmed/esearch.fcgi').length;
     const beyond = await client().search('cancer', { maxResults: 10, offset: 10_000, signal: signal() });
     assert.deepEqual(beyond.records, []);
     assert.equal(beyond.capped, true);
-    assert.equal(fake.requestsTo('/pubmed/esearch.fcgi').length, before, 'nothing sent past the cap');
+    assert.equal(fake().requestsTo('/pubmed/esearch.fcgi').length, before, 'nothing sent past the cap');
 
     await client().search('cancer', { maxResults: 20, offset: 9995, signal: signal() });
-    const [last] = fake.requestsTo('/pubmed/esearch.fcgi').slice(-1);
+    const [last] = fake().requestsTo('/pubmed/esearch.fcgi').slice(-1);
     assert.equal(last.params.retstart, '9995');
     assert.equal(last.params.retmax, '5');
-    assert.ok(fake.requestsTo('/pubmed/esearch.fcgi').every((request) => Number(request.params.retstart ?? 0) < 10_000));
+    assert.ok(fake().requestsTo('/pubmed/esearch.fcgi').every((request) => Number(request.params.retstart ?? 0) < 10_000));
   });
 
   it('returns no records for an empty result, without calling EFetch', async () => {
-    fake.fault('/pubmed/esearch.fcgi', { kind: 'body', body: fixture('pubmed-esearch-empty.xml') });
-    const before = fake.requestsTo('/pubmed/efetch.fcgi').length;
+    fake().fault('/pubmed/esearch.fcgi', { kind: 'body', body: fixture('pubmed-esearch-empty.xml') });
+    const before = fake().requestsTo('/pubmed/efetch.fcgi').length;
     const result = await client().search('zzxqv', { maxResults: 5, signal: signal() });
     assert.deepEqual(result.records, []);
     assert.equal(result.total, 0);
-    assert.equal(fake.requestsTo('/pubmed/efetch.fcgi').length, before);
+    assert.equal(fake().requestsTo('/pubmed/efetch.fcgi').length, before);
   });
 
   it('sends api_key when set', async () => {
     await client({ apiKey: 'NCBIKEY' }).search('asthma', { maxResults: 2, signal: signal() });
-    const [esearch] = fake.requestsTo('/pubmed/esearch.fcgi').slice(-1);
-    const [efetch] = fake.requestsTo('/pubmed/efetch.fcgi').slice(-1);
+    const [esearch] = fake().requestsTo('/pubmed/esearch.fcgi').slice(-1);
+    const [efetch] = fake().requestsTo('/pubmed/efetch.fcgi').slice(-1);
     assert.equal(esearch.params.api_key, 'NCBIKEY');
     assert.equal(efetch.params.api_key, 'NCBIKEY');
   });
 
   it('fails clearly on truncated EFetch XML', async () => {
-    fake.fault('/pubmed/efetch.fcgi', { kind: 'truncated' });
+    fake().fault('/pubmed/efetch.fcgi', { kind: 'truncated' });
     const error = await rejection(client().search('asthma', { maxResults: 5, signal: signal() }));
     assert.equal(error.kind, 'badResponse');
     assert.match(error.message, /incomplete or malformed XML.*cut off/);
   });
 
   it('fails clearly on truncated ESearch JSON and on an HTML page', async () => {
-    fake.fault('/pubmed/esearch.fcgi', { kind: 'truncated' });
+    fake().fault('/pubmed/esearch.fcgi', { kind: 'truncated' });
     assert.equal((await rejection(client().search('asthma', { maxResults: 5, signal: signal() }))).kind, 'badResponse');
-    fake.fault('/pubmed/efetch.fcgi', { kind: 'html' });
+    fake().fault('/pubmed/efetch.fcgi', { kind: 'html' });
     const error = await rejection(client().search('asthma', { maxResults: 5, signal: signal() }));
     assert.equal(error.kind, 'badResponse');
     assert.match(error.message, /web page instead of data/);
   });
 
   it('reports an ESearch ERROR as a rejected query', async () => {
-    fake.fault('/pubmed/esearch.fcgi', { kind: 'body', body: fixture('pubmed-esearch-error.json') });
+    fake().fault('/pubmed/esearch.fcgi', { kind: 'body', body: fixture('pubmed-esearch-error.json') });
     const error = await rejection(client().search('((asthma', { maxResults: 5, signal: signal() }));
     assert.equal(error.kind, 'rejected');
     assert.match(error.message, /unbalanced parentheses/);
@@ -178,13 +171,13 @@ describe('PubMed client', () => {
 });
 
 describe('Europe PMC client', () => {
-  const client = () => new EuropePmcClient({ ...testClientOptions(), baseUrl: fake.urls.europepmc });
+  const client = () => new EuropePmcClient({ ...testClientOptions(), baseUrl: fake().urls.europepmc });
 
   it('maps the recorded core results and asks for resultType=core, JSON', { skip: recordedSkip }, async () => {
     const result = await client().search('cancer', { maxResults: 25, signal: signal() });
     assert.equal(result.total, 5059039);
     assert.equal(result.records.length, 25);
-    const [request] = fake.requestsTo('/europepmc/search').slice(-1);
+    const [request] = fake().requestsTo('/europepmc/search').slice(-1);
     assert.equal(request.params.resultType, 'core');
     assert.equal(request.params.format, 'json');
     assert.equal(request.params.pageSize, '25');
@@ -203,7 +196,7 @@ describe('Europe PMC client', () => {
   });
 
   it('marks retractions from pubTypeList and commentCorrectionList, and strips HTML safely', async () => {
-    fake.fault('/europepmc/search', { kind: 'body', body: fixture('europepmc-retracted.json') });
+    fake().fault('/europepmc/search', { kind: 'body', body: fixture('europepmc-retracted.json') });
     const result = await client().search('STAP', { maxResults: 10, signal: signal() });
     const stap = result.records[0];
     assert.equal(stap.retracted, true);
@@ -226,16 +219,16 @@ describe('Europe PMC client', () => {
   });
 
   it('handles an empty result (recorded when present)', async () => {
-    fake.fault('/europepmc/search', { kind: 'empty' });
+    fake().fault('/europepmc/search', { kind: 'empty' });
     const result = await client().search('asdkfjhasdkfjh', { maxResults: 10, signal: signal() });
     assert.deepEqual(result.records, []);
     assert.equal(result.total, 0);
   });
 
   it('fails clearly on truncated JSON and on an error object', async () => {
-    fake.fault('/europepmc/search', { kind: 'truncated' });
+    fake().fault('/europepmc/search', { kind: 'truncated' });
     assert.equal((await rejection(client().search('cancer', { maxResults: 5, signal: signal() }))).kind, 'badResponse');
-    fake.fault('/europepmc/search', { kind: 'body', body: fixture('europepmc-error.json') });
+    fake().fault('/europepmc/search', { kind: 'body', body: fixture('europepmc-error.json') });
     const error = await rejection(client().search('"cancer', { maxResults: 5, signal: signal() }));
     assert.equal(error.kind, 'rejected');
     assert.match(error.message, /unbalanced quotes/);
@@ -243,13 +236,13 @@ describe('Europe PMC client', () => {
 });
 
 describe('Crossref client', () => {
-  const client = (mailto: string | undefined = 'author@example.org') => new CrossrefClient({ ...testClientOptions(), baseUrl: fake.urls.crossref, mailto });
+  const client = (mailto: string | undefined = 'author@example.org') => new CrossrefClient({ ...testClientOptions(), baseUrl: fake().urls.crossref, mailto });
 
   it('maps the recorded /works items and uses query.bibliographic, rows, mailto and select', { skip: recordedSkip }, async () => {
     const result = await client().search('forecast ecology', { maxResults: 20, signal: signal() });
     assert.equal(result.total, 1253);
     assert.equal(result.records.length, 20);
-    const [request] = fake.requestsTo('/crossref/works').slice(-1);
+    const [request] = fake().requestsTo('/crossref/works').slice(-1);
     assert.equal(request.params['query.bibliographic'], 'forecast ecology');
     assert.equal(request.params.rows, '20');
     assert.equal(request.params.mailto, 'author@example.org');
@@ -266,7 +259,7 @@ describe('Crossref client', () => {
 
   it('maps the recorded plain query response', { skip: recordedSkip }, async () => {
     const body = JSON.stringify((JSON.parse(recorded('crossref/works_query_0.json') ?? '{}') as { response: unknown }).response);
-    fake.fault('/crossref/works', { kind: 'body', body, contentType: 'application/json' });
+    fake().fault('/crossref/works', { kind: 'body', body, contentType: 'application/json' });
     const result = await client().search('ecology', { maxResults: 2, signal: signal() });
     assert.equal(result.records.length, 2);
     assert.equal(result.records[0].doi, '10.1093/obo/9780199830060-0238');
@@ -274,7 +267,7 @@ describe('Crossref client', () => {
   });
 
   it('marks retractions from updated-by and notices from update-to', async () => {
-    fake.fault('/crossref/works', { kind: 'body', body: fixture('crossref-works-retraction.json') });
+    fake().fault('/crossref/works', { kind: 'body', body: fixture('crossref-works-retraction.json') });
     const result = await client().search('STAP', { maxResults: 10, signal: signal() });
     const [original, notice, other] = result.records;
     assert.equal(original.retracted, true);
@@ -296,44 +289,44 @@ describe('Crossref client', () => {
   });
 
   it('asks again without select when a server rejects it', async () => {
-    fake.fault('/crossref/works', { kind: 'status', status: 400, contentType: 'application/json', body: fixture('crossref-error.json') });
+    fake().fault('/crossref/works', { kind: 'status', status: 400, contentType: 'application/json', body: fixture('crossref-error.json') });
     const crossref = client();
     const result = await crossref.search('STAP', { maxResults: 2, signal: signal() });
     assert.equal(result.records.length, 2);
-    const [rejected, retried] = fake.requestsTo('/crossref/works').slice(-2);
+    const [rejected, retried] = fake().requestsTo('/crossref/works').slice(-2);
     assert.ok(rejected.params.select);
     assert.equal(retried.params.select, undefined);
     // Remembered: the next search goes without select at once.
-    const before = fake.requestsTo('/crossref/works').length;
+    const before = fake().requestsTo('/crossref/works').length;
     await crossref.search('STAP', { maxResults: 2, signal: signal() });
-    const later = fake.requestsTo('/crossref/works').slice(before);
+    const later = fake().requestsTo('/crossref/works').slice(before);
     assert.equal(later.length, 1);
     assert.equal(later[0].params.select, undefined);
   });
 
   it('leaves mailto out when no contact is set, and handles an empty result', async () => {
-    fake.fault('/crossref/works', { kind: 'empty' });
-    const result = await new CrossrefClient({ ...testClientOptions(), baseUrl: fake.urls.crossref }).search('zzz', { maxResults: 5, signal: signal() });
+    fake().fault('/crossref/works', { kind: 'empty' });
+    const result = await new CrossrefClient({ ...testClientOptions(), baseUrl: fake().urls.crossref }).search('zzz', { maxResults: 5, signal: signal() });
     assert.deepEqual(result.records, []);
     assert.equal(result.total, 0);
-    const [request] = fake.requestsTo('/crossref/works').slice(-1);
+    const [request] = fake().requestsTo('/crossref/works').slice(-1);
     assert.equal(request.params.mailto, undefined);
   });
 
   it('fails clearly on truncated JSON', async () => {
-    fake.fault('/crossref/works', { kind: 'truncated' });
+    fake().fault('/crossref/works', { kind: 'truncated' });
     assert.equal((await rejection(client().search('x', { maxResults: 5, signal: signal() }))).kind, 'badResponse');
   });
 });
 
 describe('OpenAlex client', () => {
-  const client = (apiKey?: string) => new OpenAlexClient({ ...testClientOptions(), baseUrl: fake.urls.openalex, apiKey, mailto: 'author@example.org' });
+  const client = (apiKey?: string) => new OpenAlexClient({ ...testClientOptions(), baseUrl: fake().urls.openalex, apiKey, mailto: 'author@example.org' });
 
   it('asks again without select when a mirror rejects it, and keeps its records', async () => {
-    fake.fault('/openalex/works', { kind: 'status', status: 400, contentType: 'application/json', body: '{"error": "Invalid query parameters error.", "message": "abstract_inverted_index is not a valid select field."}' });
+    fake().fault('/openalex/works', { kind: 'status', status: 400, contentType: 'application/json', body: '{"error": "Invalid query parameters error.", "message": "abstract_inverted_index is not a valid select field."}' });
     const result = await client().search('asthma budesonide', { maxResults: 10, signal: signal() });
     assert.equal(result.records.length, 3);
-    const [rejected, retried] = fake.requestsTo('/openalex/works').slice(-2);
+    const [rejected, retried] = fake().requestsTo('/openalex/works').slice(-2);
     assert.ok(rejected.params.select);
     assert.equal(retried.params.select, undefined);
   });
@@ -363,7 +356,7 @@ describe('OpenAlex client', () => {
 
   it('sends search, per-page, api_key and mailto', async () => {
     await client('OAKEY').search('asthma', { maxResults: 7, signal: signal() });
-    const [request] = fake.requestsTo('/openalex/works').slice(-1);
+    const [request] = fake().requestsTo('/openalex/works').slice(-1);
     assert.equal(request.params.search, 'asthma');
     assert.equal(request.params['per-page'], '7');
     assert.equal(request.params.api_key, 'OAKEY');
@@ -372,11 +365,11 @@ describe('OpenAlex client', () => {
   });
 
   it('handles empty results, truncated JSON and error objects', async () => {
-    fake.fault('/openalex/works', { kind: 'empty' });
+    fake().fault('/openalex/works', { kind: 'empty' });
     assert.deepEqual((await client().search('zzz', { maxResults: 5, signal: signal() })).records, []);
-    fake.fault('/openalex/works', { kind: 'truncated' });
+    fake().fault('/openalex/works', { kind: 'truncated' });
     assert.equal((await rejection(client().search('x', { maxResults: 5, signal: signal() }))).kind, 'badResponse');
-    fake.fault('/openalex/works', { kind: 'body', body: fixture('openalex-error.json') });
+    fake().fault('/openalex/works', { kind: 'body', body: fixture('openalex-error.json') });
     const error = await rejection(client().search('x', { maxResults: 5, signal: signal() }));
     assert.equal(error.kind, 'rejected');
     assert.match(error.message, /per-page is not a valid integer/);

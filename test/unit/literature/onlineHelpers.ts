@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import type { RequestLogEntry } from '../../../src/core/llm/types';
 import type { ClientCommonOptions } from '../../../src/core/literature/client';
 import { RateLimiter, type Clock } from '../../../src/core/literature/http';
-import { literatureDataDirs } from '../../fakes/fakeLiteratureServers';
+import { after, before, beforeEach } from 'node:test';
+import { literatureDataDirs, startFakeLiteratureServers, type FakeLiteratureServers } from '../../fakes/fakeLiteratureServers';
 
 /**
  * A clock whose sleeps complete without waiting: pending sleeps fire one at a time, earliest first, each
@@ -95,4 +96,24 @@ export const recordedSkip = haveRecordedData ? false : 'recorded responses in ..
 /** A fixture from test/fixtures/literature. */
 export function fixture(name: string): string {
   return readFileSync(join(dirs.fixturesDir, name), 'utf8');
+}
+
+/**
+ * Starts the fake literature servers before a test file's tests and closes them after; every test
+ * starts with no faults queued. Call at the top level of the file.
+ * @returns The running servers (valid inside tests and hooks).
+ */
+export function useFakeLiteratureServers(): () => FakeLiteratureServers {
+  let servers: FakeLiteratureServers | undefined;
+  before(async () => {
+    servers = await startFakeLiteratureServers();
+  });
+  after(async () => {
+    await servers?.close();
+  });
+  beforeEach(() => servers?.clearFaults());
+  return () => {
+    if (!servers) throw new Error('The fake literature servers are not running: use them inside a test.');
+    return servers;
+  };
 }

@@ -1,21 +1,14 @@
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { LiteratureServiceError, parseRetryAfter, looksLikeHtml, normaliseRequestUrl, RateLimiter, ServiceHttp } from '../../../src/core/literature/http';
 import { PubmedClient } from '../../../src/core/literature/pubmedClient';
 import { CrossrefClient } from '../../../src/core/literature/crossrefClient';
-import { startFakeLiteratureServers, type FakeLiteratureServers } from '../../fakes/fakeLiteratureServers';
-import { testClientOptions, VirtualClock } from './onlineHelpers';
 
-let fake: FakeLiteratureServers;
-before(async () => {
-  fake = await startFakeLiteratureServers();
-});
-after(async () => {
-  await fake.close();
-});
-beforeEach(() => fake.clearFaults());
+import { testClientOptions, useFakeLiteratureServers, VirtualClock } from './onlineHelpers';
+
+const fake = useFakeLiteratureServers();
 
 function http(overrides: Partial<ConstructorParameters<typeof ServiceHttp>[0]> = {}) {
   const options = testClientOptions();
@@ -63,9 +56,9 @@ describe('Retry-After and HTML detection', () => {
 
 describe('ServiceHttp against the fake server', () => {
   it('retries a 429 after the Retry-After delay (seconds), then succeeds', async () => {
-    fake.fault('/crossref/works', { kind: 'status', status: 429, retryAfter: '2' });
+    fake().fault('/crossref/works', { kind: 'status', status: 429, retryAfter: '2' });
     const { service, clock, log } = http();
-    const body = await service.json({ url: `${fake.urls.crossref}/works?rows=1`, signal: new AbortController().signal });
+    const body = await service.json({ url: `${fake().urls.crossref}/works?rows=1`, signal: new AbortController().signal });
     assert.equal((body as { status: string }).status, 'ok');
     assert.deepEqual(clock.sleeps, [2000]);
     assert.deepEqual(
@@ -76,16 +69,16 @@ describe('ServiceHttp against the fake server', () => {
 
   it('honours a Retry-After given as an HTTP date', async () => {
     const date = new Date(Date.now() + 3000).toUTCString();
-    fake.fault('/crossref/works', { kind: 'status', status: 429, retryAfter: date });
+    fake().fault('/crossref/works', { kind: 'status', status: 429, retryAfter: date });
     const { service, clock } = http();
-    await service.json({ url: `${fake.urls.crossref}/works?rows=1`, signal: new AbortController().signal });
+    await service.json({ url: `${fake().urls.crossref}/works?rows=1`, signal: new AbortController().signal });
     assert.equal(clock.sleeps.length, 1);
     assert.ok(clock.sleeps[0] > 1000 && clock.sleeps[0] <= 3000, `slept ${clock.sleeps[0]} ms`);
   });
 
   it('gives up with rateLimited when Retry-After is longer than it will wait', async () => {
-    fake.fault('/pubmed/esearch.fcgi', { kind: 'status', status: 429, retryAfter: '3600' });
-    const client = new PubmedClient({ ...testClientOptions(), baseUrl: fake.urls.pubmed });
+    fake().fault('/pubmed/esearch.fcgi', { kind: 'status', status: 429, retryAfter: '3600' });
+    const client = new PubmedClient({ ...testClientOptions(), baseUrl: fake().urls.pubmed });
     const error = await rejection(client.search('asthma', { maxResults: 3, signal: new AbortController().signal }));
     assert.equal(error.kind, 'rateLimited');
     assert.equal(error.status, 429);
@@ -94,27 +87,27 @@ describe('ServiceHttp against the fake server', () => {
   });
 
   it('retries 5xx with exponential backoff and jitter, then throws a typed server error', async () => {
-    fake.fault('/crossref/works', { kind: 'status', status: 503 }, 4);
+    fake().fault('/crossref/works', { kind: 'status', status: 503 }, 4);
     const { service, clock, log } = http({ random: () => 0 });
-    const error = await rejection(service.json({ url: `${fake.urls.crossref}/works`, signal: new AbortController().signal }));
+    const error = await rejection(service.json({ url: `${fake().urls.crossref}/works`, signal: new AbortController().signal }));
     assert.equal(error.kind, 'server');
     assert.equal(error.status, 503);
     assert.match(error.message, /Crossref had a server error \(503\).*try again/);
     // random() = 0 gives half of each exponential step: 250, 500, 1000.
     assert.deepEqual(clock.sleeps, [250, 500, 1000]);
     assert.equal(log.length, 4);
-    assert.equal(fake.requestsTo('/crossref/works').length >= 4, true);
+    assert.equal(fake().requestsTo('/crossref/works').length >= 4, true);
   });
 
   it('honours Retry-After on a 503 too', async () => {
-    fake.fault('/crossref/works', { kind: 'status', status: 503, retryAfter: '4' });
+    fake().fault('/crossref/works', { kind: 'status', status: 503, retryAfter: '4' });
     const { service, clock } = http();
-    await service.json({ url: `${fake.urls.crossref}/works?rows=1`, signal: new AbortController().signal });
+    await service.json({ url: `${fake().urls.crossref}/works?rows=1`, signal: new AbortController().signal });
     assert.deepEqual(clock.sleeps, [4000]);
   });
 
   it('stops waiting between retries when aborted', async () => {
-    fake.fault('/crossref/works', { kind: 'status', status: 500 }, 5);
+    fake().fault('/crossref/works', { kind: 'status', status: 500 }, 5);
     const controller = new AbortController();
     const clock = new VirtualClock();
     const sleeping = new Promise<void>((resolve) => {
@@ -124,23 +117,23 @@ describe('ServiceHttp against the fake server', () => {
       };
     });
     const service = new ServiceHttp({ service: 'crossref', clock, limiter: new RateLimiter({ requestsPerSecond: 1000, clock: new VirtualClock() }) });
-    const pending = service.json({ url: `${fake.urls.crossref}/works`, signal: controller.signal });
+    const pending = service.json({ url: `${fake().urls.crossref}/works`, signal: controller.signal });
     await sleeping;
     controller.abort();
     assert.equal((await rejection(pending)).kind, 'aborted');
   });
 
   it('recovers from a 500 followed by a good answer', async () => {
-    fake.fault('/crossref/works', { kind: 'status', status: 500 });
+    fake().fault('/crossref/works', { kind: 'status', status: 500 });
     const { service } = http();
-    const body = await service.json({ url: `${fake.urls.crossref}/works?rows=2`, signal: new AbortController().signal });
+    const body = await service.json({ url: `${fake().urls.crossref}/works?rows=2`, signal: new AbortController().signal });
     assert.equal((body as { message: { items: unknown[] } }).message.items.length, 2);
   });
 
   it('times out a hanging server with a timeout error and does not retry it', async () => {
-    fake.fault('/crossref/works', { kind: 'hang' });
+    fake().fault('/crossref/works', { kind: 'hang' });
     const { service, log } = http({ timeoutMs: 200 });
-    const error = await rejection(service.json({ url: `${fake.urls.crossref}/works`, signal: new AbortController().signal }));
+    const error = await rejection(service.json({ url: `${fake().urls.crossref}/works`, signal: new AbortController().signal }));
     assert.equal(error.kind, 'timeout');
     assert.match(error.message, /did not answer within/);
     assert.deepEqual(
@@ -150,33 +143,33 @@ describe('ServiceHttp against the fake server', () => {
   });
 
   it('turns an HTML page answered with 200 into badResponse, naming the base URL setting', async () => {
-    fake.fault('/crossref/works', { kind: 'html' });
+    fake().fault('/crossref/works', { kind: 'html' });
     const { service } = http();
-    const error = await rejection(service.json({ url: `${fake.urls.crossref}/works`, signal: new AbortController().signal }));
+    const error = await rejection(service.json({ url: `${fake().urls.crossref}/works`, signal: new AbortController().signal }));
     assert.equal(error.kind, 'badResponse');
     assert.match(error.message, /web page instead of data.*base URL/);
   });
 
   it('treats an HTML 502 page as a server error (retried)', async () => {
-    fake.fault('/crossref/works', { kind: 'html', status: 502 }, 1);
+    fake().fault('/crossref/works', { kind: 'html', status: 502 }, 1);
     const { service, clock } = http();
-    await service.json({ url: `${fake.urls.crossref}/works?rows=1`, signal: new AbortController().signal });
+    await service.json({ url: `${fake().urls.crossref}/works?rows=1`, signal: new AbortController().signal });
     assert.equal(clock.sleeps.length, 1);
   });
 
   it('reports truncated JSON as badResponse, without retrying', async () => {
-    fake.fault('/crossref/works', { kind: 'truncated' });
+    fake().fault('/crossref/works', { kind: 'truncated' });
     const { service, log } = http();
-    const error = await rejection(service.json({ url: `${fake.urls.crossref}/works`, signal: new AbortController().signal }));
+    const error = await rejection(service.json({ url: `${fake().urls.crossref}/works`, signal: new AbortController().signal }));
     assert.equal(error.kind, 'badResponse');
     assert.match(error.message, /incomplete or invalid JSON/);
     assert.equal(log.length, 1);
   });
 
   it('retries a reset connection, then reports a network error', async () => {
-    fake.fault('/crossref/works', { kind: 'reset' }, 3);
+    fake().fault('/crossref/works', { kind: 'reset' }, 3);
     const { service, clock } = http({ maxRetries: 2 });
-    const error = await rejection(service.json({ url: `${fake.urls.crossref}/works`, signal: new AbortController().signal }));
+    const error = await rejection(service.json({ url: `${fake().urls.crossref}/works`, signal: new AbortController().signal }));
     assert.equal(error.kind, 'network');
     assert.match(error.message, /Could not reach Crossref/);
     assert.equal(clock.sleeps.length, 2);
@@ -194,12 +187,12 @@ describe('ServiceHttp against the fake server', () => {
   });
 
   it('aborts mid-request with kind aborted', async () => {
-    fake.fault('/crossref/works', { kind: 'hang' });
+    fake().fault('/crossref/works', { kind: 'hang' });
     const { service, log } = http({ timeoutMs: 10_000 });
     const controller = new AbortController();
-    const before = fake.requestsTo('/crossref/works').length;
-    const pending = service.json({ url: `${fake.urls.crossref}/works`, signal: controller.signal });
-    while (fake.requestsTo('/crossref/works').length === before) await new Promise((resolve) => setTimeout(resolve, 5));
+    const before = fake().requestsTo('/crossref/works').length;
+    const pending = service.json({ url: `${fake().urls.crossref}/works`, signal: controller.signal });
+    while (fake().requestsTo('/crossref/works').length === before) await new Promise((resolve) => setTimeout(resolve, 5));
     controller.abort();
     const error = await rejection(pending);
     assert.equal(error.kind, 'aborted');
@@ -210,21 +203,21 @@ describe('ServiceHttp against the fake server', () => {
   });
 
   it('maps 400 with a JSON body to rejected and quotes the service', async () => {
-    fake.fault('/crossref/works', { kind: 'status', status: 400, contentType: 'application/json', body: '{"status":"failed","message":[{"message":"Bad rows"}]}' });
+    fake().fault('/crossref/works', { kind: 'status', status: 400, contentType: 'application/json', body: '{"status":"failed","message":[{"message":"Bad rows"}]}' });
     const { service } = http();
-    const error = await rejection(service.json({ url: `${fake.urls.crossref}/works`, signal: new AbortController().signal }));
+    const error = await rejection(service.json({ url: `${fake().urls.crossref}/works`, signal: new AbortController().signal }));
     assert.equal(error.kind, 'rejected');
     assert.match(error.message, /Bad rows/);
   });
 
   it('logs service, status, latency and host, never the query', async () => {
     const { service, log } = http();
-    await service.json({ url: `${fake.urls.crossref}/works?query.bibliographic=secret+manuscript+words&rows=1`, signal: new AbortController().signal });
+    await service.json({ url: `${fake().urls.crossref}/works?query.bibliographic=secret+manuscript+words&rows=1`, signal: new AbortController().signal });
     assert.equal(log.length, 1);
     assert.equal(log[0].service, 'crossref');
     assert.equal(log[0].status, 200);
     assert.equal(typeof log[0].latencyMs, 'number');
-    assert.equal(log[0].host, new URL(fake.urls.crossref).host);
+    assert.equal(log[0].host, new URL(fake().urls.crossref).host);
     assert.ok(!JSON.stringify(log).includes('secret'));
   });
 });
@@ -237,7 +230,7 @@ describe('rate limits (virtual clock)', () => {
       starts.push(clock.now());
       return fetch(input, init);
     };
-    const client = new PubmedClient({ baseUrl: fake.urls.pubmed, apiKey, clock, fetch: fetchSpy, random: () => 0.5 });
+    const client = new PubmedClient({ baseUrl: fake().urls.pubmed, apiKey, clock, fetch: fetchSpy, random: () => 0.5 });
     await Promise.all(Array.from({ length: requests }, (_, index) => client.esearch(`query ${index}`, 1, 0, new AbortController().signal)));
     return starts;
   }
@@ -261,7 +254,7 @@ describe('rate limits (virtual clock)', () => {
     const starts = await startsOf('KEY123', 25);
     assert.ok(maxInAnySecond(starts) <= 10, `starts: ${starts.join(', ')}`);
     assert.ok(maxInAnySecond(starts) >= 9, 'the key raises the rate');
-    const sent = fake.requestsTo('/pubmed/esearch.fcgi').slice(-25);
+    const sent = fake().requestsTo('/pubmed/esearch.fcgi').slice(-25);
     assert.ok(sent.every((request) => request.params.api_key === 'KEY123' && request.params.tool === 'biowrite'));
   });
 
@@ -278,8 +271,8 @@ describe('rate limits (virtual clock)', () => {
           inFlight--;
         }
       };
-      fake.fault('/crossref/works', { kind: 'delay', ms: 30 }, 4);
-      const client = new CrossrefClient({ baseUrl: fake.urls.crossref, clock: new VirtualClock(), fetch: fetchSpy, mailto });
+      fake().fault('/crossref/works', { kind: 'delay', ms: 30 }, 4);
+      const client = new CrossrefClient({ baseUrl: fake().urls.crossref, clock: new VirtualClock(), fetch: fetchSpy, mailto });
       await Promise.all(Array.from({ length: 4 }, (_, index) => client.search(`q${index}`, { maxResults: 1, signal: new AbortController().signal })));
       return most;
     }
@@ -332,8 +325,8 @@ describe('rate limits (virtual clock)', () => {
 
   it('slows down to Crossref’s x-rate-limit headers when they are lower', async () => {
     const limiter = new RateLimiter({ requestsPerSecond: 100, clock: new VirtualClock() });
-    fake.fault('/crossref/works', { kind: 'body', body: '{"status":"ok","message":{"items":[],"total-results":0}}', contentType: 'application/json', headers: { 'x-rate-limit-limit': '2', 'x-rate-limit-interval': '1s' } });
-    const client = new CrossrefClient({ ...testClientOptions(), limiter, baseUrl: fake.urls.crossref });
+    fake().fault('/crossref/works', { kind: 'body', body: '{"status":"ok","message":{"items":[],"total-results":0}}', contentType: 'application/json', headers: { 'x-rate-limit-limit': '2', 'x-rate-limit-interval': '1s' } });
+    const client = new CrossrefClient({ ...testClientOptions(), limiter, baseUrl: fake().urls.crossref });
     await client.search('x', { maxResults: 1, signal: new AbortController().signal });
     assert.equal(limiter.minSpacingMs, 500);
   });

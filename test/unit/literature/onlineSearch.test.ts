@@ -1,31 +1,24 @@
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { createLiteratureClients, literatureCacheDirFromEnv, literatureConfigFromEnv, defaultLiteratureConfig } from '../../../src/core/literature/config';
 import { extractKeywords, keywordQuery, stripCitationMarkup } from '../../../src/core/literature/keywordQuery';
 import { isSearchFailure, queriesFor, searchOnline, type OnlineSearchEvent } from '../../../src/core/literature/searchOnline';
 import { LiteratureServiceError, type OnlineService } from '../../../src/core/literature/http';
 import type { LiteratureClient } from '../../../src/core/literature/client';
 import { mergeRecords } from '../../../src/core/literature/merge';
-import { startFakeLiteratureServers, type FakeLiteratureServers } from '../../fakes/fakeLiteratureServers';
-import { testClientOptions } from './onlineHelpers';
+import { startFakeLiteratureServers } from '../../fakes/fakeLiteratureServers';
+import { testClientOptions, useFakeLiteratureServers } from './onlineHelpers';
 
-let fake: FakeLiteratureServers;
-before(async () => {
-  fake = await startFakeLiteratureServers();
-});
-after(async () => {
-  await fake.close();
-});
-beforeEach(() => fake.clearFaults());
+const fake = useFakeLiteratureServers();
 
 const allServices: OnlineService[] = ['pubmed', 'europepmc', 'crossref', 'openalex'];
 
 function clients(extra: Parameters<typeof testClientOptions>[0] = {}) {
   const config = literatureConfigFromEnv({
-    BIOWRITE_PUBMED_URL: fake.urls.pubmed,
-    BIOWRITE_EUROPEPMC_URL: fake.urls.europepmc,
-    BIOWRITE_CROSSREF_URL: fake.urls.crossref,
-    BIOWRITE_OPENALEX_URL: fake.urls.openalex,
+    BIOWRITE_PUBMED_URL: fake().urls.pubmed,
+    BIOWRITE_EUROPEPMC_URL: fake().urls.europepmc,
+    BIOWRITE_CROSSREF_URL: fake().urls.crossref,
+    BIOWRITE_OPENALEX_URL: fake().urls.openalex,
     BIOWRITE_CONTACT_EMAIL: 'me@example.org',
   });
   return createLiteratureClients(config, testClientOptions(extra));
@@ -86,7 +79,7 @@ describe('searchOnline', () => {
   });
 
   it('yields fast services first: the panel fills progressively', async () => {
-    fake.fault('/crossref/works', { kind: 'delay', ms: 300 });
+    fake().fault('/crossref/works', { kind: 'delay', ms: 300 });
     const order: string[] = [];
     for await (const event of searchOnline({ text: 'asthma budesonide' }, { services: ['crossref', 'openalex'], maxResults: 3, signal: new AbortController().signal, clients: clients() })) {
       order.push(event.source);
@@ -95,9 +88,9 @@ describe('searchOnline', () => {
   });
 
   it('one service’s failure never hides the others', async () => {
-    fake.fault('/europepmc/search', { kind: 'status', status: 503 }, Infinity);
-    fake.fault('/crossref/works', { kind: 'html' });
-    fake.fault('/pubmed/efetch.fcgi', { kind: 'truncated' });
+    fake().fault('/europepmc/search', { kind: 'status', status: 503 }, Infinity);
+    fake().fault('/crossref/works', { kind: 'html' });
+    fake().fault('/pubmed/efetch.fcgi', { kind: 'truncated' });
     const events = await collect(searchOnline({ text: 'asthma budesonide formoterol' }, { services: allServices, maxResults: 3, signal: new AbortController().signal, clients: clients({ maxRetries: 1 }) }));
     const bySource = new Map(events.map((event) => [event.source, event]));
     const kindOf = (service: OnlineService): string | undefined => {
@@ -113,7 +106,7 @@ describe('searchOnline', () => {
   });
 
   it('retries a precise query with no hits in its broad form', async () => {
-    fake.fault('/openalex/works', { kind: 'empty' });
+    fake().fault('/openalex/works', { kind: 'empty' });
     const events = await collect(
       searchOnline({ text: 'Convolutional networks detect diabetic retinopathy.' }, { services: ['openalex'], maxResults: 3, signal: new AbortController().signal, clients: clients() }),
     );
@@ -133,19 +126,19 @@ describe('searchOnline', () => {
     const [event] = events;
     assert.ok(!isSearchFailure(event));
     assert.deepEqual(event.queries, ['as-needed budesonide formoterol mild asthma', 'SYGMA trial', 'budesonide-formoterol controls mild asthma']);
-    const sent = fake.requestsTo('/openalex/works').slice(-3).map((request) => request.params.search);
+    const sent = fake().requestsTo('/openalex/works').slice(-3).map((request) => request.params.search);
     assert.deepEqual([...sent].sort(), [...event.queries].sort());
     // Three phrasings found the same three works: they are listed once.
     assert.equal(event.records.length, 3);
   });
 
   it('stops every service when the signal fires mid-request', async () => {
-    fake.fault('/crossref/works', { kind: 'hang' });
-    fake.fault('/pubmed/esearch.fcgi', { kind: 'hang' });
+    fake().fault('/crossref/works', { kind: 'hang' });
+    fake().fault('/pubmed/esearch.fcgi', { kind: 'hang' });
     const controller = new AbortController();
-    const before = fake.requests.length;
+    const before = fake().requests.length;
     const pending = collect(searchOnline({ text: 'asthma' }, { services: ['crossref', 'pubmed'], maxResults: 3, signal: controller.signal, clients: clients({ timeoutMs: 30_000 }) }));
-    while (fake.requests.length < before + 2) await new Promise((resolve) => setTimeout(resolve, 5));
+    while (fake().requests.length < before + 2) await new Promise((resolve) => setTimeout(resolve, 5));
     controller.abort();
     const events = await pending;
     assert.equal(events.length, 2);
@@ -153,7 +146,7 @@ describe('searchOnline', () => {
   });
 
   it('cancels the rest when the consumer stops reading', async () => {
-    fake.fault('/crossref/works', { kind: 'hang' });
+    fake().fault('/crossref/works', { kind: 'hang' });
     const client = clients({ timeoutMs: 30_000 });
     let seenSignal: AbortSignal | undefined;
     const spy: LiteratureClient = {

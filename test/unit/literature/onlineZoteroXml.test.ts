@@ -1,22 +1,15 @@
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { LiteratureServiceError } from '../../../src/core/literature/http';
 import { ZoteroClient } from '../../../src/core/literature/zoteroClient';
 import { decodeEntities, parseXml, textOf, XmlParseError } from '../../../src/core/literature/xml';
 import { markupToText, jatsAbstractToText, normaliseDoi, normalisePmcid, normalisePmid, splitDisplayName } from '../../../src/core/literature/normalize';
-import { startFakeLiteratureServers, type FakeLiteratureServers } from '../../fakes/fakeLiteratureServers';
-import { recorded, recordedSkip } from './onlineHelpers';
 
-let fake: FakeLiteratureServers;
-before(async () => {
-  fake = await startFakeLiteratureServers();
-});
-after(async () => {
-  await fake.close();
-});
-beforeEach(() => fake.clearFaults());
+import { recorded, recordedSkip, useFakeLiteratureServers } from './onlineHelpers';
+
+const fake = useFakeLiteratureServers();
 
 const signal = (): AbortSignal => new AbortController().signal;
 
@@ -31,7 +24,7 @@ async function closedPortUrl(): Promise<string> {
 describe('Zotero (Better BibTeX)', () => {
   it('searches with item.search over JSON-RPC and keeps the citekey', async () => {
     const log: unknown[] = [];
-    const zotero = new ZoteroClient({ url: fake.urls.zotero, logger: (entry) => log.push(entry) });
+    const zotero = new ZoteroClient({ url: fake().urls.zotero, logger: (entry) => log.push(entry) });
     assert.equal(await zotero.isAvailable(signal()), true);
     const outcome = await zotero.search('topol medicine', { maxResults: 5, signal: signal() });
     assert.ok(outcome.available);
@@ -42,19 +35,19 @@ describe('Zotero (Better BibTeX)', () => {
     assert.equal(item.doi, '10.1038/s41591-018-0300-7');
     assert.equal(item.pmid, '30617339');
     assert.equal(item.year, 2019);
-    const [request] = fake.requestsTo('/zotero/better-bibtex/json-rpc').slice(-1);
+    const [request] = fake().requestsTo('/zotero/better-bibtex/json-rpc').slice(-1);
     assert.equal(request.method, 'POST');
     assert.deepEqual(JSON.parse(request.body), { jsonrpc: '2.0', method: 'item.search', params: ['topol medicine'], id: 1 });
     assert.equal(log.length, 2);
   });
 
   it('drops boolean syntax and falls back to single words when all words together find nothing', async () => {
-    const zotero = new ZoteroClient({ url: fake.urls.zotero });
-    const before = fake.requestsTo('/zotero/better-bibtex/json-rpc').length;
+    const zotero = new ZoteroClient({ url: fake().urls.zotero });
+    const before = fake().requestsTo('/zotero/better-bibtex/json-rpc').length;
     const outcome = await zotero.search('"artificial intelligence" OR asthma OR Topol', { maxResults: 5, signal: signal() });
     assert.ok(outcome.available);
     assert.equal(outcome.records[0]?.libraryId, 'topol2019HighperformanceMedicine');
-    const sent = fake
+    const sent = fake()
       .requestsTo('/zotero/better-bibtex/json-rpc')
       .slice(before)
       .map((request) => (JSON.parse(request.body) as { params: string[] }).params[0]);
@@ -70,38 +63,38 @@ describe('Zotero (Better BibTeX)', () => {
   });
 
   it('treats a hanging Zotero as not available after the short timeout', async () => {
-    fake.fault('/zotero/better-bibtex/json-rpc', { kind: 'hang' });
-    const zotero = new ZoteroClient({ url: fake.urls.zotero, timeoutMs: 150 });
+    fake().fault('/zotero/better-bibtex/json-rpc', { kind: 'hang' });
+    const zotero = new ZoteroClient({ url: fake().urls.zotero, timeoutMs: 150 });
     const outcome = await zotero.search('x', { maxResults: 5, signal: signal() });
     assert.equal(outcome.available, false);
   });
 
   it('says Better BibTeX is missing when Zotero answers 404', async () => {
-    fake.fault('/zotero/better-bibtex/json-rpc', { kind: 'status', status: 404, body: 'No endpoint found' });
-    const outcome = await new ZoteroClient({ url: fake.urls.zotero }).search('x', { maxResults: 5, signal: signal() });
+    fake().fault('/zotero/better-bibtex/json-rpc', { kind: 'status', status: 404, body: 'No endpoint found' });
+    const outcome = await new ZoteroClient({ url: fake().urls.zotero }).search('x', { maxResults: 5, signal: signal() });
     assert.equal(outcome.available, false);
     if (!outcome.available) assert.match(outcome.reason, /without Better BibTeX/);
   });
 
   it('raises a JSON-RPC error as a typed error', async () => {
-    fake.fault('/zotero/better-bibtex/json-rpc', { kind: 'body', body: '{"jsonrpc":"2.0","error":{"code":-32000,"message":"library not found"},"id":1}' });
-    await assert.rejects(new ZoteroClient({ url: fake.urls.zotero }).search('x', { maxResults: 5, signal: signal() }), (error: unknown) => error instanceof LiteratureServiceError && error.kind === 'rejected' && /library not found/.test(error.message));
+    fake().fault('/zotero/better-bibtex/json-rpc', { kind: 'body', body: '{"jsonrpc":"2.0","error":{"code":-32000,"message":"library not found"},"id":1}' });
+    await assert.rejects(new ZoteroClient({ url: fake().urls.zotero }).search('x', { maxResults: 5, signal: signal() }), (error: unknown) => error instanceof LiteratureServiceError && error.kind === 'rejected' && /library not found/.test(error.message));
   });
 
   it('returns the cite-as-you-write pick as records or as text, and an empty pick when cancelled', async () => {
-    const zotero = new ZoteroClient({ url: fake.urls.zotero });
-    assert.equal(zotero.caywUrl, fake.urls.zotero.replace('/json-rpc', '/cayw'));
+    const zotero = new ZoteroClient({ url: fake().urls.zotero });
+    assert.equal(zotero.caywUrl, fake().urls.zotero.replace('/json-rpc', '/cayw'));
     const picked = await zotero.pick('json', signal());
     assert.ok(picked.available);
     assert.equal(picked.records[0].libraryId, 'topol2019HighperformanceMedicine');
-    assert.equal(fake.requestsTo('/zotero/better-bibtex/cayw').slice(-1)[0].params.format, 'json');
+    assert.equal(fake().requestsTo('/zotero/better-bibtex/cayw').slice(-1)[0].params.format, 'json');
 
-    fake.fault('/zotero/better-bibtex/cayw', { kind: 'body', body: '[@topol2019HighperformanceMedicine]', contentType: 'text/plain' });
+    fake().fault('/zotero/better-bibtex/cayw', { kind: 'body', body: '[@topol2019HighperformanceMedicine]', contentType: 'text/plain' });
     const pandoc = await zotero.pick('pandoc', signal());
     assert.ok(pandoc.available);
     assert.equal(pandoc.text, '[@topol2019HighperformanceMedicine]');
 
-    fake.fault('/zotero/better-bibtex/cayw', { kind: 'empty' });
+    fake().fault('/zotero/better-bibtex/cayw', { kind: 'empty' });
     const cancelled = await zotero.pick('json', signal());
     assert.ok(cancelled.available);
     assert.deepEqual(cancelled.records, []);

@@ -1,4 +1,4 @@
-import { test, before, after, beforeEach } from 'node:test';
+import { test, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -6,21 +6,14 @@ import { runAbstract } from '../../../src/cli/commands/abstract';
 import { runTranslate } from '../../../src/cli/commands/translate';
 import type { CliIo } from '../../../src/cli/commands/writingShared';
 import { translateBegin, translateEnd } from '../../../src/core/llm/prompts/translate';
-import { startFakeOpenAiServer, type FakeOpenAiServer } from '../../fakes/fakeOpenAiServer';
 import { fakeTranslate } from '../../fakes/manglingTranslator';
-import { chatRequests, messagesOf } from './fakeLlm';
+import { chatRequests, messagesOf, useFakeOpenAiServer } from './fakeLlm';
 import { temporaryDirectory } from '../temporaryDirectory';
 
 const fixtures = 'test/fixtures/writing';
-let server: FakeOpenAiServer;
-before(async () => {
-  server = await startFakeOpenAiServer();
-});
-after(async () => {
-  await server.close();
-});
+const server = useFakeOpenAiServer();
 beforeEach(() => {
-  server.setHandler((request) => {
+  server().setHandler((request) => {
     const user = messagesOf(request).filter((message) => message.role === 'user').pop()?.content ?? '';
     const begin = user.lastIndexOf(`${translateBegin}\n`);
     if (begin >= 0) return { kind: 'text', text: fakeTranslate(user.slice(begin + translateBegin.length + 1, user.lastIndexOf(`\n${translateEnd}`))) };
@@ -34,7 +27,7 @@ function io(env: Record<string, string | undefined>): CliIo & { out: string; err
   return result;
 }
 
-const local = () => ({ BIOWRITE_LLM_BASE_URL: server.baseUrl, BIOWRITE_LLM_MODEL: 'fake-model' });
+const local = () => ({ BIOWRITE_LLM_BASE_URL: server().baseUrl, BIOWRITE_LLM_MODEL: 'fake-model' });
 
 test('abstract writes the draft to stdout and its checks and token use to stderr', async () => {
   const out = io(local());
@@ -43,7 +36,7 @@ test('abstract writes the draft to stdout and its checks and token use to stderr
   assert.match(out.out, /^\*\*Background:\*\* Dexamethasone was tested\./);
   assert.match(out.err, /\/120 words; \d+ tokens used/);
   assert.match(out.err, /unsupportedNumber: 0\.59/);
-  const draftRequest = chatRequests(server).filter((request) => (request.body as { stream?: boolean }).stream).at(-1)!;
+  const draftRequest = chatRequests(server()).filter((request) => (request.body as { stream?: boolean }).stream).at(-1)!;
   assert.match(messagesOf(draftRequest)[0].content, /Write in French\. Stay within 120 words\./);
   assert.match(messagesOf(draftRequest)[1].content, /Findings; Interpretation; Funding/);
 });
@@ -69,7 +62,7 @@ test('translate writes the translation to stdout with markup intact and applies 
   }
   assert.notEqual(out.out, source);
   assert.match(out.err, /protected spans kept byte-identical/);
-  assert.ok(chatRequests(server).some((request) => messagesOf(request)[1].content.includes('tumour response → réponse tumorale')));
+  assert.ok(chatRequests(server()).some((request) => messagesOf(request)[1].content.includes('tumour response → réponse tumorale')));
 });
 
 test('no endpoint configured: a clear error naming the variables, nothing sent', async () => {
@@ -105,21 +98,21 @@ test('non-local endpoint and identifiers: refused before any request, unless --r
 
   // The fake server is local, so BIOWRITE_PRIVACY_ALWAYS_CHECK stands in for a remote endpoint.
   const always = { ...local(), BIOWRITE_PRIVACY_ALWAYS_CHECK: '1' };
-  const before = chatRequests(server).length;
+  const before = chatRequests(server()).length;
   const refused = io(always);
   assert.equal(await runTranslate([notes, '--to', 'fr'], refused), 1);
-  assert.equal(chatRequests(server).length, before);
+  assert.equal(chatRequests(server()).length, before);
 
   const redacted = io(always);
   assert.equal(await runAbstract([notes, '--redact', '--no-llm-check'], redacted), 0, redacted.err);
-  const sentAbstract = chatRequests(server).slice(before).map((request) => JSON.stringify(request.body)).join('\n');
+  const sentAbstract = chatRequests(server()).slice(before).map((request) => JSON.stringify(request.body)).join('\n');
   assert.doesNotMatch(sentAbstract, /Okonkwo|48213377|617\) 555-0143|daniel\.fischer/);
   assert.match(sentAbstract, /\[REDACTED-NAME\]/);
 
-  const afterAbstract = chatRequests(server).length;
+  const afterAbstract = chatRequests(server()).length;
   const translated = io(always);
   assert.equal(await runTranslate([notes, '--to', 'fr', '--redact'], translated), 0, translated.err);
-  const sentTranslation = chatRequests(server).slice(afterAbstract).map((request) => JSON.stringify(request.body)).join('\n');
+  const sentTranslation = chatRequests(server()).slice(afterAbstract).map((request) => JSON.stringify(request.body)).join('\n');
   assert.doesNotMatch(sentTranslation, /Okonkwo|48213377|555-0143|daniel\.fischer|219-09-9999/);
   // Held back, not lost: the identifiers come back as written.
   assert.match(translated.out, /Margaret Okonkwo, DOB 03\/14\/1962, MRN 48213377/);

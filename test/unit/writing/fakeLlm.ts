@@ -3,7 +3,27 @@
  */
 import { OpenAiLlmClient } from '../../../src/core/llm/openaiClient';
 import type { Completion, CompletionRequest, LlmClient, StreamEvent } from '../../../src/core/llm/types';
-import type { FakeOpenAiServer, RecordedRequest } from '../../fakes/fakeOpenAiServer';
+import { after, before } from 'node:test';
+import { startFakeOpenAiServer, type FakeOpenAiServer, type RecordedRequest } from '../../fakes/fakeOpenAiServer';
+
+/**
+ * Starts the fake OpenAI server before a test file's tests and closes it after. Call at the top level
+ * of the file; each file sets its own default reply in its `beforeEach`.
+ * @returns The running server (valid inside tests and hooks).
+ */
+export function useFakeOpenAiServer(): () => FakeOpenAiServer {
+  let server: FakeOpenAiServer | undefined;
+  before(async () => {
+    server = await startFakeOpenAiServer();
+  });
+  after(async () => {
+    await server?.close();
+  });
+  return () => {
+    if (!server) throw new Error('The fake OpenAI server is not running: use it inside a test.');
+    return server;
+  };
+}
 
 /**
  * The real OpenAI client pointed at the fake server, without retries so that each fault shows once.

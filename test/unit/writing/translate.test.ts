@@ -1,26 +1,20 @@
-import { test, before, after, beforeEach } from 'node:test';
+import { test, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { LlmError } from '../../../src/core/llm/types';
 import { retryHeading, translateBegin, translateEnd } from '../../../src/core/llm/prompts/translate';
 import { freezeMarkup, verifySpansPreserved } from '../../../src/core/writing/markupFreeze';
 import { planChunks, translateManuscript, type TranslateOptions } from '../../../src/core/writing/translateManuscript';
-import { startFakeOpenAiServer, type FakeOpenAiServer, type FakeReply, type RecordedRequest } from '../../fakes/fakeOpenAiServer';
+import { type FakeReply, type RecordedRequest } from '../../fakes/fakeOpenAiServer';
 import { createManglingTranslator, fakeTranslate } from '../../fakes/manglingTranslator';
-import { chatRequests, clientFor, messagesOf } from './fakeLlm';
+import { chatRequests, clientFor, messagesOf, useFakeOpenAiServer } from './fakeLlm';
 
 const markdown = readFileSync('test/fixtures/writing/markupHeavy.md', 'utf8');
 const latex = readFileSync('test/fixtures/writing/markupHeavy.tex', 'utf8');
 
-let server: FakeOpenAiServer;
-before(async () => {
-  server = await startFakeOpenAiServer();
-});
-after(async () => {
-  await server.close();
-});
+const server = useFakeOpenAiServer();
 beforeEach(() => {
-  server.setHandler(faithful);
+  server().setHandler(faithful);
 });
 
 function chunkOf(request: RecordedRequest): string {
@@ -34,7 +28,7 @@ function faithful(request: RecordedRequest): FakeReply {
 }
 
 function options(overrides: Partial<TranslateOptions> = {}): TranslateOptions {
-  return { client: clientFor(server), source: markdown, format: 'markdown', targetLanguage: 'fr', signal: new AbortController().signal, ...overrides };
+  return { client: clientFor(server()), source: markdown, format: 'markdown', targetLanguage: 'fr', signal: new AbortController().signal, ...overrides };
 }
 
 test('streams each chunk and returns a translation with every protected span byte-identical', async () => {
@@ -57,14 +51,14 @@ test('streams each chunk and returns a translation with every protected span byt
   assert.equal(result.chunksKept, 0);
   assert.ok(result.usage.totalTokens > 0);
   // Front matter keys never reach the model; only prose does.
-  const prompts = chatRequests(server).map(chunkOf).join('\n');
+  const prompts = chatRequests(server()).map(chunkOf).join('\n');
   assert.doesNotMatch(prompts, /bibliography|references\.json|\[@|\$|https?:|<!--|```/);
 });
 
 test('the previous paragraph is sent as read-only context, its placeholders hidden', async () => {
-  const before = chatRequests(server).length;
+  const before = chatRequests(server()).length;
   await translateManuscript(options({ source: 'First paragraph about the data [@a].\n\nSecond paragraph about the model.', maxChunkTokens: 10 }));
-  const requests = chatRequests(server).slice(before);
+  const requests = chatRequests(server()).slice(before);
   assert.equal(requests.length, 2);
   const second = messagesOf(requests[1])[1].content;
   assert.match(second, /Previous paragraph, for context only[^\n]*\nFirst paragraph about the data ⟦…⟧\./);
@@ -74,7 +68,7 @@ test('the previous paragraph is sent as read-only context, its placeholders hidd
 test('a model that mangles every placeholder is caught: repaired or retried until all markup is byte-identical', async () => {
   for (const [source, format] of [[markdown, 'markdown'], [latex, 'latex']] as const) {
     const mangler = createManglingTranslator();
-    server.setHandler(mangler.handler);
+    server().setHandler(mangler.handler);
     const result = await translateManuscript(options({ source, format }));
     assert.ok(mangler.stats.placeholdersAltered >= result.spans.length / 2, `${mangler.stats.placeholdersAltered} altered`);
     assert.ok(result.retries > 0);
@@ -85,7 +79,7 @@ test('a model that mangles every placeholder is caught: repaired or retried unti
 });
 
 test('a chunk the model keeps breaking is left untranslated and reported, never broken', async () => {
-  server.setHandler((request) => ({ kind: 'text', text: fakeTranslate(chunkOf(request)).replace(/ ⟦1⟧/, '') }));
+  server().setHandler((request) => ({ kind: 'text', text: fakeTranslate(chunkOf(request)).replace(/ ⟦1⟧/, '') }));
   const source = 'We used ⟦-free text with [@a] and then [@b] in the middle and $x$ at the end, as usual.';
   const result = await translateManuscript(options({ source }));
   assert.equal(result.chunksKept, 1);
@@ -98,7 +92,7 @@ test('a chunk the model keeps breaking is left untranslated and reported, never 
 test('the glossary is in the prompt and verified: ignored once → retried with the note', async () => {
   const glossary = [{ term: 'deep learning', translation: 'apprentissage profond' }];
   let calls = 0;
-  server.setHandler((request) => {
+  server().setHandler((request) => {
     calls += 1;
     const chunk = chunkOf(request);
     const retried = messagesOf(request)[1].content.includes(retryHeading);
@@ -109,11 +103,11 @@ test('the glossary is in the prompt and verified: ignored once → retried with 
   assert.equal(calls, 2);
   assert.equal(result.text, 'apprentissage profond improves TP53 calls in 1,204 samples.');
   assert.deepEqual(result.issues, []);
-  assert.match(messagesOf(chatRequests(server).at(-1)!)[1].content, /deep learning → apprentissage profond/);
+  assert.match(messagesOf(chatRequests(server()).at(-1)!)[1].content, /deep learning → apprentissage profond/);
 });
 
 test('gene symbols and numbers the model changes are retried, then reported as terminology issues', async () => {
-  server.setHandler((request) => ({ kind: 'text', text: chunkOf(request).replace('TP53', 'p53').replace('1,204', '1 240') }));
+  server().setHandler((request) => ({ kind: 'text', text: chunkOf(request).replace('TP53', 'p53').replace('1,204', '1 240') }));
   const result = await translateManuscript(options({ source: 'Mutations in TP53 were found in 1,204 tumours.' }));
   assert.deepEqual(result.issues.map((issue) => issue.kind), ['terminology', 'terminology']);
   assert.match(result.issues.map((issue) => issue.detail).join(' '), /Keep “TP53”.*Keep “1,204”/);
@@ -121,7 +115,7 @@ test('gene symbols and numbers the model changes are retried, then reported as t
 });
 
 test('stopping mid-translation returns what was done, cancelled', async () => {
-  server.setHandler((request) => ({ kind: 'text', text: fakeTranslate(chunkOf(request)), chunkSize: 4, chunkDelayMs: 10 }));
+  server().setHandler((request) => ({ kind: 'text', text: fakeTranslate(chunkOf(request)), chunkSize: 4, chunkDelayMs: 10 }));
   const controller = new AbortController();
   const source = Array.from({ length: 6 }, (_value, index) => `Paragraph ${index} about the data of the patients.`).join('\n\n');
   const result = await translateManuscript(
@@ -149,8 +143,8 @@ const faults: [string, FakeReply, LlmError['kind'][]][] = [
 ];
 for (const [name, reply, kinds] of faults) {
   test(`${name} during translation fails the whole translation with a clear LlmError`, async () => {
-    server.enqueue({ kind: 'text', text: 'Premier paragraphe.' }, reply);
-    const failure = await translateManuscript(options({ client: clientFor(server, 400), source: 'First paragraph.\n\nSecond paragraph.', maxChunkTokens: 5 })).then(
+    server().enqueue({ kind: 'text', text: 'Premier paragraphe.' }, reply);
+    const failure = await translateManuscript(options({ client: clientFor(server(), 400), source: 'First paragraph.\n\nSecond paragraph.', maxChunkTokens: 5 })).then(
       () => undefined,
       (error: unknown) => error,
     );
@@ -171,7 +165,7 @@ test('chunks follow paragraphs; front-matter lines are chunks of their own', () 
 });
 
 test('echoed markers and an introduction line are not part of the translation', async () => {
-  server.setHandler((request) => ({ kind: 'text', text: `Here is the translation:\n\n<<<TEXT\n${fakeTranslate(chunkOf(request))}\nTEXT>>>` }));
+  server().setHandler((request) => ({ kind: 'text', text: `Here is the translation:\n\n<<<TEXT\n${fakeTranslate(chunkOf(request))}\nTEXT>>>` }));
   const result = await translateManuscript(options({ source: 'The data of the patients [@a].' }));
   assert.equal(result.text, 'Le données de le patients [@a].');
 });
