@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { waitFor } from './waitFor';
+import { undoIn, waitFor } from './waitFor';
 
 const extensionId = 'biowrite.biowrite';
 // The suite runs from out/test/suite/; the fixtures stay in the repository.
@@ -103,7 +103,7 @@ suite('Claims without sources', () => {
     assert.strictEqual(editor.document.lineAt(2).text, 'First claim is widely accepted. <!-- biowrite-ignore --> Second claim is also common.');
     const remaining = await waitFor(() => claimDiagnostics(uri), (list) => list.length === 1, 'the ignored sentence to lose its diagnostic');
     assert.strictEqual(editor.document.getText(remaining[0].range), 'Second claim is also common.');
-    await vscode.commands.executeCommand('undo');
+    await undoIn(editor.document);
     await waitFor(() => claimDiagnostics(uri), (list) => list.length === 2, 'both claims after undo');
   });
 

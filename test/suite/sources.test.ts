@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import { startFakeLiteratureServers, type FakeLiteratureServers } from '../fakes/fakeLiteratureServers';
 import { startFakeOpenAiServer, type FakeOpenAiServer } from '../fakes/fakeOpenAiServer';
 import type { HostMessage, SourceResultItem } from '../../src/shared/protocol';
+import { undoIn } from './waitFor';
 
 const extensionId = 'biowrite.biowrite';
 const MADE_UP_DOI = '10.9999/made.up.2025.42';
@@ -360,9 +361,7 @@ suite('Sources: find and insert citations', () => {
     assert.ok(editor.document.getText().includes('analysed [@topol2019HighperformanceMedicine].'), editor.document.getText());
     const refs = JSON.parse((await bibliography()).getText()) as { id: string; DOI?: string }[];
     assert.deepStrictEqual(refs.filter((item) => item.id === 'topol2019HighperformanceMedicine').map((item) => item.DOI), ['10.1038/s41591-018-0300-7']);
-    await vscode.window.showTextDocument(editor.document);
-    await vscode.commands.executeCommand('undo');
-    assert.strictEqual(editor.document.getText(), before, 'one undo removes the citation');
+    assert.strictEqual(await undoIn(editor.document), before, 'one undo removes the citation');
 
     // Zotero not running: a message, and nothing changes.
     await sources().update('zotero.url', 'http://127.0.0.1:9/better-bibtex/json-rpc', vscode.ConfigurationTarget.Global);

@@ -1,4 +1,5 @@
 import * as assert from 'assert';
+import * as vscode from 'vscode';
 
 /**
  * Polls until a value is accepted, for state the extension updates asynchronously (diagnostics,
@@ -17,4 +18,23 @@ export async function waitFor<T>(read: () => T | PromiseLike<T>, accept: (value:
   }
   assert.ok(accept(value), `timed out waiting for ${what} (last: ${JSON.stringify(value)})`);
   return value;
+}
+
+/**
+ * Undoes the last edit of a document the way a user does: its editor focused, then the Undo command.
+ * The command acts on the focused editor, and focus can still be on its way from the panel when the
+ * command runs; so while nothing has been undone it waits and tries again. It never undoes twice,
+ * because it only retries when the text is unchanged.
+ * @param document The document to undo in.
+ * @returns The document's text after the undo.
+ */
+export async function undoIn(document: vscode.TextDocument): Promise<string> {
+  const before = document.getText();
+  for (let attempt = 0; attempt < 20; attempt += 1) {
+    await vscode.window.showTextDocument(document);
+    await vscode.commands.executeCommand('undo');
+    if (document.getText() !== before) return document.getText();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  assert.fail('Undo changed nothing in the document after 20 tries.');
 }

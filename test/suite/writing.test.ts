@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { startFakeOpenAiServer, type FakeOpenAiServer, type RecordedRequest } from '../fakes/fakeOpenAiServer';
 import { createManglingTranslator, fakeTranslate } from '../fakes/manglingTranslator';
 import { translateBegin, translateEnd } from '../../src/core/llm/prompts/translate';
+import { undoIn } from './waitFor';
 
 const extensionId = 'biowrite.biowrite';
 
@@ -115,9 +116,7 @@ suite('Writing: abstracts and translation', () => {
     const text = editor.document.getText();
     assert.ok(text.includes(`# Dexamethasone in pneumonia\n\n## Abstract\n\n${draft}\n\n## Methods`), text);
 
-    await vscode.window.showTextDocument(editor.document);
-    await vscode.commands.executeCommand('undo');
-    assert.strictEqual(editor.document.getText(), manuscript, 'one undo removes the whole abstract');
+    assert.strictEqual(await undoIn(editor.document), manuscript, 'one undo removes the whole abstract');
   });
 
   test('an existing abstract is replaced through a diff view, and only on accept', async () => {
@@ -197,9 +196,7 @@ suite('Writing: abstracts and translation', () => {
     const text = editor.document.getText();
     for (const piece of ['@fig:km', '$\\alpha = 0.05$', '[@doi:10.1000/x]', '95% CI 0.52–0.89']) assert.ok(text.includes(piece), piece);
     assert.ok(text.includes('Mortality at 28 days was 12.4% vs 17.9%'), 'translated in place');
-    await vscode.window.showTextDocument(editor.document);
-    await vscode.commands.executeCommand('undo');
-    assert.strictEqual(editor.document.getText(), manuscript);
+    assert.strictEqual(await undoIn(editor.document), manuscript, 'one undo removes the whole translation');
   });
 
   test('Translate Document through a model that mangles every placeholder: markup intact; Discard leaves the document alone', async () => {
