@@ -175,6 +175,17 @@ export function appendCslItem(text: string, item: Record<string, unknown>): Text
   return { start: lastContent + 1, end: lastContent + 1, newText: `,${eol}${body}` };
 }
 
+/**
+ * Whether a value is a DOI that is safe to write verbatim into a bibliography file: `10.` + registrant + `/` +
+ * suffix, without whitespace, control characters, braces, quotes or backslashes (angle brackets stay: old SICI DOIs use them).
+ * @param doi The candidate, already normalised (no `https://doi.org/` prefix).
+ */
+export function isWritableDoi(doi: string): boolean {
+  // A service's DOI lands in the user's file; one brace would end the field and start an entry of the service's choosing.
+  // eslint-disable-next-line no-control-regex -- control characters are what this rejects
+  return /^10\.\d{4,9}(?:\.\d+)*\/[^\s{}"\\\u0000-\u001f\u007f]+$/.test(doi) && doi.length <= 300;
+}
+
 function bibEscape(value: string): string {
   // Braces go first, so that those of `\textbackslash{}` stay; a double quote is brace-protected: unprotected,
   // it would end a `"…"` field of a file written with quotes.
@@ -217,9 +228,9 @@ export function appendBibtexEntry(text: string, record: LiteratureRecord, key: s
   if (record.volume) fields.push(['volume', bibEscape(record.volume)]);
   if (record.issue) fields.push(['number', bibEscape(record.issue)]);
   if (record.page) fields.push(['pages', bibEscape(record.page.replace(/[-–]+/, '--'))]);
-  if (record.doi) fields.push(['doi', record.doi]);
-  if (record.pmid) fields.push(['pmid', record.pmid]);
-  if (record.pmcid) fields.push(['pmcid', record.pmcid]);
+  if (record.doi && isWritableDoi(record.doi)) fields.push(['doi', record.doi]);
+  if (record.pmid && /^\d{1,9}$/.test(record.pmid)) fields.push(['pmid', record.pmid]);
+  if (record.pmcid && /^PMC\d{1,9}$/i.test(record.pmcid)) fields.push(['pmcid', record.pmcid.toUpperCase()]);
   const lines = fields.map(([name, value]) => `${indent}${upper ? name.toUpperCase() : name}${equals}${quote ? `"${value}"` : `{${value}}`}`);
   const typeName = typeUpper ? type.toUpperCase() : type;
   const entry = `@${typeName}{${key},${eol}${lines.join(`,${eol}`)}${eol}}${eol}`;

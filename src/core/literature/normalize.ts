@@ -16,7 +16,9 @@ export function normaliseDoi(value: unknown): string | undefined {
     .replace(/^doi:\s*/i, '')
     .trim()
     .toLowerCase();
-  return /^10\.\d+(\.\d+)*\/\S+$/.test(trimmed) ? trimmed : undefined;
+  // Braces, quotes and backslashes never occur in registered DOIs, and would break out of a BibTeX field.
+  // eslint-disable-next-line no-control-regex -- control characters are what this rejects
+  return /^10\.\d+(\.\d+)*\/[^\s{}"\\\u0000-\u001f\u007f]+$/.test(trimmed) && trimmed.length <= 300 ? trimmed : undefined;
 }
 
 /**

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeCitekey, planBibliographyEntry } from '../../../src/core/citations/bibliographyEdit';
 import { formatApa, formatVancouver, recordLink } from '../../../src/core/citations/formatReference';
-import { parseBibtex } from '../../../src/core/literature/library/bibtex';
+import { parseBibtex, parseBibtexEntries } from '../../../src/core/literature/library/bibtex';
 import type { LiteratureRecord } from '../../../src/core/literature/types';
 
 const fixtures = join(__dirname, '..', '..', 'fixtures', 'sources');
@@ -129,4 +129,31 @@ test('references: Vancouver and APA, links only from valid identifiers', () => {
   assert.equal(recordLink({ ...record, pmid: '12; rm -rf' }, 'pubmed'), undefined);
   assert.equal(recordLink({ ...record, doi: 'javascript:alert(1)' }, 'doi'), undefined);
   assert.equal(recordLink({ ...record, pmcid: 'PMC123' }, 'pmc'), 'https://pmc.ncbi.nlm.nih.gov/articles/PMC123/');
+});
+
+test('a hostile DOI, PMID or PMCID from a service cannot add entries to the BibTeX file', () => {
+  const existing = '@article{smith2020,\n  title = {Existing},\n  year = {2020}\n}\n';
+  const hostile: LiteratureRecord = {
+    ...record,
+    doi: '10.1234/x}}@misc{evil,title={X},note={',
+    pmid: '1}@misc{evil2,',
+    pmcid: 'PMC1"}@misc{evil3,',
+  };
+  const plan = planBibliographyEntry(existing, 'bibtex', hostile);
+  assert.ok(plan.edit);
+  const updated = apply(existing, plan.edit);
+  assert.ok(!updated.includes('evil'), updated);
+  const keys = parseBibtexEntries(updated).entries.map((entry) => entry.key);
+  assert.deepEqual(keys, ['smith2020', plan.key]);
+  // The valid parts of the record are still written.
+  assert.match(updated, /title = \{\{The Cancer Genome Atlas pan-cancer analysis project\}\}/);
+});
+
+test('DOIs with braces, quotes, backslashes, whitespace or control characters are not DOIs', async () => {
+  const { normaliseDoi } = await import('../../../src/core/literature/normalize');
+  assert.equal(normaliseDoi('https://doi.org/10.1038/NG.2764'), '10.1038/ng.2764');
+  assert.equal(normaliseDoi('10.1002/(SICI)1097-0258(19980430)17:8<857::AID-SIM777>3.0.CO;2-E'), '10.1002/(sici)1097-0258(19980430)17:8<857::aid-sim777>3.0.co;2-e');
+  for (const bad of ['10.1234/x}y', '10.1234/x"y', '10.1234/x\\y', '10.1234/x y', '10.1234/x\u0000', '10.1234/' + 'a'.repeat(400)]) {
+    assert.equal(normaliseDoi(bad), undefined, bad);
+  }
 });

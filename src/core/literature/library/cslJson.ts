@@ -50,7 +50,8 @@ export function normaliseDoi(value: string | undefined): string | undefined {
     .replace(/^https?:\/\/(?:dx\.)?doi\.org\//i, '')
     .replace(/^doi:\s*/i, '')
     .toLowerCase();
-  return /^10\.\d{4,9}\/\S+$/.test(doi) ? doi : undefined;
+  // eslint-disable-next-line no-control-regex -- control characters are what this rejects
+  return /^10\.\d{4,9}\/[^\s{}"\\\u0000-\u001f\u007f]+$/.test(doi) ? doi : undefined;
 }
 
 /** Normalises a PMID: digits only. */
