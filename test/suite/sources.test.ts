@@ -398,4 +398,40 @@ suite('Sources: find and insert citations', () => {
     assert.strictEqual(started.sentence, undefined);
     assert.strictEqual(results(messages)[0].results[0].title, 'A strong candidate for the breast and ovarian cancer susceptibility gene BRCA1');
   });
+  test('the OpenAlex key lives in secret storage: a key left in settings is moved there, and Set OpenAlex API Key replaces it', async () => {
+    await sources().update('services', ['openalex'], vscode.ConfigurationTarget.Global);
+    await sources().update('openalex.apiKey', 'legacyOpenAlexKey123', vscode.ConfigurationTarget.Global);
+    await open();
+    const keysSent = async (query: string): Promise<(string | undefined)[]> => {
+      const before = servers.requests.length;
+      await messagesOf(await vscode.commands.executeCommand<string>('biowrite.searchLiterature', query));
+      return servers.requests.slice(before).filter((r) => r.service === 'openalex').map((r) => r.params.api_key);
+    };
+    const window = vscode.window as { showInputBox: typeof vscode.window.showInputBox };
+    const original = window.showInputBox;
+    try {
+      const legacy = await keysSent('p53 tumour suppressor legacy key');
+      assert.ok(legacy.length > 0 && legacy.every((k) => k === 'legacyOpenAlexKey123'), `the old setting's key was still used (${legacy})`);
+      assert.strictEqual(sources().inspect<string>('openalex.apiKey')?.globalValue, undefined, 'and removed from the user settings');
+
+      let asked: vscode.InputBoxOptions | undefined;
+      window.showInputBox = async (options?: vscode.InputBoxOptions) => {
+        asked = options;
+        return '  newOpenAlexKey456 ';
+      };
+      assert.strictEqual(await vscode.commands.executeCommand<boolean>('biowrite.setOpenAlexApiKey'), true);
+      assert.strictEqual(asked?.password, true, 'typed into a password box');
+      assert.ok(asked?.validateInput?.('has a space'), 'a key with spaces is refused');
+      const replaced = await keysSent('p53 tumour suppressor new key');
+      assert.ok(replaced.length > 0 && replaced.every((k) => k === 'newOpenAlexKey456'), `the stored key is sent, trimmed (${replaced})`);
+
+      window.showInputBox = async () => '';
+      assert.strictEqual(await vscode.commands.executeCommand<boolean>('biowrite.setOpenAlexApiKey'), true, 'empty removes the key');
+      const removed = await keysSent('p53 tumour suppressor no key');
+      assert.ok(removed.length > 0 && removed.every((k) => k === undefined), `no key after removing it (${removed})`);
+    } finally {
+      window.showInputBox = original;
+      await sources().update('openalex.apiKey', undefined, vscode.ConfigurationTarget.Global);
+    }
+  });
 });

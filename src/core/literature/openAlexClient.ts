@@ -52,7 +52,7 @@ export class OpenAlexClient implements LiteratureClient {
   /** @param options Base URL, key, contact and transport. */
   constructor(private readonly options: OpenAlexClientOptions = {}) {
     this.baseUrl = options.baseUrl || defaultOpenAlexBaseUrl;
-    const hint = options.apiKey ? l10n.t('Wait a minute and search again.') : l10n.t('Set an OpenAlex API key in biowrite.sources.openalex.apiKey, or wait a minute.');
+    const hint = options.apiKey ? l10n.t('Wait a minute and search again.') : l10n.t('Wait a minute, or set an OpenAlex API key (in VS Code: “Biowrite: Set OpenAlex API Key”; for the CLI: OPENALEX_API_KEY).');
     this.http = createServiceHttp('openalex', options, Boolean(options.apiKey), hint);
   }
 

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { pubmedApiKeySecret } from '../sources/sourcesSettings';
+import { registerSetServiceApiKeyCommand } from './setServiceApiKey';
 
 /** The command id, as declared in package.json. */
 export const setPubmedApiKeyCommandId = 'biowrite.setPubmedApiKey';
@@ -19,26 +20,14 @@ export function validatePubmedApiKey(value: string): string | undefined {
  * @param secrets The extension's SecretStorage.
  */
 export function registerSetPubmedApiKeyCommand(secrets: vscode.SecretStorage): vscode.Disposable {
-  return vscode.commands.registerCommand(setPubmedApiKeyCommandId, async (): Promise<boolean> => {
-    const had = Boolean(await secrets.get(pubmedApiKeySecret).then(undefined, () => undefined));
-    const value = await vscode.window.showInputBox({
-      title: vscode.l10n.t('Biowrite: Set PubMed API Key'),
-      prompt: had
-        ? vscode.l10n.t('Replace the stored NCBI API key, or leave empty to remove it. It is kept in VS Code’s secret storage.')
-        : vscode.l10n.t('Your NCBI API key (NCBI account → API Key Management) lets Biowrite send 10 PubMed requests a second instead of 3. It is kept in VS Code’s secret storage.'),
-      password: true,
-      ignoreFocusOut: true,
-      validateInput: validatePubmedApiKey,
-    });
-    if (value === undefined || validatePubmedApiKey(value) !== undefined) return false;
-    const key = value.trim();
-    if (key === '') {
-      await secrets.delete(pubmedApiKeySecret);
-      void vscode.window.showInformationMessage(vscode.l10n.t('Biowrite removed the PubMed API key.'));
-      return true;
-    }
-    await secrets.store(pubmedApiKeySecret, key);
-    void vscode.window.showInformationMessage(vscode.l10n.t('Biowrite stored the PubMed API key in secret storage.'));
-    return true;
+  return registerSetServiceApiKeyCommand(secrets, {
+    commandId: setPubmedApiKeyCommandId,
+    secretKey: pubmedApiKeySecret,
+    title: vscode.l10n.t('Biowrite: Set PubMed API Key'),
+    promptReplace: vscode.l10n.t('Replace the stored NCBI API key, or leave empty to remove it. It is kept in VS Code’s secret storage.'),
+    promptNew: vscode.l10n.t('Your NCBI API key (NCBI account → API Key Management) lets Biowrite send 10 PubMed requests a second instead of 3. It is kept in VS Code’s secret storage.'),
+    validate: validatePubmedApiKey,
+    storedMessage: vscode.l10n.t('Biowrite stored the PubMed API key in secret storage.'),
+    removedMessage: vscode.l10n.t('Biowrite removed the PubMed API key.'),
   });
 }

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { BiowriteEnvironment } from '../environment';
 import { registerFindSourcesCommand } from '../commands/findSources';
 import { registerSearchLiteratureCommand } from '../commands/searchLiterature';
+import { registerSetOpenAlexApiKeyCommand } from '../commands/setOpenAlexApiKey';
 import { registerSetPubmedApiKeyCommand } from '../commands/setPubmedApiKey';
 import { SourcesController } from './sourcesController';
 
@@ -17,6 +18,7 @@ export function registerSources(environment: BiowriteEnvironment): SourcesContro
     registerFindSourcesCommand(controller),
     registerSearchLiteratureCommand(controller),
     registerSetPubmedApiKeyCommand(environment.context.secrets),
+    registerSetOpenAlexApiKeyCommand(environment.context.secrets),
     vscode.commands.registerCommand('biowrite.citeFromZotero', () => controller.citeFromZotero()),
     ...controller.registerPanelHandlers(),
     // Internal (not in the palette): the panel's actions for keybindings and tests, and what a search showed.
