@@ -261,6 +261,18 @@ export class ClaimChecker {
         notice: l10n.t('a list or quote nested {0} columns deep was not checked (Markdown parsers slow down badly on such nesting); flatten it.', depth),
       };
     }
+    const markers = this.options.language === 'markdown' ? inlineMarkerCounts(blockText) : { delimiterRuns: 0, brackets: 0 };
+    if (markers.delimiterRuns > MAX_EMPHASIS_DELIMITER_RUNS || markers.brackets > MAX_LINK_BRACKETS) {
+      return {
+        findings: [],
+        headingsAfter: headings,
+        listDepthAfter: listDepth,
+        notice:
+          markers.delimiterRuns > MAX_EMPHASIS_DELIMITER_RUNS
+            ? l10n.t('a block with over {0} emphasis markers (* or _) was not checked (Markdown parsers slow down badly on so many); split it into paragraphs.', MAX_EMPHASIS_DELIMITER_RUNS.toLocaleString('en'))
+            : l10n.t('a block with over {0} square brackets was not checked (Markdown parsers slow down badly on so many); split it into paragraphs.', MAX_LINK_BRACKETS.toLocaleString('en')),
+      };
+    }
     const file = new VFile({ value: blockText });
     let headingsAfter: readonly HeadingEntry[] = headings;
     let listDepthAfter = listDepth;
@@ -300,24 +312,80 @@ export class ClaimChecker {
 // no manuscript nests this deep: such blocks are reported instead of parsed.
 const MAX_NESTING_COLUMNS = 100;
 
-/** The deepest indentation (tabs as 4 columns, `>` markers counted) of a block's lines. */
-function nestingDepth(text: string): number {
-  let deepest = 0;
-  let column = 0;
-  let atLineStart = true;
+// Matching emphasis delimiters and link brackets takes time quadratic in their number (4,000
+// emphasis runs take seconds, 10,000 nested image openers as long); a paragraph of a manuscript
+// has a few dozen of each, and a long list of citations a few hundred brackets.
+const MAX_EMPHASIS_DELIMITER_RUNS = 1000;
+const MAX_LINK_BRACKETS = 2000;
+
+/** Runs of `*` or `_`, and `[`, in a block, each counted up to just past its limit. */
+function inlineMarkerCounts(text: string): { delimiterRuns: number; brackets: number } {
+  let delimiterRuns = 0;
+  let brackets = 0;
+  let previous = 0;
   for (let index = 0; index < text.length; index++) {
     const c = text.charCodeAt(index);
-    if (c === 10) {
-      atLineStart = true;
-      column = 0;
-    } else if (atLineStart && (c === 32 || c === 62)) column++;
-    else if (atLineStart && c === 9) column += 4;
-    else if (atLineStart) {
-      atLineStart = false;
-      if (column > deepest) deepest = column;
-    }
+    if ((c === 42 || c === 95) && c !== previous) delimiterRuns++;
+    else if (c === 91) brackets++;
+    previous = c;
+    if (delimiterRuns > MAX_EMPHASIS_DELIMITER_RUNS || brackets > MAX_LINK_BRACKETS) break;
   }
-  return Math.max(deepest, atLineStart ? column : 0);
+  return { delimiterRuns, brackets };
+}
+
+/**
+ * The deepest container nesting of a block's lines, in columns: indentation (tabs as 4), `>` markers
+ * and list markers (`-`, `*`, `+`, `1.`, `1)` before a space), which nest as deeply as indentation.
+ */
+function nestingDepth(text: string): number {
+  let deepest = 0;
+  let lineStart = 0;
+  while (lineStart <= text.length) {
+    let lineEnd = text.indexOf('\n', lineStart);
+    if (lineEnd < 0) lineEnd = text.length;
+    const depth = containerPrefixColumns(text, lineStart, lineEnd);
+    if (depth > deepest) deepest = depth;
+    // Past the limit the exact figure only goes into a notice: stop scanning a hostile block.
+    if (deepest > MAX_NESTING_COLUMNS * 4) break;
+    lineStart = lineEnd + 1;
+  }
+  return deepest;
+}
+
+/** Columns taken by the indentation, quote markers and list markers at the start of one line. */
+function containerPrefixColumns(text: string, start: number, end: number): number {
+  let column = 0;
+  let index = start;
+  while (index < end) {
+    const c = text.charCodeAt(index);
+    if (c === 32 || c === 62) {
+      column++;
+      index++;
+    } else if (c === 9) {
+      column += 4;
+      index++;
+    } else if ((c === 45 || c === 42 || c === 43) && (index + 1 === end || isBlank(text.charCodeAt(index + 1)))) {
+      column++;
+      index++;
+    } else if (c >= 48 && c <= 57) {
+      let digitsEnd = index;
+      while (digitsEnd < end && digitsEnd - index < 9 && isDigit(text.charCodeAt(digitsEnd))) digitsEnd++;
+      const marker = text.charCodeAt(digitsEnd);
+      if (digitsEnd < end && (marker === 46 || marker === 41) && (digitsEnd + 1 === end || isBlank(text.charCodeAt(digitsEnd + 1)))) {
+        column += digitsEnd - index + 1;
+        index = digitsEnd + 1;
+      } else break;
+    } else break;
+  }
+  return column;
+}
+
+function isBlank(code: number): boolean {
+  return code === 32 || code === 9;
+}
+
+function isDigit(code: number): boolean {
+  return code >= 48 && code <= 57;
 }
 
 function headingKey(headings: readonly HeadingEntry[]): string {

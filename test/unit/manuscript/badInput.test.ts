@@ -36,6 +36,37 @@ test('deeply nested lists and block quotes', () => {
   assert.doesNotThrow(() => check(brackets));
 });
 
+test('list markers on one line, emphasis markers and brackets by the thousand are reported, not parsed', () => {
+  // Before: the nesting guard counted only spaces and `>`, and 10,000 markers took over a minute in remark.
+  const claim = 'A claim is here.\n\n';
+  const cases: [string, RegExp][] = [
+    [`${'- '.repeat(10_000)}Studies have shown cancer.`, /nested [\d,]+ columns deep was not checked/],
+    [`${'* '.repeat(10_000)}Studies have shown cancer.`, /nested [\d,]+ columns deep was not checked/],
+    [`${'1. '.repeat(10_000)}Studies have shown cancer.`, /nested [\d,]+ columns deep was not checked/],
+    [`${'> - 2) '.repeat(3_000)}Studies have shown cancer.`, /nested [\d,]+ columns deep was not checked/],
+    [`${'_a '.repeat(10_000)} x ${' a_'.repeat(10_000)}`, /over 1,000 emphasis markers/],
+    [`${'![a]('.repeat(10_000)}${')'.repeat(10_000)}`, /over 2,000 square brackets/],
+  ];
+  for (const [hostile, notice] of cases) {
+    const result = check(claim + hostile);
+    assert.deepEqual(result.findings.map((finding) => finding.text), ['A claim is here.'], 'the rest of the file is still checked');
+    assert.equal(result.notices.length, 1);
+    assert.match(result.notices[0], /^Line 3: /);
+    assert.match(result.notices[0], notice);
+  }
+});
+
+test('ordinary lists, dashes and emphasis in prose are checked as before', () => {
+  const list = ['- First level claim is here.', '  - Second level claim is here.', '    1. Third level claim is here.', '       * Fourth level claim is here.'].join('\n');
+  assert.equal(check(list).findings.length, 4);
+  assert.deepEqual(check(list).notices, []);
+  const prose = 'Patients aged 5 - 10 years - and their parents - were *often* treated with _drug_ [@key]. A claim is here.';
+  assert.deepEqual(check(prose).notices, []);
+  assert.deepEqual(check(prose).findings.map((finding) => finding.text), ['A claim is here.']);
+  const manyCitations = Array.from({ length: 300 }, (_, index) => `Claim number ${index} is supported [@key${index}].`).join(' ');
+  assert.deepEqual(check(manyCitations).notices, [], 'a paragraph with 300 citations is checked');
+});
+
 test('hostile text: control characters, NULs, lone surrogates, huge lines, HTML and scripts', () => {
   const inputs = [
     'A claim\u0000 is here.\u0007 Next\u001b[31m one.',
