@@ -37,8 +37,9 @@ Options:
 Sentences listed in ${IGNORE_LIST_PATH} (found in the file's folder or above) and sentences marked
 with <!-- biowrite-ignore --> (Markdown) or % biowrite-ignore (LaTeX) are not reported.
 
-Exit codes: 0 no findings (or --exit-zero), 1 findings, 2 bad arguments or a file that could not
-be read or checked (the other files are still checked).`;
+Exit codes: 0 no findings (or --exit-zero), 1 findings, 2 bad arguments, or a file or part of one
+(a block too long or too deeply nested) that could not be read or checked; the rest is still
+checked and reported, and --format json lists the parts under "notChecked".`;
 
 interface CheckArguments {
   readonly files: string[];
@@ -145,6 +146,8 @@ const MAX_FILE_BYTES = 64 * 1024 * 1024;
 interface FileReport {
   readonly path: string;
   readonly findings: readonly ClaimFinding[];
+  /** Parts of the file that were not checked, as sentences (empty when all of it was). */
+  readonly notChecked?: readonly string[];
 }
 
 /** Where the command writes (standard output and error unless a test passes its own). */
@@ -226,8 +229,9 @@ export async function runCheck(args: readonly string[], output: CheckOutput = { 
     try {
       const checker = new ClaimChecker({ language, threshold: settings.threshold, skipSections: settings.skipSections, scorer, ignoredSentences });
       const result = checker.check(decoded.text);
-      for (const notice of result.notices) output.stderr.write(`biowrite check: ${path}: ${notice}\n`);
-      reports.push({ path, findings: result.findings });
+      // A part left unchecked may hide claims: the run must not pass as if the file were clean.
+      for (const notice of result.notices) fail(path, `${notice} That part was not checked.`);
+      reports.push({ path, findings: result.findings, notChecked: result.notices });
     } catch (error) {
       fail(path, `could not be checked (${error instanceof Error ? error.message : String(error)}). Please report this with the file.`);
     }
@@ -279,6 +283,7 @@ export function formatJson(reports: readonly FileReport[]): unknown {
     version: 1,
     files: reports.map((report) => ({
       path: report.path,
+      ...(report.notChecked && report.notChecked.length > 0 ? { notChecked: report.notChecked } : {}),
       findings: report.findings.map((finding) => ({
         rule: finding.rule,
         message: finding.message,
@@ -347,6 +352,19 @@ export function formatSarif(reports: readonly FileReport[]): unknown {
           },
         },
         columnKind: 'utf16CodeUnits',
+        // Parts left unchecked are tool notifications, so code scanning does not show the file as clean.
+        invocations: [
+          {
+            executionSuccessful: reports.every((report) => (report.notChecked ?? []).length === 0),
+            toolExecutionNotifications: reports.flatMap((report) =>
+              (report.notChecked ?? []).map((notice) => ({
+                level: 'warning',
+                message: { text: `${notice} That part was not checked.` },
+                locations: [{ physicalLocation: { artifactLocation: sarifArtifactLocation(report.path) } }],
+              })),
+            ),
+          },
+        ],
         results: reports.flatMap((report) =>
           report.findings.map((finding) => ({
             ruleId: CLAIM_RULE_ID,

@@ -20,13 +20,29 @@ export function onlineRecordId(record: LiteratureRecord): string | undefined {
   return undefined;
 }
 
+/** One service that failed for a query, as written in the output line's `errors`. */
+interface ServiceFailure {
+  readonly service: OnlineService;
+  readonly message: string;
+}
+
 /** Online results for one query, merged across services (a record found by several ranks by its best rank). */
-async function searchOnlineForQuery(text: string, top: number, signal: AbortSignal, cache: DiskCache | undefined, warn: (message: string) => void): Promise<{ record: LiteratureRecord; score: number }[]> {
+async function searchOnlineForQuery(
+  text: string,
+  top: number,
+  signal: AbortSignal,
+  cache: DiskCache | undefined,
+  warn: (message: string) => void,
+): Promise<{ results: { record: LiteratureRecord; score: number }[]; failures: ServiceFailure[] }> {
   const config = literatureConfigFromEnv();
   const best = new Map<string, { record: LiteratureRecord; score: number }>();
+  const failures: ServiceFailure[] = [];
   for await (const event of searchOnline({ text }, { services: ONLINE_SERVICES, maxResults: top, signal, config, ...(cache ? { cache } : {}) })) {
     if (isSearchFailure(event)) {
+      // A stop asked for by the user is not the service's failure.
+      if (event.error.kind === 'aborted') continue;
       warn(`${event.source}: ${event.error.message}`);
+      failures.push({ service: event.source, message: event.error.message });
       continue;
     }
     event.records.forEach((record, rank) => {
@@ -38,7 +54,7 @@ async function searchOnlineForQuery(text: string, top: number, signal: AbortSign
       best.set(id, { record: previous?.record ?? record, score: Math.round(((previous?.score ?? 0) + score) * 1e4) / 1e4 });
     });
   }
-  return [...best.values()].sort((a, b) => b.score - a.score).slice(0, top);
+  return { results: [...best.values()].sort((a, b) => b.score - a.score).slice(0, top), failures };
 }
 
 const help = `Usage: biowrite cite --library FILE.json|FILE.bib --queries Q.jsonl [--top 10] [--online] [--format jsonl] [--stats]
@@ -58,7 +74,11 @@ Options:
   -h, --help       show this help
 
 Each output line: {"id": ..., "results": [{"id": <CSL id or BibTeX key; DOI or pmid:N online>, "score": ..., "title": ...}]}
-Exit codes: 0 success, 2 bad arguments or unreadable files.`;
+With --online, a line also has "errors": [{"service": ..., "message": ...}] when services failed for
+that query, so missing results are not mistaken for none.
+Exit codes: 0 success (some services may have failed: see "errors"), 1 every online service failed for
+at least one query, 2 bad arguments or unreadable files, 130 interrupted (Ctrl-C; the lines already
+written are complete).`;
 
 /** Parsed command-line options of `biowrite cite`. */
 export interface CiteOptions {
@@ -186,6 +206,8 @@ interface OutputResult {
 export interface CiteOutput {
   readonly stdout: { write(text: string): unknown };
   readonly stderr: { write(text: string): unknown };
+  /** Stops the run like Ctrl-C does (optional; for callers other than the terminal). */
+  readonly signal?: AbortSignal;
 }
 
 /**
@@ -227,9 +249,13 @@ export async function runCite(args: readonly string[], io: CiteOutput = process)
   const abort = new AbortController();
   const onSignal = (): void => abort.abort();
   process.once('SIGINT', onSignal);
+  if (io.signal?.aborted) abort.abort();
+  io.signal?.addEventListener('abort', onSignal, { once: true });
   let searchMs = 0;
+  let queriesWithoutOnline = 0;
   try {
     for (const query of queries) {
+      if (abort.signal.aborted) break;
       if (query.text.trim() === '') {
         // One empty line must not cost the other answers: it gets an empty list, and a word on stderr.
         stderr.write(`biowrite cite: ${query.id}: the query's "text" is empty, so it has no results.\n`);
@@ -242,21 +268,37 @@ export async function runCite(args: readonly string[], io: CiteOutput = process)
       const results: OutputResult[] = hits.map((hit) => ({ id: hit.record.libraryId ?? '', score: hit.score, title: hit.record.title }));
       if (options.online) {
         const online = await searchOnlineForQuery(query.text, options.top, abort.signal, cache, (message) => stderr.write(`biowrite cite: ${query.id}: ${message}\n`));
+        // A line cut short by Ctrl-C is not written: every line on stdout is a whole answer.
+        if (abort.signal.aborted) break;
         // A paper already in the library is listed once, by its library id.
         const inLibrary = new Set(hits.flatMap((hit) => [hit.record.doi, hit.record.pmid && `pmid:${hit.record.pmid}`].filter((v): v is string => typeof v === 'string' && v !== '')));
-        for (const { record, score } of online) {
+        for (const { record, score } of online.results) {
           const id = onlineRecordId(record) as string;
           if (inLibrary.has(id) || (record.pmid && inLibrary.has(`pmid:${record.pmid}`))) continue;
           results.push({ id, score, title: record.title });
         }
+        if (online.failures.length === ONLINE_SERVICES.length) queriesWithoutOnline++;
+        stdout.write(`${JSON.stringify({ id: query.id, results, ...(online.failures.length > 0 ? { errors: online.failures } : {}) })}\n`);
+        continue;
       }
       stdout.write(`${JSON.stringify({ id: query.id, results })}\n`);
     }
   } finally {
     process.off('SIGINT', onSignal);
+    io.signal?.removeEventListener('abort', onSignal);
+  }
+  if (abort.signal.aborted) {
+    stderr.write('biowrite cite: interrupted; the lines written so far are complete.\n');
+    return 130;
   }
   if (options.stats) {
     stderr.write(`biowrite cite: ${queries.length} queries, ${library.records.length} references, ${(searchMs / Math.max(1, queries.length)).toFixed(3)} ms/query (library search)\n`);
+  }
+  if (queriesWithoutOnline > 0) {
+    stderr.write(
+      `biowrite cite: every online service failed for ${queriesWithoutOnline} of ${queries.length} ${queries.length === 1 ? 'query' : 'queries'}, so their lines lack online results. Check the network and the BIOWRITE_*_URL variables, then run again.\n`,
+    );
+    return 1;
   }
   return 0;
 }

@@ -141,3 +141,33 @@ test('languages by extension', () => {
   assert.equal(languageOfPath('a.tex'), 'latex');
   assert.equal(languageOfPath('a.txt'), undefined);
 });
+
+test('a block left unchecked makes the run exit 2, and every format says which part', async () => {
+  // Before: the notice went to stderr and the run exited 0, so CI passed a file it had not read.
+  const dir = temporaryDirectory('biowrite-check-');
+  const file = join(dir, 'hostile.md');
+  writeFileSync(file, `# Introduction\n\nDeep learning has transformed medicine.\n\n${'- '.repeat(10_000)}Studies have shown cancer.\n`);
+  const text = await cli(file, '--threshold', '0');
+  assert.equal(text.code, 2);
+  assert.match(text.stderr, new RegExp(`${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: Line 5: a list or quote nested [\\d,]+ columns deep was not checked.*That part was not checked\\.`));
+  assert.match(text.stdout, /Deep learning has transformed medicine\./, 'the findings of the rest are still printed');
+  assert.equal((await cli(file, '--threshold', '0', '--exit-zero')).code, 2, '--exit-zero waives findings, not unchecked parts');
+
+  const json = await cli(file, '--format', 'json', '--threshold', '0');
+  assert.equal(json.code, 2);
+  const report = JSON.parse(json.stdout) as { files: { notChecked?: string[]; findings: unknown[] }[] };
+  assert.equal(report.files[0].notChecked?.length, 1);
+  assert.match(report.files[0].notChecked?.[0] ?? '', /^Line 5: a list or quote nested/);
+  assert.equal(report.files[0].findings.length, 1);
+
+  const sarif = JSON.parse((await cli(file, '--format', 'sarif', '--threshold', '0')).stdout) as {
+    runs: { invocations: { executionSuccessful: boolean; toolExecutionNotifications: { level: string; message: { text: string } }[] }[] }[];
+  };
+  assert.equal(sarif.runs[0].invocations[0].executionSuccessful, false);
+  assert.equal(sarif.runs[0].invocations[0].toolExecutionNotifications[0].level, 'warning');
+
+  const clean = join(dir, 'clean.md');
+  writeFileSync(clean, '# Methods\n\nWe trained a model.\n');
+  const cleanJson = JSON.parse((await cli(clean, '--format', 'json')).stdout) as { files: Record<string, unknown>[] };
+  assert.deepEqual(Object.keys(cleanJson.files[0]), ['path', 'findings'], 'no notChecked key when all was checked');
+});

@@ -102,3 +102,63 @@ test('--online: the services from BIOWRITE_*_URL are searched too; online ids ar
     await servers.close();
   }
 });
+
+test('--online outcomes are honest: failures named in the JSON line, exit 1 when every service failed, 130 when stopped', async () => {
+  // Before: every service unreachable still exited 0 with lines that looked like "no results".
+  const servers = await startFakeLiteratureServers();
+  const dir = temporaryDirectory('biowrite-cite-');
+  const saved = { ...process.env };
+  const refused = 'http://127.0.0.1:1';
+  try {
+    process.env.BIOWRITE_CACHE_DIR = 'none';
+    const queries = join(dir, 'q.jsonl');
+    writeFileSync(queries, ['{"id": "q1", "text": "The p53 tumour suppressor halts cell growth after DNA damage."}', '{"id": 2, "text": "BRCA1 mutations raise the risk of breast cancer."}'].join('\n'));
+    const library = join(fixtures, 'library.json');
+
+    for (const service of ['PUBMED', 'EUROPEPMC', 'CROSSREF', 'OPENALEX']) process.env[`BIOWRITE_${service}_URL`] = refused;
+    const down = await run(['--library', library, '--queries', queries, '--online']);
+    assert.equal(down.code, 1);
+    assert.match(down.stderr, /every online service failed for 2 of 2 queries/);
+    const downLines = down.stdout.trim().split('\n').map((line) => JSON.parse(line) as { id: unknown; results: { id: string }[]; errors?: { service: string; message: string }[] });
+    assert.deepEqual(downLines.map((line) => line.id), ['q1', 2]);
+    for (const line of downLines) {
+      assert.deepEqual(line.errors?.map((error) => error.service).sort(), ['crossref', 'europepmc', 'openalex', 'pubmed']);
+      assert.ok(line.errors?.every((error) => error.message.length > 0));
+      assert.ok(line.results.length > 0, 'the library results are still there');
+    }
+
+    process.env.BIOWRITE_EUROPEPMC_URL = servers.urls.europepmc;
+    process.env.BIOWRITE_CROSSREF_URL = servers.urls.crossref;
+    process.env.BIOWRITE_OPENALEX_URL = servers.urls.openalex;
+    const partial = await run(['--library', library, '--queries', queries, '--online']);
+    assert.equal(partial.code, 0, 'one service down is a warning, not a failed run');
+    const partialLine = JSON.parse(partial.stdout.trim().split('\n')[0]) as { errors?: { service: string }[] };
+    assert.deepEqual(partialLine.errors?.map((error) => error.service), ['pubmed']);
+
+    process.env.BIOWRITE_PUBMED_URL = servers.urls.pubmed;
+    const clean = await run(['--library', library, '--queries', queries, '--online']);
+    assert.equal(clean.code, 0);
+    assert.ok(clean.stdout.trim().split('\n').every((line) => !('errors' in JSON.parse(line))), 'no "errors" key when all answered');
+
+    const stop = new AbortController();
+    let stdout = '';
+    let stderr = '';
+    const code = await runCite(['--library', library, '--queries', queries, '--online'], {
+      stdout: {
+        write: (text: string) => {
+          stdout += text;
+          stop.abort();
+        },
+      },
+      stderr: { write: (text: string) => (stderr += text) },
+      signal: stop.signal,
+    });
+    assert.equal(code, 130);
+    assert.match(stderr, /interrupted/);
+    assert.deepEqual(stdout.trim().split('\n').map((line) => (JSON.parse(line) as { id: unknown }).id), ['q1'], 'only whole lines, none after the stop');
+  } finally {
+    process.env = saved;
+    rmSync(dir, { recursive: true, force: true });
+    await servers.close();
+  }
+});
