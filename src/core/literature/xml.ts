@@ -85,15 +85,15 @@ export function parseXml(text: string): XmlElement {
 
     if (text.startsWith('<?', index)) {
       const end = text.indexOf('?>', index + 2);
-      if (end === -1) fail('Unterminated processing instruction');
+      if (end === -1) fail('Unterminated processing instruction: the document was cut off');
       index = end + 2;
     } else if (text.startsWith('<!--', index)) {
       const end = text.indexOf('-->', index + 4);
-      if (end === -1) fail('Unterminated comment');
+      if (end === -1) fail('Unterminated comment: the document was cut off');
       index = end + 3;
     } else if (text.startsWith('<![CDATA[', index)) {
       const end = text.indexOf(']]>', index + 9);
-      if (end === -1) fail('Unterminated CDATA section');
+      if (end === -1) fail('Unterminated CDATA section: the document was cut off');
       if (stack.length === 0) fail('CDATA outside the root element');
       stack[stack.length - 1].children.push(text.slice(index + 9, end));
       index = end + 3;
@@ -101,7 +101,7 @@ export function parseXml(text: string): XmlElement {
       index = skipDeclaration(text, index, fail);
     } else if (text.startsWith('</', index)) {
       const end = text.indexOf('>', index + 2);
-      if (end === -1) fail('Unterminated closing tag');
+      if (end === -1) fail('Unterminated closing tag: the document was cut off');
       const name = text.slice(index + 2, end).trim();
       const open = stack.pop();
       if (!open) fail(`Closing tag </${name}> without an opening tag`);
@@ -122,7 +122,7 @@ export function parseXml(text: string): XmlElement {
     }
   }
   if (stack.length > 0) fail(`The document ends inside <${stack[stack.length - 1].name}>: it was cut off`, length);
-  if (!root) fail('No root element', length);
+  if (!root) fail(text.trim() === '' ? 'The document is empty' : 'The document ends before its root element: it was cut off', length);
   return root as XmlElement;
 }
 
@@ -135,7 +135,7 @@ function skipDeclaration(text: string, start: number, fail: (message: string, at
     else if (char === ']') depth--;
     else if (char === '>' && depth <= 0) return i + 1;
   }
-  return fail('Unterminated declaration', start);
+  return fail('Unterminated declaration: the document was cut off', start);
 }
 
 function parseStartTag(
@@ -146,21 +146,24 @@ function parseStartTag(
   let i = start + 1;
   while (i < text.length && nameChar.test(text[i])) i++;
   const name = text.slice(start + 1, i);
-  if (name === '') fail('Malformed tag', start);
+  if (name === '') fail(start + 1 >= text.length ? 'The document ends after "<": it was cut off' : 'Malformed tag', start);
   const attributes: Record<string, string> = {};
   for (;;) {
     while (i < text.length && /\s/.test(text[i])) i++;
     if (i >= text.length) return fail(`The document ends inside the tag <${name}>: it was cut off`, text.length);
     if (text[i] === '>') return { name, attributes, selfClosing: false, end: i + 1 };
     if (text.startsWith('/>', i)) return { name, attributes, selfClosing: true, end: i + 2 };
+    if (text[i] === '/' && i + 1 >= text.length) return fail(`The document ends inside the tag <${name}>: it was cut off`, text.length);
     const attrStart = i;
     while (i < text.length && nameChar.test(text[i])) i++;
     const attrName = text.slice(attrStart, i);
     if (attrName === '') return fail(`Malformed attribute in <${name}>`, i);
     while (i < text.length && /\s/.test(text[i])) i++;
+    if (i >= text.length) return fail(`The document ends inside the tag <${name}>: it was cut off`, text.length);
     if (text[i] !== '=') return fail(`Attribute ${attrName} of <${name}> has no value`, i);
     i++;
     while (i < text.length && /\s/.test(text[i])) i++;
+    if (i >= text.length) return fail(`The document ends inside the tag <${name}>: it was cut off`, text.length);
     const quote = text[i];
     if (quote !== '"' && quote !== "'") return fail(`Attribute ${attrName} of <${name}> is not quoted`, i);
     const close = text.indexOf(quote, i + 1);

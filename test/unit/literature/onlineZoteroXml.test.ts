@@ -120,6 +120,17 @@ describe('XML parser', () => {
     for (const input of cases) assert.throws(() => parseXml(input), XmlParseError, JSON.stringify(input));
     assert.throws(() => parseXml('<PubmedArticleSet><PubmedArticle><ArticleTitle>Cut'), /cut off/);
   });
+
+  it('says "cut off" wherever a response is truncated', () => {
+    // Before: a cut inside a closing tag, comment or declaration read "Unterminated closing tag",
+    // so the message depended on where the connection happened to drop.
+    const document = '<?xml version="1.0"?>\n<!DOCTYPE PubmedArticleSet PUBLIC "-//NLM//DTD PubMedArticle//EN" "x.dtd">\n<PubmedArticleSet><!-- one --><PubmedArticle a = "1" b=\'2\'><ArticleTitle>H<sub>2</sub>O &amp; <![CDATA[<raw>]]></ArticleTitle><Empty/></PubmedArticle></PubmedArticleSet>';
+    assert.doesNotThrow(() => parseXml(document));
+    for (let cut = 1; cut < document.length; cut++) {
+      const prefix = document.slice(0, cut);
+      assert.throws(() => parseXml(prefix), /cut off/, `cut at ${cut}: ${JSON.stringify(prefix.slice(-20))}`);
+    }
+  });
 });
 
 describe('normalisation', () => {
