@@ -80,6 +80,34 @@ test('BibTeX: macros, concatenation, accents, months, comments, preamble and mal
   assert.ok(warnings.some((w) => /no title/.test(w.message) && w.line === 41));
 });
 
+test('BibTeX: a 20,000-entry library keeps every entry, line numbers and comment lines right', () => {
+  // The line of each entry is now found by binary search over the line breaks, counted once.
+  const entries = Array.from({ length: 20_000 }, (_, index) =>
+    index % 5000 === 4999
+      ? `% @article{commented${index}, title = {Not an entry}}\n@article{broken${index},\n  title = {Unclosed,\n`
+      : `@article{key${index},\n  title = {Study {${index}} of TP53},\n  author = {Smith, John and M{\\"u}ller, Anna},\n  year = {${1990 + (index % 30)}},\n  doi = {10.1000/x${index}}\n}\n`,
+  );
+  const text = entries.join('');
+  const { records, warnings } = parseBibtex(text);
+  assert.equal(records.length, 20_000 - 4);
+  assert.equal(records[0].libraryId, 'key0');
+  assert.equal(records.at(-1)?.libraryId, 'key19998');
+  assert.deepEqual(records.at(-1)?.authors?.[1], { family: 'Müller', given: 'Anna' });
+  // Each normal entry is 6 lines; each broken one 3 (with its comment line).
+  const lineOf = (index: number): number => index * 6 + 1 - Math.floor(index / 5000) * 3;
+  assert.deepEqual(warnings.map((warning) => warning.line), [4999, 9999, 14999, 19999].map((index) => lineOf(index) + 1));
+  assert.ok(warnings.every((warning) => /malformed @article entry/.test(warning.message)));
+  assert.ok(!records.some((record) => record.libraryId?.startsWith('commented')), 'an entry on a % line is a comment');
+});
+
+test('BibTeX: hostile files of @ signs and broken entries give warnings, not a hang', () => {
+  assert.deepEqual(parseBibtex('@'.repeat(200_000)).records, []);
+  const broken = parseBibtex('@a{\n'.repeat(50_000));
+  assert.equal(broken.records.length, 0);
+  assert.equal(broken.warnings.length, 50_000);
+  assert.equal(broken.warnings.at(-1)?.line, 50_000);
+});
+
 test('BibTeX: LaTeX decoding and name forms', () => {
   assert.equal(decodeLatex('{\\"o}\\"a\\\'{e}\\c{c}\\ss{} \\emph{x} 10\\% $\\alpha$'), 'öäéçß x 10% α');
   assert.deepEqual(parseBibtexNames('Ludwig van Beethoven and Doe, Jr., John'), [
