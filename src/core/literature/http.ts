@@ -257,7 +257,15 @@ export interface ServiceHttpOptions {
   readonly rateLimitHint?: string;
   /** Sent as `User-Agent` (optional; default: {@link defaultUserAgent}). */
   readonly userAgent?: string;
+  /** Largest response body accepted, in bytes; a larger one is a `badResponse`, not retried (optional; default: {@link defaultMaxBodyBytes}). */
+  readonly maxBodyBytes?: number;
 }
+
+/** Largest response body accepted by default: 16 MB (an EFetch of 200 PubMed records with abstracts is about 2 MB). */
+export const defaultMaxBodyBytes = 16 * 1024 * 1024;
+
+/** Redirects followed for one request before giving up. */
+const MAX_REDIRECTS = 5;
 
 /** How Biowrite introduces itself to the services. */
 export const defaultUserAgent = 'Biowrite/0.1 (VS Code extension for biomedical manuscripts)';
@@ -309,6 +317,9 @@ export function parseRetryAfter(value: string | null | undefined, nowMs: number 
   if (!value) return undefined;
   const trimmed = value.trim();
   if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000);
+  // Only an HTTP date (e.g. "Wed, 21 Oct 2026 07:28:00 GMT"): `Date.parse("-5")` is a date in year -5,
+  // which would have read as "retry at once".
+  if (!/^[A-Za-z]{3},? .*\d{2}:\d{2}:\d{2}/.test(trimmed)) return undefined;
   const date = Date.parse(trimmed);
   if (Number.isNaN(date)) return undefined;
   return Math.max(0, date - nowMs);
@@ -437,7 +448,8 @@ export class ServiceHttp {
       const retryable = outcome.kind === 'rateLimited' || outcome.kind === 'server' || outcome.kind === 'network';
       if (!retryable || attempt >= maxRetries) throw outcome;
       const backoff = Math.min(maxDelay, baseDelay * 2 ** attempt) * (0.5 + random() / 2);
-      const delay = outcome.retryAfterMs !== undefined ? Math.max(outcome.retryAfterMs, 0) : backoff;
+      // A Retry-After of 0 would turn the retries into a burst: wait at least the first backoff step.
+      const delay = outcome.retryAfterMs !== undefined ? Math.max(outcome.retryAfterMs, baseDelay) : backoff;
       if (delay > maxDelay) throw outcome;
       try {
         await this.clock.sleep(delay, request.signal);
@@ -464,14 +476,8 @@ export class ServiceHttp {
       this.options.logger?.({ service: this.options.service, status, latencyMs: Math.round(performance.now() - started), host });
     };
     try {
-      const response = await this.fetchImpl(request.url, {
-        method: request.method ?? 'GET',
-        headers: { Accept: acceptFor(expect), 'User-Agent': this.options.userAgent ?? defaultUserAgent, ...request.headers },
-        body: request.body,
-        signal,
-        redirect: 'follow',
-      });
-      const text = await response.text();
+      const response = await this.fetchFollowingRedirects(request, expect, signal);
+      const text = await this.readBody(response, signal);
       log(response.status);
       this.observeRateHeaders(response.headers);
       const contentType = response.headers.get('content-type') ?? '';
@@ -486,7 +492,10 @@ export class ServiceHttp {
       }
       return { status: response.status, text, contentType };
     } catch (error) {
-      if (error instanceof LiteratureServiceError) throw error;
+      if (error instanceof LiteratureServiceError) {
+        log(error.status ?? error.kind);
+        throw error;
+      }
       if (timeout.signal.aborted && !request.signal.aborted) {
         log('timeout');
         throw new LiteratureServiceError(
@@ -501,6 +510,92 @@ export class ServiceHttp {
       clearTimeout(timer);
       release();
     }
+  }
+
+  /** Fetches, following at most {@link MAX_REDIRECTS} redirects, and only to http(s) addresses. */
+  private async fetchFollowingRedirects(request: ServiceRequest, expect: ExpectedBody, signal: AbortSignal): Promise<Response> {
+    let url = request.url;
+    let method = request.method ?? 'GET';
+    let body = request.body;
+    for (let redirects = 0; ; redirects++) {
+      const response = await this.fetchImpl(url, {
+        method,
+        headers: { Accept: acceptFor(expect), 'User-Agent': this.options.userAgent ?? defaultUserAgent, ...request.headers },
+        body,
+        signal,
+        redirect: 'manual',
+      });
+      const location = response.headers.get('location');
+      if (response.status < 300 || response.status >= 400 || response.status === 304 || location === null) return response;
+      await response.body?.cancel().catch(() => undefined);
+      let next: URL;
+      try {
+        next = new URL(location, url);
+      } catch {
+        throw new LiteratureServiceError(this.options.service, 'badResponse', l10n.t('{0} redirected to an address that is not valid. Check the {0} base URL in the Biowrite settings.', this.label), response.status);
+      }
+      if (next.protocol !== 'http:' && next.protocol !== 'https:') {
+        throw new LiteratureServiceError(
+          this.options.service,
+          'badResponse',
+          l10n.t('{0} redirected to a {1} address, which Biowrite does not follow. Check the {0} base URL in the Biowrite settings.', this.label, next.protocol.replace(/:$/, '')),
+          response.status,
+        );
+      }
+      if (redirects >= MAX_REDIRECTS) {
+        throw new LiteratureServiceError(
+          this.options.service,
+          'badResponse',
+          l10n.t('{0} redirected more than {1} times (a redirect loop). Check the {0} base URL in the Biowrite settings.', this.label, MAX_REDIRECTS),
+          response.status,
+        );
+      }
+      // As browsers do: 303, and 301/302 after a POST, continue as a GET without the body.
+      if (response.status === 303 || ((response.status === 301 || response.status === 302) && method === 'POST')) {
+        method = 'GET';
+        body = undefined;
+      }
+      url = next.href;
+    }
+  }
+
+  /** Reads the body as UTF-8 text, refusing more than `maxBodyBytes`. */
+  private async readBody(response: Response, signal: AbortSignal): Promise<string> {
+    const limit = this.options.maxBodyBytes ?? defaultMaxBodyBytes;
+    const tooLarge = (): LiteratureServiceError =>
+      new LiteratureServiceError(
+        this.options.service,
+        'badResponse',
+        l10n.t('{0} sent an answer larger than {1} MB, more than any search returns. Check the {0} base URL in the Biowrite settings.', this.label, Math.round(limit / 1048576)),
+        response.status,
+      );
+    const declared = Number(response.headers.get('content-length'));
+    if (Number.isFinite(declared) && declared > limit) {
+      await response.body?.cancel().catch(() => undefined);
+      throw tooLarge();
+    }
+    if (!response.body) return '';
+    const reader = response.body.getReader();
+    const decoder = new TextDecoder('utf-8');
+    const parts: string[] = [];
+    let received = 0;
+    try {
+      for (;;) {
+        signal.throwIfAborted();
+        const { done, value } = await reader.read();
+        if (done) break;
+        received += value.byteLength;
+        if (received > limit) {
+          await reader.cancel().catch(() => undefined);
+          throw tooLarge();
+        }
+        parts.push(decoder.decode(value, { stream: true }));
+      }
+    } finally {
+      reader.releaseLock();
+    }
+    parts.push(decoder.decode());
+    return parts.join('');
   }
 
   private observeRateHeaders(headers: Headers): void {
@@ -528,12 +623,14 @@ export class ServiceHttp {
     }
     const said = looksLikeHtml(body, contentType) ? '' : serverSays(body);
     if (status === 401 || status === 403) {
-      return new LiteratureServiceError(
-        service,
-        'rejected',
-        sentences(l10n.t('{0} refused access ({1}).', this.label, status), said, l10n.t('Check the {0} API key in the Biowrite settings, or remove it.', this.label)),
-        status,
-      );
+      // Only PubMed and OpenAlex take a key; for the others a refusal comes from the network path.
+      const next =
+        service === 'pubmed'
+          ? l10n.t('Check the PubMed API key (“Biowrite: Set PubMed API Key”; NCBI_API_KEY for the CLI), or remove it.')
+          : service === 'openalex'
+            ? l10n.t('Check the OpenAlex API key (“Biowrite: Set OpenAlex API Key”; OPENALEX_API_KEY for the CLI), or remove it.')
+            : l10n.t('{0} needs no key, so a proxy, firewall or institutional network may be blocking it; check the {0} base URL in the Biowrite settings, or try another network.', this.label);
+      return new LiteratureServiceError(service, 'rejected', sentences(l10n.t('{0} refused access ({1}).', this.label, status), said, next), status);
     }
     if (status === 404) {
       return new LiteratureServiceError(service, 'rejected', l10n.t('{0} answered 404 Not Found. Check the {0} base URL in the Biowrite settings.', this.label), status);
@@ -547,6 +644,13 @@ export class ServiceHttp {
     const chain = errorChain(error);
     const codes = chain.flatMap((item) => (typeof item === 'object' && item !== null && typeof (item as { code?: unknown }).code === 'string' ? [(item as { code: string }).code] : []));
     const host = hostOf(request.url);
+    if (codes.some((code) => code.startsWith('Z_') || code === 'ERR_ZLIB' || code === 'ERR_BROTLI_DECOMPRESSION_FAILED')) {
+      return new LiteratureServiceError(
+        this.options.service,
+        'badResponse',
+        l10n.t('{0} sent a compressed answer that could not be decompressed (corrupted on the way, or a proxy altered it). Try again; if it persists, check the {0} base URL in the Biowrite settings.', this.label),
+      );
+    }
     const refused = codes.includes('ECONNREFUSED');
     const dns = codes.some((code) => code === 'ENOTFOUND' || code.startsWith('EAI_'));
     const reason = refused ? l10n.t('the connection was refused') : dns ? l10n.t('the host {0} was not found', host) : l10n.t('the connection failed');

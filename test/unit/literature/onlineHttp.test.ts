@@ -331,3 +331,144 @@ describe('rate limits (virtual clock)', () => {
     assert.equal(limiter.minSpacingMs, 500);
   });
 });
+
+describe('hostile and broken answers (a real local server)', () => {
+  /** A server whose paths each misbehave in one way; counts the requests per path. */
+  async function hostileServer(): Promise<{ url: string; hits: Map<string, number>; close(): Promise<void> }> {
+    const hits = new Map<string, number>();
+    const server = createServer((request, response) => {
+      const path = new URL(request.url ?? '/', 'http://x').pathname;
+      hits.set(path, (hits.get(path) ?? 0) + 1);
+      switch (path) {
+        case '/endless': {
+          response.writeHead(200, { 'content-type': 'application/json' });
+          const chunk = Buffer.alloc(64 * 1024, 0x20);
+          const pump = (): void => {
+            while (!response.destroyed && response.write(chunk));
+            if (!response.destroyed) response.once('drain', pump);
+          };
+          response.on('close', () => response.removeAllListeners('drain'));
+          pump();
+          return;
+        }
+        case '/declared-huge':
+          response.writeHead(200, { 'content-type': 'application/json', 'content-length': String(200 * 1024 * 1024) });
+          response.write('{"a":');
+          return;
+        case '/gzip-garbage':
+          response.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip' });
+          response.end(Buffer.from('this is not gzip at all, just bytes pretending to be compressed'));
+          return;
+        case '/to-file':
+          response.writeHead(302, { location: 'file:///etc/passwd' });
+          response.end();
+          return;
+        case '/loop':
+          response.writeHead(302, { location: '/loop' });
+          response.end();
+          return;
+        case '/moved':
+          response.writeHead(301, { location: '/ok?from=moved' });
+          response.end();
+          return;
+        case '/ok':
+          response.writeHead(200, { 'content-type': 'application/json' });
+          response.end('{"status":"ok"}');
+          return;
+        case '/refuse':
+          response.writeHead(401, { 'content-type': 'text/plain' });
+          response.end('Unauthorized');
+          return;
+        default:
+          response.writeHead(404);
+          response.end();
+      }
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    return {
+      url,
+      hits,
+      close: () =>
+        new Promise<void>((resolve) => {
+          server.closeAllConnections();
+          server.close(() => resolve());
+        }),
+    };
+  }
+
+  it('refuses an endless or oversized body after the cap, without retrying (before: 3 GB and three retries)', async () => {
+    const server = await hostileServer();
+    try {
+      const { service, log } = http({ maxBodyBytes: 1024 * 1024 });
+      const endless = await rejection(service.json({ url: `${server.url}/endless`, signal: new AbortController().signal }));
+      assert.equal(endless.kind, 'badResponse');
+      assert.match(endless.message, /Crossref sent an answer larger than 1 MB/);
+      assert.equal(server.hits.get('/endless'), 1, 'not retried');
+      const declared = await rejection(service.json({ url: `${server.url}/declared-huge`, signal: new AbortController().signal }));
+      assert.match(declared.message, /larger than 1 MB/);
+      assert.equal(server.hits.get('/declared-huge'), 1);
+      assert.equal(log.length, 2);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('names gzip garbage, a file:// redirect and a redirect loop for what they are, each in few requests', async () => {
+    const server = await hostileServer();
+    try {
+      const { service } = http();
+      const gzip = await rejection(service.json({ url: `${server.url}/gzip-garbage`, signal: new AbortController().signal }));
+      assert.equal(gzip.kind, 'badResponse');
+      assert.match(gzip.message, /could not be decompressed/);
+      assert.equal(server.hits.get('/gzip-garbage'), 1);
+
+      const toFile = await rejection(service.json({ url: `${server.url}/to-file`, signal: new AbortController().signal }));
+      assert.equal(toFile.kind, 'badResponse');
+      assert.match(toFile.message, /redirected to a file address, which Biowrite does not follow/);
+      assert.equal(server.hits.get('/to-file'), 1);
+
+      const loop = await rejection(service.json({ url: `${server.url}/loop`, signal: new AbortController().signal }));
+      assert.match(loop.message, /redirected more than 5 times \(a redirect loop\)/);
+      assert.equal(server.hits.get('/loop'), 6, 'the first request and five redirects (before: 84)');
+
+      assert.deepEqual(await service.json({ url: `${server.url}/moved`, signal: new AbortController().signal }), { status: 'ok' }, 'an ordinary redirect is followed');
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('asks to check a key only of services that take one', async () => {
+    const server = await hostileServer();
+    try {
+      const messages = new Map<string, string>();
+      for (const name of ['pubmed', 'openalex', 'crossref', 'europepmc'] as const) {
+        const service = new ServiceHttp({ service: name, ...testClientOptions(), maxRetries: 0 });
+        const error = await rejection(service.text({ url: `${server.url}/refuse`, signal: new AbortController().signal }));
+        assert.equal(error.kind, 'rejected');
+        messages.set(name, error.message);
+      }
+      assert.match(messages.get('pubmed') ?? '', /Check the PubMed API key \(“Biowrite: Set PubMed API Key”/);
+      assert.match(messages.get('openalex') ?? '', /Check the OpenAlex API key \(“Biowrite: Set OpenAlex API Key”/);
+      for (const name of ['crossref', 'europepmc']) {
+        assert.doesNotMatch(messages.get(name) ?? '', /API key/, name);
+        assert.match(messages.get(name) ?? '', /needs no key, so a proxy, firewall or institutional network may be blocking it/);
+      }
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('keeps backing off when Retry-After is negative, zero or junk (before: -5 meant "retry at once")', async () => {
+    assert.equal(parseRetryAfter('-5'), undefined);
+    assert.equal(parseRetryAfter('-1.5'), undefined);
+    assert.equal(parseRetryAfter('1e9'), undefined);
+    for (const retryAfter of ['-5', '0', 'later']) {
+      fake().fault('/crossref/works', { kind: 'status', status: 429, retryAfter });
+      const { service, clock } = http({ random: () => 0 });
+      await service.json({ url: `${fake().urls.crossref}/works?rows=1`, signal: new AbortController().signal });
+      assert.equal(clock.sleeps.length, 1, retryAfter);
+      assert.ok(clock.sleeps[0] >= 250, `Retry-After ${retryAfter}: slept ${clock.sleeps[0]} ms`);
+    }
+  });
+});
