@@ -4,7 +4,7 @@
  */
 import { findIdentifiers } from '../../core/privacy/identifiers';
 import { parseGlossary } from '../../core/writing/glossary';
-import { translateManuscript } from '../../core/writing/translateManuscript';
+import { summarizeTranslation, translateManuscript } from '../../core/writing/translateManuscript';
 import { cliPrivacyCheck, endpointFromEnv, formatOf, parseArgs, processIo, readInput, runCliCommand, type CliIo } from './writingShared';
 
 const usage = `Usage: biowrite translate FILE --to LANG [options]
@@ -78,8 +78,9 @@ export async function runTranslate(args: readonly string[], io: CliIo = processI
     }
     io.stdout(result.text);
     const spans = result.spans.length;
+    // What was kept in the original language is said first: the exit code alone does not say why.
     io.stderr(
-      `${result.chunksSent} chunks translated, ${spans} protected spans kept byte-identical, ${result.repairs} placeholder repairs, ${result.retries} retries, ${result.usage.totalTokens} tokens used.\n`,
+      `${summarizeTranslation(result)}\n${spans} protected spans kept byte-identical, ${result.repairs} placeholder repairs, ${result.retries} retries, ${result.usage.totalTokens} tokens used.\n`,
     );
     for (const issue of result.issues) io.stderr(`  ${issue.kind}: ${issue.text} — ${issue.detail ?? ''}\n`);
     return result.chunksKept > 0 ? 1 : 0;

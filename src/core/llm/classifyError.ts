@@ -9,10 +9,12 @@ export interface FailureContext {
   readonly model: string;
   /** The caller's signal: when it fired, the failure is an abort whatever the transport says. */
   readonly signal?: AbortSignal;
-  /** Set when our own timer gave up on the request (optional; default: false). */
+  /** Set when the request's deadline passed: the time allowed for it, retries included (optional; default: false). */
   readonly timedOut?: boolean;
-  /** The timeout, for the message (optional). */
+  /** The time allowed for one request, for the message (optional). */
   readonly timeoutMs?: number;
+  /** Whether the answer had begun to arrive when the deadline passed (optional; default: false). */
+  readonly answerStarted?: boolean;
   /** A few models the endpoint offers, for a `modelNotFound` message (optional). */
   readonly availableModels?: readonly string[];
 }
@@ -121,6 +123,11 @@ export function isTlsCode(code: string): boolean {
   return tlsCodes.has(code) || code.startsWith('CERT_') || code.startsWith('ERR_TLS_') || code.startsWith('ERR_SSL_') || code.includes('SELF_SIGNED');
 }
 
+/** Whole seconds for a long time, tenths for a short one (so that 0.4 s does not read as 0 s). */
+function formatSeconds(ms: number): string {
+  return ms >= 10_000 ? String(Math.round(ms / 1000)) : String(Math.round(ms / 100) / 10);
+}
+
 function error(kind: LlmErrorKind, message: string, status?: number): LlmError {
   return new LlmError(kind, message, status);
 }
@@ -209,11 +216,23 @@ export function classifyLlmFailure(failure: unknown, context: FailureContext): L
   if (failure instanceof LlmError) return failure;
   if (context.timedOut) {
     const timeoutHost = hostOf(context.baseUrl);
+    if (context.timeoutMs === undefined) {
+      return error('timeout', l10n.t('{0} did not answer. Check that the server is up and not overloaded, or raise “biowrite.llm.timeoutSeconds”.', timeoutHost));
+    }
+    const seconds = formatSeconds(context.timeoutMs);
     return error(
       'timeout',
-      context.timeoutMs
-        ? l10n.t('{0} did not answer within {1} s. Check that the server is up and not overloaded, or raise “biowrite.llm.timeoutSeconds”.', timeoutHost, Math.round(context.timeoutMs / 1000))
-        : l10n.t('{0} did not answer. Check that the server is up and not overloaded, or raise “biowrite.llm.timeoutSeconds”.', timeoutHost),
+      context.answerStarted
+        ? l10n.t(
+            '{0} was still answering after {1} s, the time allowed for one request. The model may be repeating itself: try again, or raise “biowrite.llm.timeoutSeconds” if its answers are long.',
+            timeoutHost,
+            seconds,
+          )
+        : l10n.t(
+            '{0} did not answer within {1} s, the time allowed for one request (retries included). Check that the server is up and not overloaded, or raise “biowrite.llm.timeoutSeconds”.',
+            timeoutHost,
+            seconds,
+          ),
     );
   }
   if (context.signal?.aborted) return error('aborted', l10n.t('The request was cancelled.'));

@@ -22,9 +22,15 @@ export interface OpenAiClientOptions {
   readonly apiKey?: string;
   /** The model name as the endpoint knows it. */
   readonly model: string;
-  /** Time one attempt may wait for the answer to start, and a stream may stay silent (optional; default: 120000). */
+  /**
+   * Time one request may take as the user sees it: every attempt, the waits between them and the whole
+   * (streamed) answer (optional; default: 120000).
+   */
   readonly timeoutMs?: number;
-  /** Retries on 408/409/429/5xx and connection failures, honouring `Retry-After` (optional; default: 2). */
+  /**
+   * Retries on 408/409/429/5xx and connection failures, honouring `Retry-After`, as long as they fit in
+   * `timeoutMs` (optional; default: 2).
+   */
   readonly maxRetries?: number;
   /** Receives one entry per HTTP request: service, status, latency, host; never text or keys (optional). */
   readonly logRequest?: RequestLogger;
@@ -68,7 +74,7 @@ function hostOf(baseUrl: string): string {
   }
 }
 
-/** Rejects as soon as `signal` fires, even while the `openai` package sleeps before a retry. */
+/** Rejects as soon as `signal` fires, whatever the wrapped promise is waiting for. */
 function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
   if (signal.aborted) {
     promise.catch(() => undefined);
@@ -91,9 +97,99 @@ function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
 }
 
 /**
+ * The time one request may take: its deadline covers every attempt, the waits between them and the whole
+ * answer. `signal` fires at the deadline or when the caller stops, whichever comes first.
+ */
+class RequestBudget {
+  /** Fires when the caller stops or the deadline passes. */
+  readonly signal: AbortSignal;
+  private readonly deadline = new AbortController();
+  private readonly endsAt: number;
+  private readonly timer: ReturnType<typeof setTimeout>;
+  private deadlinePassed = false;
+
+  /**
+   * @param timeoutMs The time allowed.
+   * @param caller The caller's signal.
+   */
+  constructor(
+    readonly timeoutMs: number,
+    readonly caller: AbortSignal,
+  ) {
+    this.endsAt = performance.now() + timeoutMs;
+    this.timer = setTimeout(() => {
+      // A stop that came first stays a stop.
+      this.deadlinePassed = !caller.aborted;
+      this.deadline.abort();
+    }, timeoutMs);
+    this.signal = AbortSignal.any([caller, this.deadline.signal]);
+  }
+
+  /** Whether the request ended because its time was up (and not because the caller stopped first). */
+  get expired(): boolean {
+    return this.deadlinePassed;
+  }
+
+  /** Milliseconds left before the deadline. */
+  remainingMs(): number {
+    return Math.max(0, this.endsAt - performance.now());
+  }
+
+  /** Waits `ms`, or rejects as soon as {@link signal} fires. */
+  wait(ms: number): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const onAbort = () => {
+        clearTimeout(timer);
+        reject(new LlmError('aborted', l10n.t('The request was cancelled.')));
+      };
+      const timer = setTimeout(() => {
+        this.signal.removeEventListener('abort', onAbort);
+        resolve();
+      }, ms);
+      if (this.signal.aborted) onAbort();
+      else this.signal.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+
+  /** Stops the deadline timer; call when the request is over. */
+  dispose(): void {
+    clearTimeout(this.timer);
+  }
+}
+
+/** The `Retry-After-Ms` or `Retry-After` (seconds or an HTTP date) of a response, in milliseconds. */
+function retryAfterMs(headers: Headers | undefined): number | undefined {
+  const milliseconds = Number.parseFloat(headers?.get('retry-after-ms') ?? '');
+  if (Number.isFinite(milliseconds)) return Math.max(0, milliseconds);
+  const value = headers?.get('retry-after');
+  if (!value) return undefined;
+  const seconds = Number.parseFloat(value);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const date = Date.parse(value);
+  return Number.isFinite(date) ? Math.max(0, date - Date.now()) : undefined;
+}
+
+/**
+ * How long to wait before retrying after `failure`, or `undefined` when another attempt cannot help:
+ * what the `openai` package itself would retry (408/409/429/5xx unless `x-should-retry` says otherwise,
+ * connection failures), with its exponential backoff when the server names no delay.
+ */
+function retryDelayMs(failure: unknown, retries: number): number | undefined {
+  const backoff = Math.min(500 * 2 ** retries, 8000) * (1 - Math.random() * 0.25);
+  if (failure instanceof OpenAI.APIUserAbortError || failure instanceof OpenAI.APIConnectionTimeoutError) return undefined;
+  if (failure instanceof OpenAI.APIConnectionError) return backoff;
+  if (!(failure instanceof OpenAI.APIError) || failure.status === undefined) return undefined;
+  const verdict = failure.headers?.get('x-should-retry');
+  if (verdict === 'false') return undefined;
+  if (verdict !== 'true' && ![408, 409, 429].includes(failure.status) && failure.status < 500) return undefined;
+  return retryAfterMs(failure.headers) ?? backoff;
+}
+
+/**
  * An {@link LlmClient} for any OpenAI-compatible endpoint (OpenAI, Azure OpenAI, Ollama, vLLM, LM Studio),
- * built on the `openai` package: its timeout and retries (honouring `Retry-After`) apply, every HTTP
- * request is logged without content, and every failure becomes an {@link LlmError} with a next step.
+ * built on the `openai` package. Each request has one deadline (`timeoutMs`) that its retries (honouring
+ * `Retry-After`) and its whole answer must fit in; every HTTP request is logged without content, and every
+ * failure becomes an {@link LlmError} with a next step.
  */
 export class OpenAiLlmClient implements LlmClient {
   /** The model requests go to. */
@@ -101,6 +197,7 @@ export class OpenAiLlmClient implements LlmClient {
   /** The endpoint, as configured. */
   readonly baseUrl: string;
   private readonly timeoutMs: number;
+  private readonly maxRetries: number;
   private readonly openai: OpenAI;
   private readonly compatibility = { useMaxCompletionTokens: false, omitTemperature: false };
 
@@ -124,6 +221,7 @@ export class OpenAiLlmClient implements LlmClient {
     this.model = options.model.trim();
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
     this.timeoutMs = options.timeoutMs ?? defaultTimeoutMs;
+    this.maxRetries = options.maxRetries ?? 2;
     const hasKey = options.apiKey !== undefined && options.apiKey !== '';
     this.openai = new OpenAI({
       baseURL: this.baseUrl,
@@ -131,9 +229,9 @@ export class OpenAiLlmClient implements LlmClient {
       apiKey: hasKey ? options.apiKey : 'no-key',
       organization: null,
       project: null,
-      timeout: this.timeoutMs,
-      maxRetries: options.maxRetries ?? 2,
-      fetch: transportFetch(options.fetch ?? globalThis.fetch, options.logRequest, hostOf(this.baseUrl), this.timeoutMs),
+      // Retries and time are ours (see send), so that they fit in one deadline and a wait can be stopped.
+      maxRetries: 0,
+      fetch: transportFetch(options.fetch ?? globalThis.fetch, options.logRequest, hostOf(this.baseUrl)),
       defaultHeaders: hasKey ? {} : { Authorization: null },
       logLevel: 'off',
     });
@@ -141,51 +239,38 @@ export class OpenAiLlmClient implements LlmClient {
 
   /** Sends one request and waits for the whole answer. */
   async complete(request: CompletionRequest): Promise<Completion> {
-    const { signal } = request;
+    const budget = new RequestBudget(this.timeoutMs, request.signal);
     try {
-      const response = await this.create(() => this.openai.chat.completions.create({ ...this.body(request.messages, request), stream: false }, { signal }), signal);
+      const response = await this.send(budget, (options) => this.openai.chat.completions.create({ ...this.body(request.messages, request), stream: false }, options));
       const choices: unknown = (response as { choices?: unknown }).choices;
       const first: unknown = Array.isArray(choices) ? choices[0] : undefined;
       const content = (first as { message?: { content?: unknown } } | undefined)?.message?.content;
       if (typeof content !== 'string' && content !== null) {
         throw new LlmError('badResponse', l10n.t('{0} sent an answer without a message. Check that “biowrite.llm.baseUrl” points at an OpenAI-compatible chat API.', hostOf(this.baseUrl)));
       }
+      const finishReason = (first as { finish_reason?: unknown }).finish_reason;
+      if (typeof finishReason === 'string' && finishReason !== '') request.onFinish?.(finishReason);
       const usage = toUsage(response.usage);
       return { text: content ?? '', model: typeof response.model === 'string' && response.model ? response.model : this.model, ...(usage ? { usage } : {}) };
     } catch (failure) {
-      throw await this.classify(failure, signal);
+      throw await this.classify(failure, budget);
+    } finally {
+      budget.dispose();
     }
   }
 
   /** Streams the answer as text deltas, then the usage when the server reports it. */
   async *stream(request: CompletionRequest): AsyncGenerator<StreamEvent, void, undefined> {
-    const { signal } = request;
-    let timedOut = false;
-    let idleTimer: ReturnType<typeof setTimeout> | undefined;
-    let stream: Stream<ChatCompletionChunk>;
-    try {
-      stream = await this.create(
-        () => this.openai.chat.completions.create({ ...this.body(request.messages, request), stream: true, stream_options: { include_usage: true } }, { signal }),
-        signal,
-      );
-    } catch (failure) {
-      throw await this.classify(failure, signal);
-    }
-    // The package's timeout stops at the response headers; a stream that goes silent is ours to end.
-    const armIdleTimer = () => {
-      clearTimeout(idleTimer);
-      idleTimer = setTimeout(() => {
-        timedOut = true;
-        stream.controller.abort();
-      }, this.timeoutMs);
-    };
-    let finished = false;
+    const budget = new RequestBudget(this.timeoutMs, request.signal);
+    let stream: Stream<ChatCompletionChunk> | undefined;
     let sawChunk = false;
     try {
-      armIdleTimer();
+      stream = await this.send(budget, (options) =>
+        this.openai.chat.completions.create({ ...this.body(request.messages, request), stream: true, stream_options: { include_usage: true } }, options),
+      );
+      let finishReason: string | undefined;
+      let finished = false;
       for await (const chunk of stream) {
-        // Only waiting on the network counts as silence, not a slow consumer.
-        clearTimeout(idleTimer);
         if (typeof chunk !== 'object' || chunk === null) {
           throw new LlmError('badResponse', l10n.t('{0} sent a stream event that is not a completion chunk.', hostOf(this.baseUrl)));
         }
@@ -194,7 +279,10 @@ export class OpenAiLlmClient implements LlmClient {
         for (const choice of choices) {
           const text = choice?.delta?.content;
           if (typeof text === 'string' && text !== '') yield { kind: 'delta', text };
-          if (choice?.finish_reason) finished = true;
+          if (choice?.finish_reason) {
+            finished = true;
+            finishReason = choice.finish_reason;
+          }
         }
         const usage = toUsage(chunk.usage);
         if (usage) {
@@ -202,11 +290,9 @@ export class OpenAiLlmClient implements LlmClient {
           finished = true;
           yield { kind: 'usage', usage };
         }
-        armIdleTimer();
       }
-      // The package ends the loop quietly when the request is aborted, or when the body ends early.
-      if (signal.aborted) throw new LlmError('aborted', l10n.t('The request was cancelled.'));
-      if (timedOut) throw classifyLlmFailure(new Error('idle'), { baseUrl: this.baseUrl, model: this.model, timedOut: true, timeoutMs: this.timeoutMs });
+      // The package ends the loop quietly when the request is aborted (by the caller or the deadline), or when the body ends early.
+      if (budget.signal.aborted) throw new LlmError('aborted', l10n.t('The request was cancelled.'));
       if (!finished) {
         throw new LlmError(
           'badResponse',
@@ -215,11 +301,12 @@ export class OpenAiLlmClient implements LlmClient {
             : l10n.t('{0} ended the stream without any answer (no finish reason). Try again; if it keeps happening, check the server’s log or a proxy in between.', hostOf(this.baseUrl)),
         );
       }
+      if (finishReason) request.onFinish?.(finishReason);
     } catch (failure) {
-      throw await this.classify(failure, signal, timedOut);
+      throw await this.classify(failure, budget, sawChunk);
     } finally {
-      clearTimeout(idleTimer);
-      stream.controller.abort();
+      budget.dispose();
+      stream?.controller.abort();
     }
   }
 
@@ -228,12 +315,15 @@ export class OpenAiLlmClient implements LlmClient {
    * @param signal Cancels the request.
    */
   async listModels(signal: AbortSignal): Promise<string[]> {
+    const budget = new RequestBudget(this.timeoutMs, signal);
     try {
-      const page = await raceAbort(this.openai.models.list({ signal }), signal);
+      const page = await this.send(budget, (options) => this.openai.models.list(options));
       const ids = page.data.map((model) => model.id).filter((id): id is string => typeof id === 'string');
       return [...new Set(ids)].sort();
     } catch (failure) {
-      throw await this.classify(failure, signal);
+      throw await this.classify(failure, budget);
+    } finally {
+      budget.dispose();
     }
   }
 
@@ -267,20 +357,41 @@ export class OpenAiLlmClient implements LlmClient {
     return false;
   }
 
-  /** Sends a chat request, once more for each parameter the model turns out to reject. */
-  private async create<T>(send: () => Promise<T>, signal: AbortSignal): Promise<T> {
-    for (let attempt = 0; ; attempt += 1) {
+  /**
+   * Sends a request within `budget`: once more for each parameter the model turns out to reject, and
+   * again after a failure worth retrying, as long as the wait fits in the time left.
+   */
+  private async send<T>(budget: RequestBudget, call: (options: OpenAI.RequestOptions) => PromiseLike<T>): Promise<T> {
+    let adaptations = 0;
+    let retries = 0;
+    for (;;) {
       try {
-        return await raceAbort(send(), signal);
+        const options: OpenAI.RequestOptions = {
+          signal: budget.signal,
+          // The package's own timer is a backstop only: the deadline, a little earlier, decides.
+          timeout: Math.ceil(budget.remainingMs()) + 1000,
+          headers: { 'X-Stainless-Retry-Count': String(retries) },
+        };
+        return await raceAbort(Promise.resolve(call(options)), budget.signal);
       } catch (failure) {
-        if (attempt >= 2 || signal.aborted || !this.adaptTo(failure)) throw failure;
+        if (budget.signal.aborted) throw failure;
+        if (adaptations < 2 && this.adaptTo(failure)) {
+          adaptations += 1;
+          continue;
+        }
+        const delay = retries < this.maxRetries ? retryDelayMs(failure, retries) : undefined;
+        // A wait that outlasts the deadline would only turn the server's answer into a timeout: report it now.
+        if (delay === undefined || delay >= budget.remainingMs()) throw failure;
+        await budget.wait(delay);
+        retries += 1;
       }
     }
   }
 
-  private async classify(failure: unknown, signal: AbortSignal, timedOut = false): Promise<LlmError> {
-    const context = { baseUrl: this.baseUrl, model: this.model, signal, timedOut, timeoutMs: this.timeoutMs };
-    const error = classifyLlmFailure(failure, context);
+  private async classify(failure: unknown, budget: RequestBudget, answerStarted = false): Promise<LlmError> {
+    const signal = budget.caller;
+    const context = { baseUrl: this.baseUrl, model: this.model, signal, timedOut: budget.expired, timeoutMs: this.timeoutMs, answerStarted };
+    const error = classifyLlmFailure(budget.expired ? new Error('deadline') : failure, context);
     if (error.kind !== 'modelNotFound' || signal.aborted) return error;
     // Naming a few models the server does offer turns "not found" into a fix; skipped if it is not quick.
     const availableModels = await this.listModels(AbortSignal.any([signal, AbortSignal.timeout(5000)])).catch(() => [] as string[]);
@@ -290,68 +401,21 @@ export class OpenAiLlmClient implements LlmClient {
 
 /**
  * Wraps `fetch` so that each HTTP request (retries included) leaves one log entry (status and latency,
- * never content), and a response body that stays silent for `idleMs` fails: the `openai` package's own
- * timeout ends when the headers arrive.
+ * never content).
  */
-function transportFetch(inner: typeof fetch, logRequest: RequestLogger | undefined, host: string, idleMs: number): typeof fetch {
+function transportFetch(inner: typeof fetch, logRequest: RequestLogger | undefined, host: string): typeof fetch {
   return async (input, init) => {
     const started = performance.now();
     try {
       const response = await inner(input, init);
       logRequest?.({ service: 'llm', status: response.status, latencyMs: Math.round(performance.now() - started), host });
-      return withBodyIdleTimeout(response, idleMs);
+      return response;
     } catch (failure) {
       const kind = init?.signal?.aborted ? 'aborted' : classifyLlmFailure(failure, { baseUrl: `http://${host}`, model: '' }).kind;
       logRequest?.({ service: 'llm', status: kind, latencyMs: Math.round(performance.now() - started), host });
       throw failure;
     }
   };
-}
-
-/** The error a silent body fails with; its code classifies it as a timeout. */
-class BodyTimeoutError extends Error {
-  readonly code = 'UND_ERR_BODY_TIMEOUT';
-  constructor(idleMs: number) {
-    super(`No data for ${idleMs} ms.`);
-    this.name = 'BodyTimeoutError';
-  }
-}
-
-/** The same response, whose body errors when no bytes arrive for `idleMs`. */
-function withBodyIdleTimeout(response: Response, idleMs: number): Response {
-  const source = response.body;
-  if (!source) return response;
-  const reader = source.getReader();
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const body = new ReadableStream<Uint8Array>({
-    pull: async (controller) => {
-      let timedOut = false;
-      timer = setTimeout(() => {
-        timedOut = true;
-        const error = new BodyTimeoutError(idleMs);
-        controller.error(error);
-        reader.cancel(error).catch(() => undefined);
-      }, idleMs);
-      try {
-        const { done, value } = await reader.read();
-        if (timedOut) return;
-        if (done) controller.close();
-        else controller.enqueue(value);
-      } catch (failure) {
-        if (!timedOut) controller.error(failure);
-      } finally {
-        clearTimeout(timer);
-      }
-    },
-    cancel: async (reason) => {
-      clearTimeout(timer);
-      await reader.cancel(reason);
-    },
-  });
-  const wrapped = new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
-  // The package reads `url` for its own messages; keep it.
-  Object.defineProperty(wrapped, 'url', { value: response.url });
-  return wrapped;
 }
 
 /**

@@ -23,6 +23,11 @@ export interface CompletionRequest {
   readonly maxTokens?: number;
   /** Ask for a JSON object as the answer, where the server supports it (optional; default: false). */
   readonly json?: boolean;
+  /**
+   * Receives why the answer ended, as the server names it (`stop`; `length` when it reached `maxTokens`),
+   * once the answer is complete (optional; clients that are not told never call it).
+   */
+  readonly onFinish?: (reason: string) => void;
 }
 
 /** Token usage, when the server reports it. */

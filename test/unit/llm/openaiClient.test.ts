@@ -410,3 +410,129 @@ describe('createLlmClientFromEnv', () => {
     }
   });
 });
+
+describe('OpenAiLlmClient: one deadline per request, retries and the whole answer included', () => {
+  // Each test gets its own server, so that replies a test does not use cannot leak into the next one.
+  async function withServer(run: (server: FakeOpenAiServer) => Promise<void>): Promise<void> {
+    const server = await startFakeOpenAiServer();
+    try {
+      await run(server);
+    } finally {
+      await server.close();
+    }
+  }
+  const chats = (server: FakeOpenAiServer) => server.requests.filter((request) => request.path === '/v1/chat/completions').length;
+  const deadlineMessage = /the time allowed for one request/;
+  // Generous test timeouts: a client without a deadline would run into them instead of hanging the suite.
+  const bounded = { timeout: 15_000 };
+
+  it('ends a stream that never finishes at the deadline, saying the model was still answering', bounded, async () => {
+    await withServer(async (server) => {
+      // Half a million characters, a few at a time: longer than any test runs, like a model that loops.
+      server.enqueue({ kind: 'text', text: 'and again '.repeat(50_000), chunkSize: 5, chunkDelayMs: 5 });
+      const client = new OpenAiLlmClient({ baseUrl: server.baseUrl, model: 'fake-model', maxRetries: 2, timeoutMs: 400 });
+      const deltas: string[] = [];
+      const consumed = (async () => {
+        for await (const event of client.stream({ messages: question, signal: new AbortController().signal })) if (event.kind === 'delta') deltas.push(event.text);
+      })();
+      const failure = await rejectsWithKind(consumed, 'timeout');
+      assert.match(failure.message, deadlineMessage);
+      assert.match(failure.message, /still answering after 0\.4 s/);
+      assert.match(failure.message, /biowrite\.llm\.timeoutSeconds/);
+      assert.ok(deltas.length > 0, 'the answer had started');
+      assert.equal(chats(server), 1, 'a stream that has started is not retried');
+      await server.waitForClientDisconnects(1);
+    });
+  });
+
+  it('gives a hanging server one deadline, not one per retry', bounded, async () => {
+    await withServer(async (server) => {
+      server.setHandler(() => ({ kind: 'hang' }));
+      const client = new OpenAiLlmClient({ baseUrl: server.baseUrl, model: 'fake-model', maxRetries: 2, timeoutMs: 500 });
+      const failure = await rejectsWithKind(client.complete({ messages: question, signal: new AbortController().signal }), 'timeout');
+      assert.match(failure.message, deadlineMessage);
+      assert.match(failure.message, /did not answer within 0\.5 s/);
+      assert.equal(chats(server), 1, 'the deadline leaves no time for another attempt');
+    });
+  });
+
+  it('retries within the same deadline: a 500, then a hang, fail at the deadline', bounded, async () => {
+    await withServer(async (server) => {
+      server.enqueue({ kind: 'status', status: 500, retryAfterSeconds: 0 });
+      server.setHandler(() => ({ kind: 'hang' }));
+      const client = new OpenAiLlmClient({ baseUrl: server.baseUrl, model: 'fake-model', maxRetries: 2, timeoutMs: 2000 });
+      const failure = await rejectsWithKind(collect(client.stream({ messages: question, signal: new AbortController().signal })), 'timeout');
+      assert.match(failure.message, deadlineMessage);
+      assert.equal(chats(server), 2, 'one retry after the 500, then the hang used up the rest of the time');
+    });
+  });
+
+  it('does not wait for a Retry-After longer than the time left: the server’s answer is reported at once', bounded, async () => {
+    await withServer(async (server) => {
+      server.setHandler(() => ({ kind: 'status', status: 429, retryAfterSeconds: 30 }));
+      const client = new OpenAiLlmClient({ baseUrl: server.baseUrl, model: 'fake-model', maxRetries: 2, timeoutMs: 2000 });
+      await rejectsWithKind(client.complete({ messages: question, signal: new AbortController().signal }), 'rateLimited');
+      assert.equal(chats(server), 1);
+    });
+  });
+
+  it('Stop during the wait before a retry rejects at once as cancelled, without another request', bounded, async () => {
+    await withServer(async (server) => {
+      server.setHandler(() => ({ kind: 'status', status: 503, retryAfterSeconds: 30 }));
+      const controller = new AbortController();
+      const client = new OpenAiLlmClient({
+        baseUrl: server.baseUrl,
+        model: 'fake-model',
+        maxRetries: 2,
+        timeoutMs: 60_000,
+        // The 503 has arrived: the client is about to wait 30 s before retrying; stop during that wait.
+        logRequest: (entry) => {
+          if (entry.status === 503) setTimeout(() => controller.abort(), 20);
+        },
+      });
+      const failure = await rejectsWithKind(client.complete({ messages: question, signal: controller.signal }), 'aborted');
+      assert.doesNotMatch(failure.message, deadlineMessage);
+      assert.equal(chats(server), 1);
+    });
+  });
+
+  it('Stop mid-stream rejects as cancelled, not as a deadline', bounded, async () => {
+    await withServer(async (server) => {
+      server.enqueue({ kind: 'text', text: 'and again '.repeat(50_000), chunkSize: 5, chunkDelayMs: 5 });
+      const controller = new AbortController();
+      const client = new OpenAiLlmClient({ baseUrl: server.baseUrl, model: 'fake-model', maxRetries: 2, timeoutMs: 60_000 });
+      const consumed = (async () => {
+        let deltas = 0;
+        for await (const event of client.stream({ messages: question, signal: controller.signal })) if (event.kind === 'delta' && ++deltas === 3) controller.abort();
+      })();
+      await rejectsWithKind(consumed, 'aborted');
+      await server.waitForClientDisconnects(1);
+    });
+  });
+
+  it('tells the caller why the answer ended: stop, or length when it hit maxTokens', async () => {
+    const reasons: string[] = [];
+    await withServer(async (server) => {
+      server.enqueue({ kind: 'text', text: 'Complete.' });
+      const client = new OpenAiLlmClient({ baseUrl: server.baseUrl, model: 'fake-model', maxRetries: 0 });
+      await collect(client.stream({ messages: question, signal: new AbortController().signal, onFinish: (reason) => reasons.push(reason) }));
+    });
+    const raw = createHttpServer((_request, response) => {
+      response.writeHead(200, { 'content-type': 'text/event-stream' });
+      const chunk = (delta: object, finish: string | null) => `data: ${JSON.stringify({ id: 'c1', object: 'chat.completion.chunk', created: 1, model: 'fake-model', choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
+      response.end(`${chunk({ content: 'again and again and' }, null)}${chunk({}, 'length')}data: [DONE]\n\n`);
+    });
+    await new Promise<void>((resolve) => raw.listen(0, '127.0.0.1', () => resolve()));
+    try {
+      const address = raw.address();
+      assert.ok(address && typeof address === 'object');
+      const client = new OpenAiLlmClient({ baseUrl: `http://127.0.0.1:${address.port}/v1`, model: 'fake-model', maxRetries: 0 });
+      const events = await collect(client.stream({ messages: question, signal: new AbortController().signal, maxTokens: 5, onFinish: (reason) => reasons.push(reason) }));
+      assert.equal(textOf(events), 'again and again and');
+    } finally {
+      raw.closeAllConnections();
+      await new Promise<void>((resolve) => raw.close(() => resolve()));
+    }
+    assert.deepEqual(reasons, ['stop', 'length']);
+  });
+});

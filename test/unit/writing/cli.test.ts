@@ -120,3 +120,23 @@ test('non-local endpoint and identifiers: refused before any request, unless --r
   const allowed = io(always);
   assert.equal(await runTranslate([notes, '--to', 'fr', '--allow-identifiers'], allowed), 0, allowed.err);
 });
+
+test('translate reports honestly what was translated and what was kept in the original language', async () => {
+  const dir = temporaryDirectory('biowrite-');
+  const file = join(dir, 'three.md');
+  // Each paragraph longer than a chunk's budget (400 tokens), so that each is a chunk of its own.
+  const paragraphs = ['first', 'second', 'third'].map((name) => `The ${name} paragraph of the data.${' The data of the patients are many.'.repeat(45)}`);
+  writeFileSync(file, `${paragraphs.join('\n\n')}\n`);
+  // Like a small local model: it echoes its instructions for all but the first paragraph.
+  server().setHandler((request) => {
+    const user = messagesOf(request).filter((message) => message.role === 'user').pop()?.content ?? '';
+    const chunk = user.slice(user.lastIndexOf(`${translateBegin}\n`) + translateBegin.length + 1, user.lastIndexOf(`\n${translateEnd}`));
+    return { kind: 'text', text: chunk.includes('first') ? fakeTranslate(chunk) : `Echo: ${user}` };
+  });
+  const out = io(local());
+  assert.equal(await runTranslate([file, '--to', 'fr'], out), 1, out.err);
+  assert.equal(out.out, `${[fakeTranslate(paragraphs[0] ?? ''), ...paragraphs.slice(1)].join('\n\n')}\n`);
+  assert.match(out.err, /^1 of 3 chunks translated; 2 kept in the original language: the model repeated its instructions \(2\)\./m);
+  assert.doesNotMatch(out.err, /^3 chunks translated/m);
+  assert.match(out.err, /protected spans kept byte-identical/);
+});

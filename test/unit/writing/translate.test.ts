@@ -1,10 +1,11 @@
 import { test, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { LlmError } from '../../../src/core/llm/types';
-import { retryHeading, translateBegin, translateEnd } from '../../../src/core/llm/prompts/translate';
+import { LlmError, type CompletionRequest, type LlmClient, type StreamEvent } from '../../../src/core/llm/types';
+import { contextHeading, retryHeading, translateBegin, translateEnd } from '../../../src/core/llm/prompts/translate';
 import { freezeMarkup, verifySpansPreserved } from '../../../src/core/writing/markupFreeze';
-import { planChunks, translateManuscript, type TranslateOptions } from '../../../src/core/writing/translateManuscript';
+import { planChunks, summarizeTranslation, translateManuscript, translationMaxTokens, type TranslateOptions } from '../../../src/core/writing/translateManuscript';
+import { estimateTokens } from '../../../src/core/writing/text';
 import { type FakeReply, type RecordedRequest } from '../../fakes/fakeOpenAiServer';
 import { createManglingTranslator, fakeTranslate } from '../../fakes/manglingTranslator';
 import { chatRequests, clientFor, messagesOf, useFakeOpenAiServer } from './fakeLlm';
@@ -168,4 +169,124 @@ test('echoed markers and an introduction line are not part of the translation', 
   server().setHandler((request) => ({ kind: 'text', text: `Here is the translation:\n\n<<<TEXT\n${fakeTranslate(chunkOf(request))}\nTEXT>>>` }));
   const result = await translateManuscript(options({ source: 'The data of the patients [@a].' }));
   assert.equal(result.text, 'Le données de le patients [@a].');
+});
+
+// Prompt scaffolding a model may echo; none of it may ever reach the manuscript.
+const scaffoldingPatterns = [/Previous paragraph/, /<<<TEXT/, /TEXT>>>/, /Translate into/, /⟦/, /```/, /professional translator/, /placeholders/, /Rules:/, /Your previous answer/];
+function assertNoScaffolding(text: string): void {
+  for (const pattern of scaffoldingPatterns) assert.doesNotMatch(text, pattern);
+}
+
+function promptOf(request: RecordedRequest): { system: string; user: string; context: string | undefined } {
+  const [system, user] = messagesOf(request).map((message) => message.content);
+  const lines = (user ?? '').split('\n');
+  const heading = lines.findIndex((line) => line.startsWith(contextHeading));
+  return { system: system ?? '', user: user ?? '', context: heading >= 0 ? lines[heading + 1] : undefined };
+}
+
+const twoParagraphs = 'The data of the patients were collected [@a].\n\nThe model of the networks is deep.';
+const twoTranslated = 'Le données de le patients were collected [@a].\n\nLe modèle de le réseaux est profond.';
+
+const echoes: [string, (request: RecordedRequest) => string][] = [
+  ['the whole prompt, then the answer', (request) => `${promptOf(request).system}\n\n${promptOf(request).user}\n\n${fakeTranslate(chunkOf(request))}`],
+  [
+    'the context paragraph with its heading, then the answer',
+    (request) => {
+      const { context } = promptOf(request);
+      return context === undefined ? fakeTranslate(chunkOf(request)) : `${contextHeading}\n${context}\n\n${fakeTranslate(chunkOf(request))}`;
+    },
+  ],
+  [
+    'the context paragraph translated, with its heading and no blank line',
+    (request) => {
+      const { context } = promptOf(request);
+      return context === undefined ? fakeTranslate(chunkOf(request)) : `${contextHeading}\n${fakeTranslate(context)}\n${fakeTranslate(chunkOf(request))}`;
+    },
+  ],
+  [
+    'the context paragraph translated, without its heading',
+    (request) => {
+      const { context } = promptOf(request);
+      return context === undefined ? fakeTranslate(chunkOf(request)) : `${fakeTranslate(context)}\n\n${fakeTranslate(chunkOf(request))}`;
+    },
+  ],
+  ['the instruction and the source between the markers, then the answer', (request) => `Translate into French:\n${translateBegin}\n${chunkOf(request)}\n${translateEnd}\n\n${fakeTranslate(chunkOf(request))}`],
+  ['the answer between markers in the middle of chatter', (request) => `Voici la traduction :\n${translateBegin}\n${fakeTranslate(chunkOf(request))}\n${translateEnd}\nJ’espère que cela aide.`],
+  ['the answer between markers on one line', (request) => `${translateBegin} ${fakeTranslate(chunkOf(request))} ${translateEnd}`],
+  ['the answer in a code fence, with an introduction and a remark', (request) => `Here is the translation:\n\n\`\`\`markdown\n${fakeTranslate(chunkOf(request))}\n\`\`\`\n\nI kept every placeholder.`],
+  ['the answer in a code fence after the echoed prompt', (request) => `${promptOf(request).user}\n\n\`\`\`\n${fakeTranslate(chunkOf(request))}\n\`\`\``],
+];
+for (const [name, answer] of echoes) {
+  test(`a model that echoes ${name}: the translation is extracted, no scaffolding in the result`, async () => {
+    server().setHandler((request) => ({ kind: 'text', text: answer(request), chunkSize: 16 }));
+    const result = await translateManuscript(options({ source: twoParagraphs, maxChunkTokens: 10 }));
+    assertNoScaffolding(result.text);
+    assert.equal(result.text, twoTranslated);
+    assert.equal(result.chunksKept, 0);
+    assert.equal(result.chunksTranslated, 2);
+  });
+}
+
+test('a model that only echoes the prompt: every chunk is kept in the original language, with the reason', async () => {
+  server().setHandler((request) => ({ kind: 'text', text: `Echo: ${promptOf(request).user}`, chunkSize: 64 }));
+  const result = await translateManuscript(options({ source: twoParagraphs, maxChunkTokens: 10 }));
+  assertNoScaffolding(result.text.replace('[@a]', ''));
+  assert.equal(result.text, twoParagraphs);
+  assert.equal(result.chunksTranslated, 0);
+  assert.equal(result.chunksKept, 2);
+  assert.deepEqual(result.kept.map((kept) => kept.reason), ['scaffolding', 'scaffolding']);
+  assert.match(result.issues[0]?.detail ?? '', /Kept untranslated.*repeated/);
+  assert.equal(result.retries, 4, 'each chunk was retried before it was kept');
+});
+
+test('the summary counts what was translated and what was kept, and why', async () => {
+  server().setHandler((request) => (chunkOf(request).includes('second') ? { kind: 'text', text: promptOf(request).user } : faithful(request)));
+  const result = await translateManuscript(options({ source: 'The first paragraph.\n\nThe second paragraph.\n\nThe third paragraph.', maxChunkTokens: 5 }));
+  assert.equal(result.chunksSent, 3);
+  assert.equal(result.chunksTranslated, 2);
+  assert.equal(result.chunksKept, 1);
+  assert.deepEqual(result.kept, [{ index: 1, line: 3, reason: 'scaffolding' }]);
+  assert.equal(summarizeTranslation(result), '2 of 3 chunks translated; 1 kept in the original language: the model repeated its instructions (1).');
+  assert.equal(summarizeTranslation({ chunksSent: 3, chunksTranslated: 3, kept: [] }), '3 of 3 chunks translated.');
+});
+
+test('each request carries max_tokens sized to its chunk', async () => {
+  const before = chatRequests(server()).length;
+  const long = Array.from({ length: 12 }, (_value, index) => `The model ${index} of the networks is deep and the data of the patients are many.`).join(' ');
+  await translateManuscript(options({ source: `The data.\n\n${long}`, maxChunkTokens: 10 }));
+  const requests = chatRequests(server()).slice(before);
+  assert.equal(requests.length, 2);
+  const sent = requests.map((request) => (request.body as { max_tokens?: unknown }).max_tokens);
+  assert.deepEqual(sent, requests.map((request) => translationMaxTokens(chunkOf(request), 'fr')));
+  assert.ok(typeof sent[0] === 'number' && typeof sent[1] === 'number' && sent[1] > sent[0], `${sent.join(' < ')}`);
+  assert.ok((sent[1] as number) >= 2 * estimateTokens(long), 'room for a translation longer than the source');
+});
+
+test('translationMaxTokens: proportional to the chunk, more room for CJK targets, with a floor and a ceiling', () => {
+  const medium = 'The model of the networks is deep and the data of the patients are many. '.repeat(20);
+  assert.equal(translationMaxTokens('Title', 'fr'), translationMaxTokens('A short title', 'fr'), 'short chunks get the floor');
+  assert.ok(translationMaxTokens(medium, 'fr') > translationMaxTokens('Title', 'fr'));
+  assert.ok(translationMaxTokens(medium, 'fr') >= 2 * estimateTokens(medium));
+  assert.ok(translationMaxTokens(medium, 'zh') > translationMaxTokens(medium, 'fr'));
+  assert.equal(translationMaxTokens(medium.repeat(100), 'fr'), translationMaxTokens(medium.repeat(200), 'ja'), 'huge chunks get the ceiling');
+});
+
+test('an answer cut off at max_tokens (a model that loops) is not accepted: the chunk is kept, with the reason', async () => {
+  const requests: CompletionRequest[] = [];
+  const looping: LlmClient = {
+    model: 'looping',
+    complete: () => Promise.reject(new Error('not used')),
+    async *stream(request: CompletionRequest): AsyncIterable<StreamEvent> {
+      requests.push(request);
+      yield { kind: 'delta', text: 'Le modèle est profond. Le modèle est profond. Le modèle est' };
+      request.onFinish?.('length');
+    },
+  };
+  const source = 'The model is deep.';
+  const result = await translateManuscript(options({ client: looping, source }));
+  assert.equal(result.text, source);
+  assert.equal(result.chunksTranslated, 0);
+  assert.deepEqual(result.kept.map((kept) => kept.reason), ['truncated']);
+  assert.match(result.issues[0]?.detail ?? '', /length limit/);
+  assert.ok(requests.every((request) => request.maxTokens === translationMaxTokens(source, 'fr')));
 });
