@@ -120,15 +120,54 @@ export function recordToCsl(record: LiteratureRecord, id: string): Record<string
   const item: Record<string, unknown> = { id, type: record.type ?? 'article-journal', title: record.title };
   if (record.authors.length > 0) item.author = record.authors.map((a) => ({ ...a }));
   if (record.containerTitle) item['container-title'] = record.containerTitle;
-  if (record.year !== undefined) item.issued = { 'date-parts': [[record.year]] };
+  if (isWritableYear(record.year)) item.issued = { 'date-parts': [[record.year]] };
   if (record.volume) item.volume = record.volume;
   if (record.issue) item.issue = record.issue;
   if (record.page) item.page = record.page;
-  if (record.doi) item.DOI = record.doi;
-  if (record.pmid) item.PMID = record.pmid;
-  if (record.pmcid) item.PMCID = record.pmcid;
-  if (record.url) item.URL = record.url;
+  if (record.doi && isWritableDoi(record.doi)) item.DOI = record.doi;
+  if (record.pmid && isWritablePmid(record.pmid)) item.PMID = record.pmid;
+  if (record.pmcid && isWritablePmcid(record.pmcid)) item.PMCID = record.pmcid.toUpperCase();
+  const url = record.url !== undefined ? writableWebUrl(record.url) : undefined;
+  if (url) item.URL = url;
   return item;
+}
+
+function isWritableYear(year: number | undefined): year is number {
+  return year !== undefined && Number.isInteger(year) && year > 0 && year < 3000;
+}
+
+/** Whether a PMID is safe to write: 1 to 9 digits. */
+export function isWritablePmid(pmid: string): boolean {
+  return /^\d{1,9}$/.test(pmid);
+}
+
+/** Whether a PMCID is safe to write: `PMC` and 1 to 9 digits. */
+export function isWritablePmcid(pmcid: string): boolean {
+  return /^PMC\d{1,9}$/i.test(pmcid);
+}
+
+/**
+ * The URL a service gave, when it is an http(s) address fit for a bibliography file; `undefined` for
+ * anything else (`javascript:`, `file:`, `data:`, relative, with spaces or control characters).
+ * @param url The candidate.
+ */
+export function writableWebUrl(url: string): string | undefined {
+  // A reference manager or a Pandoc HTML build turns URL into a link the reader clicks.
+  // eslint-disable-next-line no-control-regex -- control characters are what this rejects
+  if (url.length > 2000 || /[\s"<>\\{}\u0000-\u001f\u007f]/.test(url)) return undefined;
+  try {
+    const parsed = new URL(url);
+    return (parsed.protocol === 'https:' || parsed.protocol === 'http:') && parsed.hostname !== '' ? parsed.href : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The line break a file uses: CRLF, LF, or CR alone (old Mac files); LF for an empty file. */
+export function lineBreakOf(text: string): '\r\n' | '\n' | '\r' {
+  if (text.includes('\r\n')) return '\r\n';
+  if (text.includes('\n')) return '\n';
+  return text.includes('\r') ? '\r' : '\n';
 }
 
 /** Detects the indentation unit of a JSON text (`"  "`, `"\t"`, `" "`), or undefined for one-line JSON. */
@@ -153,7 +192,7 @@ function orderLike(item: Record<string, unknown>, order: readonly string[]): Rec
  * @param item The item to append.
  */
 export function appendCslItem(text: string, item: Record<string, unknown>): TextEdit {
-  const eol = text.includes('\r\n') ? '\r\n' : '\n';
+  const eol = lineBreakOf(text);
   if (text.trim() === '' || /^\s*\[\s*\]\s*$/.test(text)) {
     const body = JSON.stringify([item], null, 2).replace(/\n/g, eol);
     return { start: 0, end: text.length, newText: `${body}${eol}` };
@@ -187,9 +226,19 @@ export function isWritableDoi(doi: string): boolean {
 }
 
 function bibEscape(value: string): string {
-  // Braces go first, so that those of `\textbackslash{}` stay; a double quote is brace-protected: unprotected,
-  // it would end a `"…"` field of a file written with quotes.
-  return value.replace(/[{}]/g, '').replace(/\\/g, '\\textbackslash{}').replace(/([&%$#_])/g, '\\$1').replace(/"/g, '{"}');
+  // Line breaks and control characters go first: a value cut across lines could start a line with
+  // `@`. Braces go next, so that those of `\textbackslash{}` stay; a double quote is brace-protected:
+  // unprotected, it would end a `"…"` field of a file written with quotes. `~` and `^` are LaTeX's,
+  // not the title's.
+  return value
+    // eslint-disable-next-line no-control-regex -- control characters are what this removes
+    .replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, ' ')
+    .replace(/[{}]/g, '')
+    .replace(/\\/g, '\\textbackslash{}')
+    .replace(/([&%$#_])/g, '\\$1')
+    .replace(/~/g, '\\textasciitilde{}')
+    .replace(/\^/g, '\\textasciicircum{}')
+    .replace(/"/g, '{"}');
 }
 
 /** BibTeX `author` value from record authors. */
@@ -211,8 +260,9 @@ const BIB_TYPE: Readonly<Record<string, string>> = {
  * @param key Its citekey.
  */
 export function appendBibtexEntry(text: string, record: LiteratureRecord, key: string): TextEdit {
-  const eol = text.includes('\r\n') ? '\r\n' : '\n';
-  const sample = /@\w+\s*\{[^,\n]+,\s*\n([ \t]+)([A-Za-z]+)(\s*=\s*)([{"])/.exec(text);
+  const eol = lineBreakOf(text);
+  // The layout sample is read with LF lines whatever the file uses.
+  const sample = /@\w+\s*\{[^,\n]+,\s*\n([ \t]+)([A-Za-z]+)(\s*=\s*)([{"])/.exec(eol === '\r' ? text.replace(/\r/g, '\n') : text);
   const indent = sample?.[1] ?? '  ';
   const upper = sample ? sample[2] === sample[2].toUpperCase() && sample[2] !== sample[2].toLowerCase() : false;
   const equals = sample?.[3] ?? ' = ';
@@ -224,18 +274,18 @@ export function appendBibtexEntry(text: string, record: LiteratureRecord, key: s
   fields.push(['title', `{${bibEscape(record.title)}}`]);
   const type = BIB_TYPE[record.type ?? 'article-journal'] ?? 'article';
   if (record.containerTitle) fields.push([type === 'article' ? 'journal' : 'booktitle', bibEscape(record.containerTitle)]);
-  if (record.year !== undefined) fields.push(['year', String(record.year)]);
+  if (isWritableYear(record.year)) fields.push(['year', String(record.year)]);
   if (record.volume) fields.push(['volume', bibEscape(record.volume)]);
   if (record.issue) fields.push(['number', bibEscape(record.issue)]);
   if (record.page) fields.push(['pages', bibEscape(record.page.replace(/[-–]+/, '--'))]);
   if (record.doi && isWritableDoi(record.doi)) fields.push(['doi', record.doi]);
-  if (record.pmid && /^\d{1,9}$/.test(record.pmid)) fields.push(['pmid', record.pmid]);
-  if (record.pmcid && /^PMC\d{1,9}$/i.test(record.pmcid)) fields.push(['pmcid', record.pmcid.toUpperCase()]);
+  if (record.pmid && isWritablePmid(record.pmid)) fields.push(['pmid', record.pmid]);
+  if (record.pmcid && isWritablePmcid(record.pmcid)) fields.push(['pmcid', record.pmcid.toUpperCase()]);
   const lines = fields.map(([name, value]) => `${indent}${upper ? name.toUpperCase() : name}${equals}${quote ? `"${value}"` : `{${value}}`}`);
   const typeName = typeUpper ? type.toUpperCase() : type;
   const entry = `@${typeName}{${key},${eol}${lines.join(`,${eol}`)}${eol}}${eol}`;
   const trimmedEnd = text.replace(/\s+$/, '').length;
-  const separator = trimmedEnd === 0 ? '' : /\n[ \t]*\n\s*@/.test(text) || !/@/.test(text) ? `${eol}${eol}` : eol;
+  const separator = trimmedEnd === 0 ? '' : /\r?\n[ \t]*\r?\n\s*@|\r[ \t]*\r\s*@/.test(text) || !/@/.test(text) ? `${eol}${eol}` : eol;
   return { start: trimmedEnd, end: text.length, newText: `${separator}${entry}` };
 }
 

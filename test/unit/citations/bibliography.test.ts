@@ -107,7 +107,7 @@ test('BibTeX: quotes and backslashes in titles, journals and names do not break 
   assert.deepEqual(warnings, []);
   const added = records.find((r) => r.libraryId === 'obrien2013omics');
   assert.ok(added, updated);
-  assert.equal(added.title, 'The "omics" era of AB', 'the backslash is written as \\textbackslash{} (which the reader drops)');
+  assert.equal(added.title, 'The "omics" era of A\\B', 'the backslash is written as \\textbackslash{} (which the reader decodes back)');
   assert.ok(updated.includes('A\\textbackslash{}B'), updated);
   assert.equal(added.containerTitle, 'J "Q"');
   assert.equal(added.authors[0].family, 'O"Brien');
@@ -156,4 +156,61 @@ test('DOIs with braces, quotes, backslashes, whitespace or control characters ar
   for (const bad of ['10.1234/x}y', '10.1234/x"y', '10.1234/x\\y', '10.1234/x y', '10.1234/x\u0000', '10.1234/' + 'a'.repeat(400)]) {
     assert.equal(normaliseDoi(bad), undefined, bad);
   }
+});
+
+test('every field a service sends is escaped for BibTeX: the file reads back with one new entry and the same text', () => {
+  // Before: ~ and ^ went through as LaTeX, and a line break inside a value could start a line with @.
+  const existing = '@article{smith2020,\n  title = {Existing},\n  year = {2020}\n}\n';
+  const hostile: LiteratureRecord = {
+    ...record,
+    title: 'Ca^2+ ~ flux}} @misc{evil1, in 50% of {cells} & #1 \\textbf{x} "quoted"\n@misc{evil2, title={y}}',
+    containerTitle: 'J. Hostile}\n@misc{evil3,',
+    volume: '4}5',
+    issue: '1\r\n@misc{evil4,',
+    page: '1-2}}',
+    authors: [{ family: 'O’Brien}', given: 'A\n@misc{evil5,' }, { literal: 'The ~ Consortium}' }],
+    year: Number.NaN,
+  };
+  const plan = planBibliographyEntry(existing, 'bibtex', hostile);
+  assert.ok(plan.edit);
+  const updated = apply(existing, plan.edit);
+  const entries = parseBibtexEntries(updated).entries;
+  assert.deepEqual(entries.map((entry) => entry.key), ['smith2020', plan.key], updated);
+  assert.ok(!/^\s*@misc/m.test(updated), 'no line starts an entry of the service’s choosing');
+  const added = entries[1].fields;
+  // Braces are dropped (they would end the field); every other character reads back as sent.
+  assert.equal(added.title, 'Ca^2+ ~ flux @miscevil1, in 50% of cells & #1 \\textbfx "quoted" @miscevil2, title=y');
+  assert.equal(added.journal, 'J. Hostile @miscevil3,');
+  assert.equal(added.year, undefined, 'a year that is not a number is left out');
+  assert.equal(entries[1].fields.volume, '45');
+});
+
+test('CSL JSON: hostile identifiers and non-web URLs from a service are not written', () => {
+  for (const url of ['javascript:alert(1)', 'file:///etc/passwd', 'data:text/html,<script>1</script>', '/relative/path', 'https://ok.example/ x', 'vbscript:x']) {
+    const plan = planBibliographyEntry('[]', 'csljson', { ...record, url, doi: '10.1234/x"}', pmid: '12a', pmcid: 'PMC1 2' });
+    assert.ok(plan.edit);
+    const [item] = JSON.parse(apply('[]', plan.edit)) as Record<string, unknown>[];
+    assert.equal(item.URL, undefined, url);
+    assert.equal(item.DOI, undefined);
+    assert.equal(item.PMID, undefined);
+    assert.equal(item.PMCID, undefined);
+    assert.equal(item.title, record.title, 'the rest of the record is written');
+  }
+  const plan = planBibliographyEntry('[]', 'csljson', { ...record, doi: undefined, pmid: undefined, url: 'https://www.biorxiv.org/content/10.1101/2020.01.01.000001v1' });
+  const [item] = JSON.parse(apply('[]', plan.edit ?? { start: 0, end: 0, newText: '' })) as Record<string, unknown>[];
+  assert.equal(item.URL, 'https://www.biorxiv.org/content/10.1101/2020.01.01.000001v1');
+});
+
+test('a file with CR-only line breaks (old Mac) keeps them', () => {
+  // Before: the new entry was written with LF lines into a CR file.
+  const bib = '@article{smith2020,\r  title = {Existing},\r  year = {2020}\r}\r';
+  const bibPlan = planBibliographyEntry(bib, 'bibtex', record);
+  const updatedBib = apply(bib, bibPlan.edit ?? { start: 0, end: 0, newText: '' });
+  assert.ok(!updatedBib.includes('\n'), JSON.stringify(updatedBib));
+  assert.match(updatedBib, /\r {2}title = \{\{The Cancer Genome Atlas/, 'laid out like the file');
+  const csl = '[\r  {\r    "id": "a",\r    "title": "A"\r  }\r]\r';
+  const cslPlan = planBibliographyEntry(csl, 'csljson', record);
+  const updatedCsl = apply(csl, cslPlan.edit ?? { start: 0, end: 0, newText: '' });
+  assert.ok(!updatedCsl.includes('\n'), JSON.stringify(updatedCsl));
+  assert.equal((JSON.parse(updatedCsl) as unknown[]).length, 2);
 });

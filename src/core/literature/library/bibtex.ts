@@ -31,7 +31,7 @@ const ACCENTS: Readonly<Record<string, string>> = {
 const SYMBOLS: Readonly<Record<string, string>> = {
   ss: 'ß', ae: 'æ', AE: 'Æ', oe: 'œ', OE: 'Œ', o: 'ø', O: 'Ø', aa: 'å', AA: 'Å', l: 'ł', L: 'Ł', i: 'ı', j: 'ȷ',
   alpha: 'α', beta: 'β', gamma: 'γ', delta: 'δ', epsilon: 'ε', kappa: 'κ', lambda: 'λ', mu: 'μ', pi: 'π', sigma: 'σ', tau: 'τ', omega: 'ω',
-  textendash: '–', textemdash: '—', textquoteright: '’', textquoteleft: '‘', textregistered: '®', texttrademark: '™', '&': '&', '%': '%', _: '_', '#': '#', $: '$',
+  textasciitilde: '\uE000', textasciicircum: '\uE001', textbackslash: '\uE002', textendash: '–', textemdash: '—', textquoteright: '’', textquoteleft: '‘', textregistered: '®', texttrademark: '™', '&': '&', '%': '%', _: '_', '#': '#', $: '$',
 };
 
 /** Decodes the LaTeX of a field value into plain Unicode text. */
@@ -52,7 +52,9 @@ export function decodeLatex(value: string): string {
   // Commands without arguments that are left (\TeX, \LaTeX): keep their name as text.
   text = text.replace(/\\([a-zA-Z]+)/g, '$1');
   text = text.replace(/[{}]/g, '');
-  return text.replace(/\s+/g, ' ').trim();
+  // The literal ~, ^ and \ of \textasciitilde and friends were parked in private-use characters so the
+  // steps above (~ as a space, command names kept as text) leave them alone.
+  return text.replace(/\s+/g, ' ').trim().replace(/\uE000/g, '~').replace(/\uE001/g, '^').replace(/\uE002/g, '\\');
 }
 
 class Scanner {
