@@ -141,6 +141,14 @@ export function sentences(...parts: string[]): string {
   return parts.filter((part) => part !== '').join(' ');
 }
 
+function quotaExhausted(chain: readonly unknown[]): boolean {
+  return chain.some((item) => {
+    if (typeof item !== 'object' || item === null) return false;
+    const record = item as { code?: unknown; type?: unknown; error?: { code?: unknown; type?: unknown } };
+    return [record.code, record.type, record.error?.code, record.error?.type].some((value) => typeof value === 'string' && /insufficient_quota|billing_hard_limit|quota_exceeded/i.test(value));
+  });
+}
+
 function httpError(status: number, chain: readonly unknown[], context: FailureContext): LlmError {
   const host = hostOf(context.baseUrl);
   const serverMessage = serverMessageOf(chain);
@@ -179,6 +187,17 @@ function httpError(status: number, chain: readonly unknown[], context: FailureCo
         l10n.t('{0} answered 404 (not found) for model “{1}”.', host, context.model),
         offered,
         l10n.t('Check that “biowrite.llm.baseUrl” ends in /v1 and that “biowrite.llm.model” names a model it serves.'),
+      ),
+      status,
+    );
+  }
+  if (status === 429 && quotaExhausted(chain)) {
+    return error(
+      'rateLimited',
+      sentences(
+        l10n.t('{0} says the account’s quota is used up (429 insufficient_quota); waiting will not help.', host),
+        said,
+        l10n.t('Add credit or raise the limit in the provider’s billing settings, or switch “biowrite.llm.baseUrl” to a local model.'),
       ),
       status,
     );

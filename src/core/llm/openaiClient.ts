@@ -169,6 +169,14 @@ function retryAfterMs(headers: Headers | undefined): number | undefined {
   return Number.isFinite(date) ? Math.max(0, date - Date.now()) : undefined;
 }
 
+/** Whether an API error says the account's quota or billing limit is used up (OpenAI's `insufficient_quota`). */
+export function isQuotaExhausted(failure: unknown): boolean {
+  if (!(failure instanceof OpenAI.APIError)) return false;
+  const body = failure.error as { code?: unknown; type?: unknown } | undefined;
+  const codes = [failure.code, failure.type, body?.code, body?.type].filter((value): value is string => typeof value === 'string');
+  return codes.some((code) => /insufficient_quota|billing_hard_limit|quota_exceeded/i.test(code));
+}
+
 /**
  * How long to wait before retrying after `failure`, or `undefined` when another attempt cannot help:
  * what the `openai` package itself would retry (408/409/429/5xx unless `x-should-retry` says otherwise,
@@ -181,6 +189,8 @@ function retryDelayMs(failure: unknown, retries: number): number | undefined {
   if (!(failure instanceof OpenAI.APIError) || failure.status === undefined) return undefined;
   const verdict = failure.headers?.get('x-should-retry');
   if (verdict === 'false') return undefined;
+  // A 429 for a used-up quota or billing limit stays until the user acts: retrying only delays the message.
+  if (failure.status === 429 && isQuotaExhausted(failure)) return undefined;
   if (verdict !== 'true' && ![408, 409, 429].includes(failure.status) && failure.status < 500) return undefined;
   return retryAfterMs(failure.headers) ?? backoff;
 }

@@ -192,6 +192,16 @@ describe('OpenAiLlmClient against the fake OpenAI server', () => {
     await rejectsWithKind(client().complete({ messages: question, signal: new AbortController().signal }), 'rateLimited');
   });
 
+  it('does not retry a 429 for a used-up quota, and says what to do (before: retried as rate limiting)', async () => {
+    const body = JSON.stringify({ error: { message: 'You exceeded your current quota, please check your plan and billing details.', type: 'insufficient_quota', param: null, code: 'insufficient_quota' } });
+    server.enqueue({ kind: 'status', status: 429, body });
+    const count = server.requests.length;
+    const error = await rejectsWithKind(client({ maxRetries: 3 }).complete({ messages: question, signal: new AbortController().signal }), 'rateLimited');
+    assert.equal(server.requests.length - count, 1, 'one request, no retries');
+    assert.match(error.message, /quota is used up \(429 insufficient_quota\); waiting will not help/);
+    assert.match(error.message, /billing settings/);
+  });
+
   it('retries a 500, then succeeds', async () => {
     server.enqueue({ kind: 'status', status: 500, retryAfterSeconds: 0 }, { kind: 'text', text: 'recovered' });
     const count = server.requests.length;
