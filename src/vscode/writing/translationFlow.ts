@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { languageName, publishingLanguages } from '../../core/writing/abstractStructures';
 import { parseGlossary, type GlossaryEntry } from '../../core/writing/glossary';
-import { translateManuscript, type TranslationResult } from '../../core/writing/translateManuscript';
+import { summarizeTranslation, translateManuscript, type TranslationResult } from '../../core/writing/translateManuscript';
 import type { GroundingIssue } from '../../shared/protocol';
 import type { BiowriteEnvironment } from '../environment';
 import { formatOfDocument } from './documentFormat';
@@ -198,7 +198,8 @@ export async function runTranslation(
     .filter(Boolean)
     .join(' · ');
   environment.panel.post({ type: 'draftDone', requestId: id, text: result.text, wordCount: 0, issues: result.issues, tokens: result.usage.totalTokens, cancelled: result.cancelled, canAccept, summary });
-  const note = result.chunksKept > 0 ? vscode.l10n.t(' {0} parts could not be translated without breaking markup and were kept as they were.', result.chunksKept) : '';
+  // The core's summary names why each part was kept (markup, echoed instructions, length limit, empty).
+  const note = result.kept.length > 0 ? ` ${summarizeTranslation(result)}` : '';
   await sessions.offer(id, canAccept, vscode.l10n.t('The translation is ready in the diff view.{0}', note));
   return {
     draftId: id,
