@@ -9,6 +9,8 @@ import { build, ensureDependencies, repoRoot } from './lib/setup.mjs';
 import { parseNodeTestCounts } from './lib/nodeTestCounts.mjs';
 
 ensureDependencies();
+const { ensureSystemPackages } = await import('./lib/setup.mjs');
+ensureSystemPackages();
 const { ensureServerInstalled } = await import('./lib/vscodeServer.mjs');
 ensureServerInstalled();
 build();

@@ -7,6 +7,8 @@ import { join } from 'node:path';
 import { build, ensureDependencies, repoRoot } from './lib/setup.mjs';
 
 ensureDependencies();
+const { ensureSystemPackages } = await import('./lib/setup.mjs');
+ensureSystemPackages();
 const { ensureServerInstalled } = await import('./lib/vscodeServer.mjs');
 const { buildTests } = await import('./buildTests.mjs');
 const { runInExtensionHost } = await import('./lib/extensionHost.mjs');

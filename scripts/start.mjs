@@ -1,10 +1,12 @@
-// `npm start`: installs what is missing, builds, and opens VS Code with Biowrite loaded on samples/.
+// `npm start`: installs what is missing, builds, and opens VS Code with Biowrite loaded on a copy of
+// samples/ (in .vscode-test/try/, kept between starts, so trying the extension never edits the repository).
 // With a desktop `code` on PATH it uses that (`--extensionDevelopmentPath`); otherwise it starts the
 // cached VS Code server and prints the URL to open in a browser. Ctrl+C stops it.
 // `--server` forces the server; `--port N` picks its port (default 8123, else a free one);
 // `--restricted` opens the sample in Restricted Mode, as a freshly cloned repository would be.
 import { spawn, spawnSync } from 'node:child_process';
 import { createServer } from 'node:net';
+import { cpSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { build, ensureDependencies, repoRoot } from './lib/setup.mjs';
 
@@ -15,7 +17,13 @@ const requestedPort = portIndex >= 0 ? Number(args[portIndex + 1]) : undefined;
 
 ensureDependencies();
 build();
-const samples = join(repoRoot, 'samples');
+const samples = join(repoRoot, '.vscode-test', 'try', 'samples');
+if (!existsSync(samples)) {
+  cpSync(join(repoRoot, 'samples'), samples, { recursive: true });
+  console.log(`[start] copied samples/ to ${samples}: edit freely there; delete it to start over`);
+} else {
+  console.log(`[start] using your copy of the samples in ${samples} (delete it to start over)`);
+}
 
 function desktopCode() {
   if (process.env.BIOWRITE_NO_DESKTOP) return undefined;

@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { build, ensureDependencies, repoRoot } from './lib/setup.mjs';
+import { build, ensureDependencies, ensureSystemPackages, repoRoot } from './lib/setup.mjs';
 import { parseNodeTestCounts } from './lib/nodeTestCounts.mjs';
 
 const started = Date.now();
@@ -52,6 +52,7 @@ banner('setup');
 let setupFailed = false;
 try {
   ensureDependencies();
+  ensureSystemPackages();
   const { ensureServerInstalled } = await import('./lib/vscodeServer.mjs');
   const installSeconds = ensureServerInstalled();
   console.log(installSeconds > 0 ? `[setup] VS Code server installed in ${installSeconds} s` : '[setup] VS Code server cache present');

