@@ -410,7 +410,7 @@ suite('Sources: find and insert citations', () => {
     const window = vscode.window as { showInputBox: typeof vscode.window.showInputBox };
     const original = window.showInputBox;
     try {
-      const legacy = await keysSent('p53 tumour suppressor legacy key');
+      const legacy = await keysSent('p53 tumour suppressor apoptosis legacy');
       assert.ok(legacy.length > 0 && legacy.every((k) => k === 'legacyOpenAlexKey123'), `the old setting's key was still used (${legacy})`);
       assert.strictEqual(sources().inspect<string>('openalex.apiKey')?.globalValue, undefined, 'and removed from the user settings');
 
@@ -422,12 +422,12 @@ suite('Sources: find and insert citations', () => {
       assert.strictEqual(await vscode.commands.executeCommand<boolean>('biowrite.setOpenAlexApiKey'), true);
       assert.strictEqual(asked?.password, true, 'typed into a password box');
       assert.ok(asked?.validateInput?.('has a space'), 'a key with spaces is refused');
-      const replaced = await keysSent('p53 tumour suppressor new key');
+      const replaced = await keysSent('p53 tumour suppressor senescence replaced');
       assert.ok(replaced.length > 0 && replaced.every((k) => k === 'newOpenAlexKey456'), `the stored key is sent, trimmed (${replaced})`);
 
       window.showInputBox = async () => '';
       assert.strictEqual(await vscode.commands.executeCommand<boolean>('biowrite.setOpenAlexApiKey'), true, 'empty removes the key');
-      const removed = await keysSent('p53 tumour suppressor no key');
+      const removed = await keysSent('p53 tumour suppressor autophagy removed');
       assert.ok(removed.length > 0 && removed.every((k) => k === undefined), `no key after removing it (${removed})`);
     } finally {
       window.showInputBox = original;
