@@ -199,6 +199,31 @@ suite('Claims without sources', () => {
     }
   });
 
+  test('the workspace list is never written through a linked .biowrite folder', async function () {
+    if (process.platform === 'win32') this.skip();
+    const { folder } = await freshWorkspaceList(this);
+    const dotFolder = path.join(folder.uri.fsPath, '.biowrite');
+    if (fs.existsSync(dotFolder)) this.skip();
+    const outside = fs.mkdtempSync(path.join(os.tmpdir(), 'biowrite-outside-'));
+    fs.symlinkSync(outside, dotFolder);
+    try {
+      // A sentence no earlier test put on a list: the list the last test deleted may still be cached
+      // until the file watcher reports the deletion.
+      const editor = await openManuscript('# Background\n\nScreening is widely recommended for older adults. Costs are also high.\n');
+      const [diagnostic] = await waitFor(() => claimDiagnostics(editor.document.uri), (found) => found.length === 2, 'two claims');
+      const ok = await vscode.commands.executeCommand<boolean>('biowrite.ignoreClaim', {
+        uri: editor.document.uri.toString(),
+        range: { startLine: diagnostic.range.start.line, startCharacter: diagnostic.range.start.character, endLine: diagnostic.range.end.line, endCharacter: diagnostic.range.end.character },
+        mode: 'list',
+      });
+      assert.strictEqual(ok, false, 'the command refuses');
+      assert.deepStrictEqual(fs.readdirSync(outside), [], 'nothing is written where the link points');
+    } finally {
+      fs.unlinkSync(dotFolder);
+      fs.rmSync(outside, { recursive: true, force: true });
+    }
+  });
+
   test('turning the feature off clears the diagnostics', async () => {
     const editor = await openManuscript('# Background\n\nMost tumours are heterogeneous.\n');
     const uri = editor.document.uri;

@@ -5,10 +5,16 @@
  * so API keys and e-mail addresses never reach the disk. Entries expire after a TTL; writes are atomic
  * (temporary file, then rename); a damaged entry reads as a miss and is removed; the directory is kept
  * under a size cap by evicting the least recently written entries.
+ *
+ * The entries reveal what the user searched for, so the directory is private to its owner (0700) and
+ * each entry too (0600); temporary files a crash left behind are removed when the cache is first used.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+
+/** Age after which a temporary file is taken for a crashed writer's (a live write takes milliseconds). */
+const STALE_TEMPORARY_MS = 10 * 60_000;
 
 /** Where clients look up and store raw response bodies. */
 export interface ResponseCache {
@@ -29,7 +35,10 @@ export interface ResponseCache {
 
 /** Options of {@link DiskCache}. */
 export interface DiskCacheOptions {
-  /** The directory (created when missing); the extension passes a folder in `globalStorageUri`. */
+  /**
+   * The directory (created when missing); the extension passes a folder in `globalStorageUri`. It is made
+   * private to its owner (0700) on first use, so it should be one that holds only the cache.
+   */
   readonly directory: string;
   /** How long an entry stays valid (optional; default: 7 days). */
   readonly ttlMs?: number;
@@ -76,6 +85,7 @@ export class DiskCache implements ResponseCache {
 
   /** @inheritdoc */
   async get(service: string, requestKey: string): Promise<string | undefined> {
+    await this.prepare().catch(() => undefined);
     const path = join(this.options.directory, cacheFileName(service, requestKey));
     let raw: string;
     try {
@@ -100,20 +110,68 @@ export class DiskCache implements ResponseCache {
   /** @inheritdoc */
   async set(service: string, requestKey: string, body: string): Promise<void> {
     try {
-      this.ready ??= mkdir(this.options.directory, { recursive: true }).then(() => undefined);
-      await this.ready;
+      await this.prepare();
       const path = join(this.options.directory, cacheFileName(service, requestKey));
       const entry: StoredEntry = { v: 1, service, storedAt: this.now(), body };
-      const temporary = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-      await writeFile(temporary, JSON.stringify(entry), 'utf8');
-      await rename(temporary, path);
+      // Unique per process and write; `wx` refuses a name that exists (a link planted there included).
+      const temporary = `${path}.${process.pid}.${randomBytes(8).toString('hex')}.tmp`;
+      try {
+        await writeFile(temporary, JSON.stringify(entry), { encoding: 'utf8', flag: 'wx', mode: 0o600 });
+        await rename(temporary, path);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') await unlink(temporary).catch(() => undefined);
+        throw error;
+      }
       this.writesSinceEviction++;
       if (this.writesSinceEviction >= 20 || Buffer.byteLength(body) > this.maxBytes / 20) {
         this.writesSinceEviction = 0;
         await this.evict();
       }
     } catch {
+      // A cache is never a reason for a search to fail; the directory may have been removed, so the next
+      // write sets it up again.
       this.ready = undefined;
+    }
+  }
+
+  /**
+   * Sets the directory up once: creates it private (0700), makes an existing one owned by this user
+   * private too, and removes temporary files older than 10 minutes. A failure is retried on the next call.
+   */
+  private prepare(): Promise<void> {
+    this.ready ??= this.open().catch((error: unknown) => {
+      this.ready = undefined;
+      throw error;
+    });
+    return this.ready;
+  }
+
+  private async open(): Promise<void> {
+    const directory = this.options.directory;
+    await mkdir(directory, { recursive: true, mode: 0o700 });
+    if (process.platform !== 'win32') {
+      const info = await stat(directory);
+      const uid = process.getuid?.();
+      if ((info.mode & 0o077) !== 0 && uid !== undefined && info.uid === uid) await chmod(directory, 0o700);
+    }
+    await this.removeStaleTemporaryFiles();
+  }
+
+  private async removeStaleTemporaryFiles(): Promise<void> {
+    let names: string[];
+    try {
+      names = await readdir(this.options.directory);
+    } catch {
+      return;
+    }
+    for (const name of names) {
+      if (!name.endsWith('.tmp')) continue;
+      const path = join(this.options.directory, name);
+      try {
+        if (this.now() - (await stat(path)).mtimeMs > STALE_TEMPORARY_MS) await unlink(path);
+      } catch {
+        // Renamed or removed by its writer meanwhile.
+      }
     }
   }
 
@@ -131,7 +189,7 @@ export class DiskCache implements ResponseCache {
       try {
         const info = await stat(path);
         if (name.endsWith('.tmp')) {
-          if (this.now() - info.mtimeMs > 60_000) await unlink(path).catch(() => undefined);
+          if (this.now() - info.mtimeMs > STALE_TEMPORARY_MS) await unlink(path).catch(() => undefined);
           continue;
         }
         if (!name.endsWith('.json')) continue;

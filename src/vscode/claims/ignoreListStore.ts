@@ -37,7 +37,7 @@ export class IgnoreListStore extends Disposable {
 
   /** The list file of the folder holding a document, or undefined outside any folder. */
   listUri(document: vscode.Uri): vscode.Uri | undefined {
-    const folder = vscode.workspace.getWorkspaceFolder(document) ?? vscode.workspace.workspaceFolders?.[0];
+    const folder = folderOf(document);
     return folder ? vscode.Uri.joinPath(folder.uri, IGNORE_LIST_PATH) : undefined;
   }
 
@@ -80,8 +80,11 @@ export class IgnoreListStore extends Disposable {
    * @throws Error with a next step when the document is in no workspace folder or the list is broken.
    */
   async add(document: vscode.Uri, sentence: string): Promise<vscode.Uri> {
+    const folder = folderOf(document);
     const uri = this.listUri(document);
-    if (!uri) throw new Error(vscode.l10n.t('Open the manuscript\'s folder as a workspace to keep a list of sentences that need no source, or use the inline comment instead.'));
+    if (!folder || !uri) throw new Error(vscode.l10n.t('Open the manuscript\'s folder as a workspace to keep a list of sentences that need no source, or use the inline comment instead.'));
+    // Checked before the open editor is saved too: saving writes through a link like any other write.
+    await refuseLinks(folder.uri);
     // When the list is open in an editor, its text there (unsaved edits included) is the one to extend:
     // writing the file behind the editor's back would set the user's edits against ours.
     const open = vscode.workspace.textDocuments.find((candidate) => candidate.uri.toString() === uri.toString());
@@ -102,7 +105,7 @@ export class IgnoreListStore extends Disposable {
         throw new Error(vscode.l10n.t('{0} could not be updated. Save or close it, then try again.', vscode.workspace.asRelativePath(uri)));
       }
     } else {
-      await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(updated));
+      await writeList(folder.uri, updated);
     }
     const key = vscode.workspace.getWorkspaceFolder(uri)?.uri.toString() ?? uri.toString();
     this.lists.delete(key);
@@ -110,4 +113,63 @@ export class IgnoreListStore extends Disposable {
     return uri;
   }
 
+  /**
+   * Creates an empty list in the folder of a document when there is none, for the user to edit.
+   * @returns The list's URI, or undefined outside any folder.
+   * @throws Error with a next step when `.biowrite` or the list is a symbolic link.
+   */
+  async createIfMissing(document: vscode.Uri): Promise<vscode.Uri | undefined> {
+    const folder = folderOf(document);
+    const uri = this.listUri(document);
+    if (!folder || !uri) return undefined;
+    // An existing link is refused too: the editor opened on it would save through it.
+    await refuseLinks(folder.uri);
+    try {
+      await vscode.workspace.fs.stat(uri);
+    } catch {
+      await writeList(folder.uri, `${JSON.stringify({ version: 1, sentences: [] }, null, 2)}\n`);
+    }
+    return uri;
+  }
+}
+
+function folderOf(document: vscode.Uri): vscode.WorkspaceFolder | undefined {
+  return vscode.workspace.getWorkspaceFolder(document) ?? vscode.workspace.workspaceFolders?.[0];
+}
+
+/**
+ * Refuses when `.biowrite` or the list is a symbolic link: a cloned repository could point them at any
+ * file of the user's, and writing the list would replace it.
+ */
+async function refuseLinks(folder: vscode.Uri): Promise<void> {
+  if (folder.scheme === 'file') {
+    const { assertNoSymbolicLinks } = await import('../../core/files/safeWrite');
+    await assertNoSymbolicLinks(folder.fsPath, IGNORE_LIST_PATH);
+    return;
+  }
+  // Other file systems report links through the stat type, when they have links at all.
+  const parts = IGNORE_LIST_PATH.split('/');
+  for (let index = 0; index < parts.length; index++) {
+    const shown = parts.slice(0, index + 1).join('/');
+    let type: vscode.FileType;
+    try {
+      type = (await vscode.workspace.fs.stat(vscode.Uri.joinPath(folder, shown))).type;
+    } catch {
+      return;
+    }
+    if (type & vscode.FileType.SymbolicLink) {
+      throw new Error(vscode.l10n.t('{0} is a symbolic link. Biowrite does not write through links: replace it with a regular file or folder, then try again.', shown));
+    }
+  }
+}
+
+/** Writes the list of a workspace folder: atomically and never through a link on disk. */
+async function writeList(folder: vscode.Uri, text: string): Promise<void> {
+  if (folder.scheme === 'file') {
+    const { writeFileInFolder } = await import('../../core/files/safeWrite');
+    await writeFileInFolder(folder.fsPath, IGNORE_LIST_PATH, text);
+    return;
+  }
+  await refuseLinks(folder);
+  await vscode.workspace.fs.writeFile(vscode.Uri.joinPath(folder, IGNORE_LIST_PATH), new TextEncoder().encode(text));
 }

@@ -14,15 +14,16 @@ export function registerEditIgnoreListCommand(controller: ClaimsController): vsc
   return vscode.commands.registerCommand(editIgnoreListCommandId, async (): Promise<vscode.Uri | undefined> => {
     const active = vscode.window.activeTextEditor?.document.uri;
     const folder = (active && vscode.workspace.getWorkspaceFolder(active)) ?? vscode.workspace.workspaceFolders?.[0];
-    const uri = folder ? controller.ignoreLists.listUri(folder.uri) : undefined;
+    let uri: vscode.Uri | undefined;
+    try {
+      uri = folder ? await controller.ignoreLists.createIfMissing(folder.uri) : undefined;
+    } catch (error) {
+      void vscode.window.showErrorMessage(error instanceof Error ? error.message : String(error));
+      return undefined;
+    }
     if (!uri) {
       void vscode.window.showInformationMessage(vscode.l10n.t('Open the manuscript\'s folder (File > Open Folder) to keep a list of sentences that need no source.'));
       return undefined;
-    }
-    try {
-      await vscode.workspace.fs.stat(uri);
-    } catch {
-      await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(`${JSON.stringify({ version: 1, sentences: [] }, null, 2)}\n`));
     }
     await vscode.window.showTextDocument(uri);
     return uri;

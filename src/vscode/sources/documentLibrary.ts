@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { LiteratureRecord } from '../../core/literature/types';
 import { readCitationSettings } from './sourcesSettings';
+import { mayReadWorkspaceFile } from '../workspaceContainment';
 
 /** One bibliography file of a document, read (from the editor when open, so unsaved edits count). */
 export interface BibliographyFile {
@@ -39,9 +40,17 @@ async function readText(uri: vscode.Uri): Promise<string> {
   return new TextDecoder('utf-8').decode(await vscode.workspace.fs.readFile(uri));
 }
 
+function isAbsolute(path: string): boolean {
+  return /^(?:[a-zA-Z]:[\\/]|\/)/.test(path);
+}
+
 function resolve(base: vscode.Uri, path: string): vscode.Uri {
-  if (/^(?:[a-zA-Z]:[\\/]|\/)/.test(path)) return vscode.Uri.file(path);
+  if (isAbsolute(path)) return vscode.Uri.file(path);
   return vscode.Uri.joinPath(base, path);
+}
+
+function refusedProblem(path: string): string {
+  return vscode.l10n.t('{0}: outside the workspace, so Biowrite does not read it in Restricted Mode. Trust the workspace to read it, or move the file into the workspace.', path);
 }
 
 /** Caches parsed libraries by file URI and content stamp, so repeated searches do not re-read or re-index. */
@@ -51,7 +60,10 @@ export class LibraryCache {
 
   /**
    * The library a document uses: the files its front matter, LaTeX commands or Manubot layout name,
-   * plus `biowrite.sources.libraryFiles` (relative to the workspace folder).
+   * plus `biowrite.sources.libraryFiles` (relative to the workspace folder). In Restricted Mode the files
+   * the manuscript names, and the setting's relative paths, are read only from inside the workspace (a
+   * problem names each one refused); the setting itself comes from user settings only then (package.json
+   * `restrictedConfigurations`), so its absolute paths are the user's own choice.
    * @param document The manuscript, or undefined for a free search (then only the setting's files).
    */
   async forDocument(document: vscode.TextDocument | undefined): Promise<DocumentLibrary> {
@@ -59,26 +71,42 @@ export class LibraryCache {
     const folder = document ? vscode.workspace.getWorkspaceFolder(document.uri) : vscode.workspace.workspaceFolders?.[0];
     const documentDir = document && document.uri.scheme !== 'untitled' ? vscode.Uri.joinPath(document.uri, '..') : folder?.uri;
     const settingFiles = readCitationSettings(document?.uri ?? folder?.uri ?? vscode.Uri.file('/')).libraryFiles;
-    const settingUris = folder ? settingFiles.map((path) => resolve(folder.uri, path)) : settingFiles.filter((p) => p.startsWith('/')).map((p) => vscode.Uri.file(p));
     const candidates: vscode.Uri[] = [];
     const declared = new Set<string>();
+    const problems: string[] = [];
+    const stamps: string[] = [];
     if (document && documentDir) {
       const manubot: string[] = [];
       for (const candidate of ['manual-references.json', 'content/manual-references.json', '../content/manual-references.json']) {
-        if (await exists(resolve(documentDir, candidate))) manubot.push(candidate);
+        const uri = resolve(documentDir, candidate);
+        if ((await mayReadWorkspaceFile(uri)) && (await exists(uri))) manubot.push(candidate);
       }
       for (const reference of discoverBibliographies(document.getText(), { exists: (p) => manubot.includes(p) })) {
         const uri = resolve(documentDir, reference.path);
+        if (!(await mayReadWorkspaceFile(uri))) {
+          problems.push(refusedProblem(reference.path));
+          stamps.push(`${uri.toString()}#refused`);
+          continue;
+        }
         candidates.push(uri);
         declared.add(uri.toString());
       }
     }
-    candidates.push(...settingUris);
+    for (const path of settingFiles) {
+      if (!isAbsolute(path) && !folder) continue;
+      const uri = folder ? resolve(folder.uri, path) : vscode.Uri.file(path);
+      // An absolute path can only come from user settings in Restricted Mode; a relative one is resolved
+      // in the workspace, where a link may lead anywhere.
+      if (!isAbsolute(path) && !(await mayReadWorkspaceFile(uri))) {
+        problems.push(refusedProblem(path));
+        stamps.push(`${uri.toString()}#refused`);
+        continue;
+      }
+      candidates.push(uri);
+    }
     const unique = [...new Map(candidates.map((u) => [u.toString(), u])).values()];
 
     const files: BibliographyFile[] = [];
-    const problems: string[] = [];
-    const stamps: string[] = [];
     for (const uri of unique) {
       const name = vscode.workspace.asRelativePath(uri);
       let text: string;

@@ -4,6 +4,7 @@ import { parseGlossary, type GlossaryEntry } from '../../core/writing/glossary';
 import { summarizeTranslation, translateManuscript, type TranslationResult } from '../../core/writing/translateManuscript';
 import type { GroundingIssue } from '../../shared/protocol';
 import type { BiowriteEnvironment } from '../environment';
+import { mayReadWorkspaceFile } from '../workspaceContainment';
 import { formatOfDocument } from './documentFormat';
 import { withCancellableProgress, type DraftSession, type DraftSessions } from './draftSessions';
 import { checkPrivacy, type PresetPrivacyDecision } from './privacyGate';
@@ -48,14 +49,20 @@ async function pickTargetLanguage(): Promise<string | undefined> {
 /**
  * Reads the workspace glossary named by `biowrite.translation.glossaryFile` (relative to the document's
  * workspace folder). A missing file means no glossary; a broken one is an error, since the glossary must
- * always apply.
+ * always apply; so is one that leads out of the workspace in Restricted Mode.
  */
 async function readGlossary(document: vscode.TextDocument, target: string, environment: BiowriteEnvironment): Promise<readonly GlossaryEntry[]> {
   const setting = vscode.workspace.getConfiguration('biowrite.translation', document.uri).get<string>('glossaryFile', '.biowrite/glossary.json').trim();
   if (setting === '') return [];
   const folder = vscode.workspace.getWorkspaceFolder(document.uri) ?? vscode.workspace.workspaceFolders?.[0];
-  const uri = /^([a-zA-Z]:[\\/]|\/)/.test(setting) ? vscode.Uri.file(setting) : folder ? vscode.Uri.joinPath(folder.uri, setting) : undefined;
+  const absolute = /^([a-zA-Z]:[\\/]|\/)/.test(setting);
+  const uri = absolute ? vscode.Uri.file(setting) : folder ? vscode.Uri.joinPath(folder.uri, setting) : undefined;
   if (!uri) return [];
+  // In Restricted Mode an absolute path comes from user settings only (`restrictedConfigurations`); a
+  // relative one is resolved in the workspace, where a link may lead anywhere.
+  if (!absolute && !(await mayReadWorkspaceFile(uri))) {
+    throw new Error(vscode.l10n.t('{0} leads outside the workspace, so Biowrite does not read it in Restricted Mode. Trust the workspace to read it.', setting));
+  }
   let bytes: Uint8Array;
   try {
     bytes = await vscode.workspace.fs.readFile(uri);

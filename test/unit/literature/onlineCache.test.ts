@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, beforeEach, describe, it } from 'node:test';
 import { cacheFileName, DiskCache, MemoryCache } from '../../../src/core/literature/cache';
@@ -104,6 +104,59 @@ describe('DiskCache', () => {
     const cache = new DiskCache({ directory: join(file, 'cache') });
     await cache.set('pubmed', 'k', 'v');
     assert.equal(await cache.get('pubmed', 'k'), undefined);
+  });
+});
+
+describe('DiskCache files', () => {
+  const posixOnly = { skip: process.platform === 'win32' };
+
+  it('keeps the directory private (0700) and each entry readable by its owner only (0600)', posixOnly, async () => {
+    const nested = join(directory, 'globalStorage', 'literature-cache');
+    const cache = new DiskCache({ directory: nested });
+    await cache.set('pubmed', 'https://x/esearch?term=rare+disease', 'body');
+    assert.equal((await stat(nested)).mode & 0o777, 0o700);
+    const [name] = await readdir(nested);
+    assert.equal((await stat(join(nested, name))).mode & 0o777, 0o600);
+  });
+
+  it('closes an existing directory that others could read', posixOnly, async () => {
+    await chmod(directory, 0o755);
+    const cache = new DiskCache({ directory });
+    await cache.set('crossref', 'k', 'v');
+    assert.equal((await stat(directory)).mode & 0o777, 0o700);
+  });
+
+  it('removes temporary files a crash left behind, and keeps fresh ones and the entries', async () => {
+    const stale = join(directory, `${cacheFileName('pubmed', 'old')}.123.abcd.tmp`);
+    const fresh = join(directory, `${cacheFileName('pubmed', 'new')}.456.ef01.tmp`);
+    await writeFile(stale, '{"v":1');
+    await writeFile(fresh, '{"v":1');
+    const old = new Date(Date.now() - 11 * 60_000);
+    await utimes(stale, old, old);
+    const recent = new Date(Date.now() - 2 * 60_000);
+    await utimes(fresh, recent, recent);
+    await new DiskCache({ directory }).set('crossref', 'k', 'v');
+    const names = await readdir(directory);
+    assert.ok(!names.includes(stale.slice(directory.length + 1)), 'the stale temporary file is removed');
+    assert.ok(names.includes(fresh.slice(directory.length + 1)), 'a temporary file another writer may still rename is kept');
+    assert.ok(names.includes(cacheFileName('crossref', 'k')));
+  });
+
+  it('sweeps on the first read too, not only on writes', async () => {
+    const stale = join(directory, 'pubmed-0123.json.1.2.tmp');
+    await writeFile(stale, 'x');
+    const old = new Date(Date.now() - 3600_000);
+    await utimes(stale, old, old);
+    assert.equal(await new DiskCache({ directory }).get('pubmed', 'k'), undefined);
+    assert.deepEqual(await readdir(directory), []);
+  });
+
+  it('removes its temporary file when the write cannot be completed', async () => {
+    // A folder where the entry goes makes the rename fail after the temporary file was written.
+    await mkdir(join(directory, cacheFileName('pubmed', 'k'), 'blocker'), { recursive: true });
+    const cache = new DiskCache({ directory });
+    await cache.set('pubmed', 'k', 'v');
+    assert.deepEqual(await readdir(directory), [cacheFileName('pubmed', 'k')], 'no temporary file is left');
   });
 });
 
