@@ -46,11 +46,27 @@ export interface ClaimItem {
 /** Where a literature result came from. */
 export type SourceName = 'library' | 'zotero' | 'pubmed' | 'europepmc' | 'crossref' | 'openalex';
 
+/** An inline style of a title: italics, bold, super- and subscripts, small capitals. */
+export type TitleStyle = 'bold' | 'italic' | 'smallcaps' | 'sup' | 'sub';
+
+/**
+ * A run of title text in one combination of styles: titles from the services carry inline markup
+ * (*Escherichia coli*, Ca²⁺), sent as data so the panel builds elements from it, never parses markup.
+ */
+export interface TitleSpan {
+  readonly text: string;
+  /** The styles in effect, outermost first, each once (absent: plain text). */
+  readonly styles?: readonly TitleStyle[];
+}
+
 /** One literature result as the panel shows it: a record a service returned. */
 export interface SourceResultItem {
   /** Stable within one search. */
   readonly id: string;
+  /** Plain text. */
   readonly title: string;
+  /** The title with its formatting, when it has any; the texts together spell `title`. */
+  readonly titleSpans?: readonly TitleSpan[];
   readonly authors: readonly string[];
   readonly journal?: string;
   readonly year?: number;

@@ -8,6 +8,7 @@ import type { LiteratureRecord } from '../literature/types';
 import type { TextEdit } from '../manuscript/citations';
 import { parseBibtexEntries } from '../literature/library/bibtex';
 import { normaliseDoi, normalisePmcid, normalisePmid } from '../literature/library/cslJson';
+import { bibtexTitle, cslTitle, parseTitleMarkup, plainTitle, titleSpansOf } from '../literature/titleMarkup';
 
 const TITLE_SKIP = new Set(['a', 'an', 'the', 'on', 'of', 'in', 'for', 'and', 'to', 'towards', 'toward', 'from', 'with', 'is', 'are', 'at', 'by']);
 
@@ -88,7 +89,7 @@ export function readBibliographyContents(text: string, format: 'csljson' | 'bibt
     const csl = item as Record<string, unknown>;
     if (typeof csl.id !== 'string' && typeof csl.id !== 'number') continue;
     const s = (v: unknown): string | undefined => (typeof v === 'string' || typeof v === 'number' ? String(v) : undefined);
-    add(String(csl.id), identifierKeys(s(csl.DOI), s(csl.PMID), s(csl.PMCID)), s(csl.title));
+    add(String(csl.id), identifierKeys(s(csl.DOI), s(csl.PMID), s(csl.PMCID)), csl.title === undefined ? undefined : plainTitle(parseTitleMarkup(s(csl.title) ?? '')));
   }
   return { format, keys, byIdentifier, entries };
 }
@@ -117,7 +118,7 @@ export function findExistingKey(record: LiteratureRecord, contents: Bibliography
 
 /** A record as a CSL JSON item with the given id (no abstract: the bibliography stays small). */
 export function recordToCsl(record: LiteratureRecord, id: string): Record<string, unknown> {
-  const item: Record<string, unknown> = { id, type: record.type ?? 'article-journal', title: record.title };
+  const item: Record<string, unknown> = { id, type: record.type ?? 'article-journal', title: cslTitle(writableSpans(record)) };
   if (record.authors.length > 0) item.author = record.authors.map((a) => ({ ...a }));
   if (record.containerTitle) item['container-title'] = record.containerTitle;
   if (isWritableYear(record.year)) item.issued = { 'date-parts': [[record.year]] };
@@ -134,6 +135,12 @@ export function recordToCsl(record: LiteratureRecord, id: string): Record<string
 
 function isWritableYear(year: number | undefined): year is number {
   return year !== undefined && Number.isInteger(year) && year > 0 && year < 3000;
+}
+
+/** The title's spans, without line breaks or control characters (a value cut across lines could start a line with `@`). */
+function writableSpans(record: LiteratureRecord): ReturnType<typeof titleSpansOf> {
+  // eslint-disable-next-line no-control-regex -- control characters are what this removes
+  return titleSpansOf(record).map((span) => ({ ...span, text: span.text.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, ' ') }));
 }
 
 /** Whether a PMID is safe to write: 1 to 9 digits. */
@@ -271,7 +278,8 @@ export function appendBibtexEntry(text: string, record: LiteratureRecord, key: s
   const typeUpper = typeCase ? typeCase === typeCase.toUpperCase() : false;
   const fields: [string, string][] = [];
   if (record.authors.length > 0) fields.push(['author', bibAuthors(record)]);
-  fields.push(['title', `{${bibEscape(record.title)}}`]);
+  // Italics, sub- and superscripts of the service's title become LaTeX commands, the text escaped.
+  fields.push(['title', `{${bibtexTitle(writableSpans(record))}}`]);
   const type = BIB_TYPE[record.type ?? 'article-journal'] ?? 'article';
   if (record.containerTitle) fields.push([type === 'article' ? 'journal' : 'booktitle', bibEscape(record.containerTitle)]);
   if (isWritableYear(record.year)) fields.push(['year', String(record.year)]);

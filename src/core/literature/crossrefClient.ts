@@ -6,6 +6,7 @@ import * as l10n from '@vscode/l10n';
 import { asArray, buildUrl, createServiceHttp, isObject, SelectFieldFallback, type ClientCommonOptions, type ClientSearchOptions, type ClientSearchResult, type LiteratureClient } from './client';
 import { defaultUserAgent, LiteratureServiceError, serviceLabels, type ServiceHttp } from './http';
 import { jatsAbstractToText, markupToText, normaliseDoi, stringOrUndefined, yearOf } from './normalize';
+import { concatTitleSpans, parseTitleMarkup, plainTitle, titleFields } from './titleMarkup';
 import type { LiteratureRecord, RecordAuthor, RecordNotice } from './types';
 
 /** The default Crossref REST base URL. */
@@ -140,10 +141,12 @@ const cslTypes: Readonly<Record<string, string>> = {
  * @param item The work object.
  */
 export function mapCrossrefWork(item: Record<string, unknown>): LiteratureRecord | undefined {
-  const mainTitle = markupToText(stringOrUndefined(asArray(item.title)[0]));
+  const mainSpans = parseTitleMarkup(stringOrUndefined(asArray(item.title)[0]));
+  const mainTitle = plainTitle(mainSpans);
   if (!mainTitle) return undefined;
-  const subtitle = markupToText(stringOrUndefined(asArray(item.subtitle)[0]));
-  const title = subtitle && !mainTitle.toLowerCase().includes(subtitle.toLowerCase()) ? `${mainTitle}: ${subtitle}` : mainTitle;
+  const subtitleSpans = parseTitleMarkup(stringOrUndefined(asArray(item.subtitle)[0]));
+  const subtitle = plainTitle(subtitleSpans);
+  const { title, titleSpans } = titleFields(subtitle && !mainTitle.toLowerCase().includes(subtitle.toLowerCase()) ? concatTitleSpans(mainSpans, [{ text: ': ' }], subtitleSpans) : mainSpans);
   const authors: RecordAuthor[] = asArray(item.author).flatMap((author): RecordAuthor[] => {
     if (!isObject(author)) return [];
     const family = stringOrUndefined(author.family);
@@ -211,6 +214,7 @@ export function mapCrossrefWork(item: Record<string, unknown>): LiteratureRecord
   return {
     sources: ['crossref'],
     title,
+    ...(titleSpans ? { titleSpans } : {}),
     authors,
     containerTitle: markupToText(stringOrUndefined(asArray(item['container-title'])[0])) || undefined,
     year: yearOf(dateParts(item.issued)) ?? yearOf(dateParts(item.published)),

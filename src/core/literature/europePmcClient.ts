@@ -6,6 +6,7 @@ import * as l10n from '@vscode/l10n';
 import { asArray, buildUrl, createServiceHttp, isObject, type ClientCommonOptions, type ClientSearchOptions, type ClientSearchResult, type LiteratureClient } from './client';
 import { LiteratureServiceError, serviceLabels, type ServiceHttp } from './http';
 import { markupToText, normaliseDoi, normalisePmcid, normalisePmid, splitDisplayName, stringOrUndefined, yearOf } from './normalize';
+import { parseTitleMarkup, titleFields } from './titleMarkup';
 import type { LiteratureRecord, RecordAuthor, RecordNotice } from './types';
 
 /** The default Europe PMC REST base URL. */
@@ -101,7 +102,8 @@ export function parseEuropePmcResponse(text: string): { records: LiteratureRecor
  * @param item The result object.
  */
 export function mapEuropePmcResult(item: Record<string, unknown>): LiteratureRecord | undefined {
-  const title = markupToText(stringOrUndefined(item.title)).replace(/^\[(.*)\]\.?$/, '$1');
+  // Europe PMC sends inline markup entity-encoded (`&lt;i&gt;`): decoded before the tags are read.
+  const { title, titleSpans } = titleFields(parseTitleMarkup(stringOrUndefined(item.title), { unbracket: true }));
   if (!title) return undefined;
   const authorList = isObject(item.authorList) ? asArray(item.authorList.author) : [];
   let authors: RecordAuthor[] = authorList.flatMap((author): RecordAuthor[] => {
@@ -167,6 +169,7 @@ export function mapEuropePmcResult(item: Record<string, unknown>): LiteratureRec
   return {
     sources: ['europepmc'],
     title,
+    ...(titleSpans ? { titleSpans } : {}),
     authors,
     containerTitle: stringOrUndefined(journal.title) ?? stringOrUndefined(item.journalTitle),
     year: yearOf(item.pubYear) ?? yearOf(journalInfo.yearOfPublication),

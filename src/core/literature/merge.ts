@@ -3,6 +3,7 @@
  * a PMID or a PMCID are the same work, transitively (A and B share a DOI, B and C a PMID: one work).
  */
 import { normaliseDoi, normalisePmcid, normalisePmid } from './normalize';
+import { plainTitle, type TitleSpan } from './titleMarkup';
 import type { LiteratureRecord, LiteratureSource, RecordAuthor, RecordNotice } from './types';
 
 /** Which source's field wins when two records disagree: curated bibliographic sources first. */
@@ -105,10 +106,13 @@ export function mergeGroup(group: readonly LiteratureRecord[]): LiteratureRecord
   const authors = byPriority.reduce<readonly RecordAuthor[]>((best, record) => (record.authors.length > best.length ? record.authors : best), []);
   const doi = first((record) => normaliseDoi(record.doi));
   const pmid = first((record) => normalisePmid(record.pmid));
+  const title = bestTitle(byPriority);
+  const titleSpans = spansFor(title, byPriority);
   return {
     sources,
     libraryId: first((record) => record.libraryId),
-    title: bestTitle(byPriority),
+    title,
+    ...(titleSpans ? { titleSpans } : {}),
     authors,
     containerTitle: first((record) => record.containerTitle),
     year: first((record) => record.year),
@@ -147,6 +151,15 @@ function bestTitle(byPriority: readonly LiteratureRecord[]): string {
     }
   }
   return best;
+}
+
+/**
+ * The formatting of the chosen title: from the first record whose spans spell exactly that title. The
+ * library knows no formatting, so its title takes a service's spans when it is the same text.
+ */
+function spansFor(title: string, byPriority: readonly LiteratureRecord[]): readonly TitleSpan[] | undefined {
+  for (const record of byPriority) if (record.titleSpans && plainTitle(record.titleSpans) === title) return record.titleSpans;
+  return undefined;
 }
 
 /** Whether a record is marked retracted, by a flag or a retraction notice. */

@@ -1,7 +1,7 @@
 /**
  * Identifier and text normalisation shared by the online clients and the merger.
  */
-import { decodeEntities } from './xml';
+import { parseTitleMarkup, plainTitle } from './titleMarkup';
 import type { RecordAuthor } from './types';
 
 /**
@@ -46,25 +46,14 @@ export function normalisePmcid(value: unknown, bareDigits = false): string | und
   return undefined;
 }
 
-const blockTags = /^(?:p|div|br|li|ul|ol|h[1-6]|title|sec|table|tr|abstract|section|list-item|list)$/i;
-
 /**
- * Markup (HTML or JATS, with or without the `jats:` prefix) to plain text: tags dropped, block elements
- * separated by a space, entities decoded, whitespace collapsed. Never interprets the markup.
+ * Markup (HTML or JATS, with or without the `jats:` prefix, possibly entity-encoded) to plain text: entities
+ * decoded first, then tags dropped, block elements separated by a space, scripts and styles removed with
+ * their content, whitespace collapsed (see `parseTitleMarkup`). Never interprets the markup.
  * @param markup The text with markup (optional).
  */
 export function markupToText(markup: string | undefined): string {
-  if (!markup) return '';
-  const withoutHidden = markup.replace(/<(script|style)\b[^>]*>[\s\S]*?<\/\1\s*>/gi, ' ');
-  const text = withoutHidden.replace(/<\/?([A-Za-z][\w:.-]*)\b[^>]*>|<!--[\s\S]*?-->/g, (_tag, name: string | undefined) => {
-    if (!name) return ' ';
-    const local = name.includes(':') ? name.slice(name.indexOf(':') + 1) : name;
-    return blockTags.test(local) ? ' ' : '';
-  });
-  return decodeEntities(text.replace(/<[^>]*$/, ''))
-    .replace(/\s+/g, ' ')
-    .replace(/ ([.,;:!?)\]])/g, '$1')
-    .trim();
+  return plainTitle(parseTitleMarkup(markup));
 }
 
 /**

@@ -5,7 +5,8 @@
 import * as l10n from '@vscode/l10n';
 import { asArray, buildUrl, createServiceHttp, isObject, SelectFieldFallback, type ClientCommonOptions, type ClientSearchOptions, type ClientSearchResult, type LiteratureClient } from './client';
 import { LiteratureServiceError, serviceLabels, type ServiceHttp } from './http';
-import { markupToText, normaliseDoi, normalisePmcid, normalisePmid, splitDisplayName, stringOrUndefined, yearOf } from './normalize';
+import { normaliseDoi, normalisePmcid, normalisePmid, splitDisplayName, stringOrUndefined, yearOf } from './normalize';
+import { parseTitleMarkup, titleFields } from './titleMarkup';
 import type { LiteratureRecord, RecordAuthor, RecordNotice } from './types';
 
 /** The default OpenAlex base URL. */
@@ -142,7 +143,7 @@ const cslTypes: Readonly<Record<string, string>> = {
  * @param item The work object.
  */
 export function mapOpenAlexWork(item: Record<string, unknown>): LiteratureRecord | undefined {
-  const title = markupToText(stringOrUndefined(item.title) ?? stringOrUndefined(item.display_name));
+  const { title, titleSpans } = titleFields(parseTitleMarkup(stringOrUndefined(item.title) ?? stringOrUndefined(item.display_name)));
   if (!title) return undefined;
   const ids = isObject(item.ids) ? item.ids : {};
   const authors: RecordAuthor[] = asArray(item.authorships).flatMap((authorship): RecordAuthor[] => {
@@ -169,6 +170,7 @@ export function mapOpenAlexWork(item: Record<string, unknown>): LiteratureRecord
   return {
     sources: ['openalex'],
     title,
+    ...(titleSpans ? { titleSpans } : {}),
     authors,
     containerTitle: stringOrUndefined(source.display_name),
     year: yearOf(item.publication_year),

@@ -8,6 +8,7 @@ import { buildUrl, createServiceHttp, type ClientCommonOptions, type ClientSearc
 import { LiteratureServiceError, serviceLabels, type ServiceHttp } from './http';
 import { normaliseDoi, normalisePmcid, normalisePmid, stringOrUndefined, yearOf } from './normalize';
 import type { LiteratureRecord, RecordAuthor, RecordNotice } from './types';
+import { parseTitleMarkup, titleFields, xmlContentMarkup } from './titleMarkup';
 import { childElement, childElements, descendants, parseXml, pathElement, textOf, type XmlElement } from './xml';
 
 /** The default E-utilities base URL. */
@@ -178,7 +179,10 @@ export function parsePubmedArticle(element: XmlElement): LiteratureRecord | unde
   const citation = childElement(element, 'MedlineCitation');
   const article = childElement(citation, 'Article');
   const pmid = normalisePmid(textOf(childElement(citation, 'PMID')));
-  const title = textOf(childElement(article, 'ArticleTitle')) || textOf(childElement(article, 'VernacularTitle'));
+  const articleTitle = childElement(article, 'ArticleTitle');
+  const titleElement = textOf(articleTitle) ? articleTitle : childElement(article, 'VernacularTitle');
+  // `<i>`, `<sup>`, `<sub>` elements, and now and then the same markup entity-encoded as text.
+  const { title, titleSpans } = titleFields(parseTitleMarkup(xmlContentMarkup(titleElement), { unbracket: true }));
   if (!pmid && !title) return undefined;
 
   const abstract = childElements(childElement(article, 'Abstract'), 'AbstractText')
@@ -242,7 +246,8 @@ export function parsePubmedArticle(element: XmlElement): LiteratureRecord | unde
 
   return {
     sources: ['pubmed'],
-    title: title.replace(/^\[(.*)\]\.?$/, '$1'),
+    title,
+    ...(titleSpans ? { titleSpans } : {}),
     authors,
     containerTitle: stringOrUndefined(textOf(childElement(journal, 'Title'))) ?? stringOrUndefined(textOf(childElement(journal, 'ISOAbbreviation'))),
     year,

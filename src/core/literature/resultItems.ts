@@ -81,6 +81,7 @@ export function toResultItem(id: string, record: LiteratureRecord, score: number
   return {
     id,
     title: record.title,
+    ...(record.titleSpans ? { titleSpans: record.titleSpans } : {}),
     authors: record.authors.map(displayAuthor).filter((a) => a.length > 0),
     ...(record.containerTitle ? { journal: record.containerTitle } : {}),
     ...(record.year !== undefined ? { year: record.year } : {}),

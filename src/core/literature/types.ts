@@ -4,6 +4,8 @@
  * LLM: each record comes from a service response or the author's library.
  */
 
+import type { TitleSpan } from '../../shared/protocol';
+
 /** Where a record came from. Mirrors `SourceName` in the webview protocol. */
 export type LiteratureSource = 'library' | 'zotero' | 'pubmed' | 'europepmc' | 'crossref' | 'openalex';
 
@@ -29,7 +31,13 @@ export interface LiteratureRecord {
   readonly sources: readonly LiteratureSource[];
   /** The library's own id (CSL `id` or BibTeX key), for library and Zotero records. */
   readonly libraryId?: string;
+  /** Plain text, without markup: what search, de-duplication and plain-text references use. */
   readonly title: string;
+  /**
+   * The title with its inline formatting (italics, sub- and superscripts…), when the service sent any;
+   * the texts together spell `title` (see `titleMarkup.ts`; absent in records written before it existed).
+   */
+  readonly titleSpans?: readonly TitleSpan[];
   readonly authors: readonly RecordAuthor[];
   readonly containerTitle?: string;
   readonly year?: number;

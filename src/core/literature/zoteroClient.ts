@@ -7,7 +7,8 @@ import * as l10n from '@vscode/l10n';
 import type { RequestLogger } from '../llm/types';
 import { asArray, isObject } from './client';
 import { LiteratureServiceError, RateLimiter, ServiceHttp, type Clock } from './http';
-import { markupToText, normaliseDoi, normalisePmcid, normalisePmid, stringOrUndefined, yearOf } from './normalize';
+import { normaliseDoi, normalisePmcid, normalisePmid, stringOrUndefined, yearOf } from './normalize';
+import { parseTitleMarkup, titleFields } from './titleMarkup';
 import type { LiteratureRecord, RecordAuthor } from './types';
 
 /** Better BibTeX's JSON-RPC endpoint in a default Zotero install. */
@@ -189,7 +190,8 @@ export class ZoteroClient {
  * @param item The item.
  */
 export function mapZoteroItem(item: Record<string, unknown>): LiteratureRecord | undefined {
-  const title = markupToText(stringOrUndefined(item.title));
+  // Zotero rich text: `<i>`, `<b>`, `<sup>`, `<sub>`, `<span style="font-variant:small-caps;">`.
+  const { title, titleSpans } = titleFields(parseTitleMarkup(stringOrUndefined(item.title)));
   if (!title) return undefined;
   const authors: RecordAuthor[] = asArray(item.author).flatMap((author): RecordAuthor[] => {
     if (!isObject(author)) return [];
@@ -206,6 +208,7 @@ export function mapZoteroItem(item: Record<string, unknown>): LiteratureRecord |
     sources: ['zotero'],
     libraryId,
     title,
+    ...(titleSpans ? { titleSpans } : {}),
     authors,
     containerTitle: stringOrUndefined(item['container-title']),
     year: yearOf(issued) ?? yearOf(item.year),

@@ -1,6 +1,7 @@
 import type { HostMessage, SourceName, SourceResultItem } from '../../shared/protocol';
 import type { HostBridge } from '../hostBridge';
 import { t } from '../l10n';
+import { renderTitleSpans } from './richTitle';
 
 /** Messages of a literature search. */
 export type SearchMessage = Extract<HostMessage, { type: 'searchStarted' | 'searchResults' | 'searchError' | 'searchDone' }>;
@@ -233,7 +234,9 @@ export class SourcesView {
       badges.append(badge);
     }
     card.append(badges);
-    card.append(el('h4', 'source-title', item.title));
+    const title = el('h4', 'source-title');
+    renderTitleSpans(title, item.title, item.titleSpans);
+    card.append(title);
     const meta: string[] = [];
     if (item.authors.length > 0) meta.push(item.authors.length > 3 ? t('{0}, et al.', item.authors.slice(0, 3).join(', ')) : item.authors.join(', '));
     const where = [item.journal, item.year !== undefined ? String(item.year) : undefined].filter((v): v is string => v !== undefined && v !== '');

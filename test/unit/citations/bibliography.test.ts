@@ -92,7 +92,7 @@ test('BibTeX: appended like the file\'s entries, readable back, no duplicates', 
   assert.equal(added.title, 'Genes & 50% of cancers');
   assert.deepEqual(added.authors[0], { family: 'Weinstein', given: 'John N.' });
   assert.equal(added.doi, '10.1038/ng.2764');
-  assert.match(updated, /\n\n@article\{weinstein2013genes,\n {2}author = \{Weinstein, John N\. and Collisson, Eric A\.\},\n {2}title = \{\{Genes \\& 50\\% of cancers\}\},/);
+  assert.match(updated, /\n\n@article\{weinstein2013genes,\n {2}author = \{Weinstein, John N\. and Collisson, Eric A\.\},\n {2}title = \{\{Genes \\& 50\\% of \\textbraceleft\{\}cancers\\textbraceright\{\}\}\},/);
   assert.deepEqual(planBibliographyEntry(text, 'bibtex', { ...record, doi: '10.1038/s41587-019-0001-x' }), { key: 'smith2019crispr' });
   const tabbed = '@ARTICLE{x,\n\tTITLE="X",\n\tYEAR="2000"\n}\n';
   const updatedTabbed = apply(tabbed, planBibliographyEntry(tabbed, 'bibtex', record).edit!);
@@ -213,4 +213,21 @@ test('a file with CR-only line breaks (old Mac) keeps them', () => {
   const updatedCsl = apply(csl, cslPlan.edit ?? { start: 0, end: 0, newText: '' });
   assert.ok(!updatedCsl.includes('\n'), JSON.stringify(updatedCsl));
   assert.equal((JSON.parse(updatedCsl) as unknown[]).length, 2);
+});
+
+test('a title with italics and superscripts is written as the bibliography format’s markup', () => {
+  // Before: the service's <i>…</i> reached the .bib file as literal text.
+  const styled: LiteratureRecord = {
+    ...record,
+    title: 'Ca2+ waves in Escherichia coli',
+    titleSpans: [{ text: 'Ca' }, { text: '2+', styles: ['sup'] }, { text: ' waves in ' }, { text: 'Escherichia coli', styles: ['italic'] }],
+  };
+  const bib = apply('', planBibliographyEntry('', 'bibtex', styled).edit ?? { start: 0, end: 0, newText: '' });
+  assert.match(bib, /title = \{\{Ca\\textsuperscript\{2\+\} waves in \\textit\{Escherichia coli\}\}\}/);
+  assert.equal(parseBibtex(bib).records[0].title, 'Ca2+ waves in Escherichia coli', 'read back as the plain title');
+  const csl = apply('[]', planBibliographyEntry('[]', 'csljson', styled).edit ?? { start: 0, end: 0, newText: '' });
+  const [item] = JSON.parse(csl) as { title: string }[];
+  assert.equal(item.title, 'Ca<sup>2+</sup> waves in <i>Escherichia coli</i>');
+  const key = (JSON.parse(csl) as { id: string }[])[0].id;
+  assert.deepEqual(planBibliographyEntry(csl, 'csljson', { ...styled, doi: undefined, pmid: undefined, libraryId: key }), { key }, 'the styled title in the file is compared as plain text');
 });

@@ -191,7 +191,9 @@ describe('Europe PMC client', () => {
     assert.deepEqual(first.authors[0], { family: 'Schoenfeld', given: 'Jonathan D' });
     assert.equal(find(result.records, (record) => record.pmid === '39709208').pmcid, 'PMC12124214');
     const structured = find(result.records, (record) => (record.abstract ?? '').startsWith('Objective'));
-    assert.ok(!/[<>]/.test(structured.abstract ?? ''), 'HTML tags stripped');
+    assert.ok(!/<\/?[A-Za-z][^>]*>/.test(structured.abstract ?? ''), 'HTML tags stripped');
+    // A `<` of the text is kept, and what follows it too (it once cut the abstract short at "(p").
+    assert.match(find(result.records, (record) => record.pmid === '40420324').abstract ?? '', /\(p <\.01\)\. However, .*\(p <\.05\)\. Computed tomography/);
     assert.ok(result.records.every((record) => record.sources[0] === 'europepmc' && record.retracted === false));
   });
 
