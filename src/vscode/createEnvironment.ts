@@ -30,7 +30,7 @@ export function createEnvironment(context: vscode.ExtensionContext): BiowriteEnv
   async function createClient(settings: LlmSettings, apiKey: string | undefined): Promise<LlmClient> {
     if (settings.provider === 'vscode') {
       const { VscodeLmClient } = await import('./vscodeLmClient');
-      return new VscodeLmClient(settings.model, logRequest);
+      return new VscodeLmClient(settings.model, logRequest, settings.timeoutSeconds * 1000);
     }
     if (settings.baseUrl === '') {
       throw new LlmError('notConfigured', vscode.l10n.t('No LLM endpoint is set. Set “biowrite.llm.baseUrl” in your user settings (e.g. http://localhost:11434/v1 for Ollama).'));

@@ -11,10 +11,14 @@ export class VscodeLmClient implements LlmClient {
   /**
    * @param family The model family to prefer, e.g. `gpt-4o`; empty picks the first available model.
    * @param logRequest Receives one entry per request: status and latency, never text (optional).
+   * @param timeoutMs The deadline of one request, its whole answer included (optional; default: none).
+   * @param selectModel Picks the model (optional; default: `vscode.lm.selectChatModels` by family; tests pass a fake).
    */
   constructor(
     private readonly family: string,
     private readonly logRequest?: RequestLogger,
+    private readonly timeoutMs?: number,
+    private readonly selectModel?: () => Promise<vscode.LanguageModelChat>,
   ) {}
 
   /** The chosen model's id once a request has run, else the configured family. */
@@ -40,6 +44,16 @@ export class VscodeLmClient implements LlmClient {
     signal.addEventListener('abort', cancel, { once: true });
     const started = Date.now();
     let status: number | string = 200;
+    // One deadline for the whole answer, as for OpenAI-compatible endpoints: a model that loops must not stream forever.
+    let timedOut = false;
+    let answering = false;
+    const deadline =
+      this.timeoutMs !== undefined
+        ? setTimeout(() => {
+            timedOut = true;
+            source.cancel();
+          }, this.timeoutMs)
+        : undefined;
     try {
       const model = await this.pickModel();
       const messages = request.messages.map((message) =>
@@ -47,23 +61,37 @@ export class VscodeLmClient implements LlmClient {
       );
       const response = await model.sendRequest(messages, { justification: vscode.l10n.t('Biowrite drafts and checks manuscript text with the model you chose.') }, source.token);
       for await (const text of response.text) {
-        if (signal.aborted) break;
+        if (signal.aborted || timedOut) break;
+        answering = true;
         if (text) yield { kind: 'delta', text };
       }
+      if (timedOut) throw this.deadlineError(answering);
       if (signal.aborted) throw new LlmError('aborted', vscode.l10n.t('The request was cancelled.'));
     } catch (failure) {
-      const error = this.classify(failure, signal);
+      const error = timedOut && !signal.aborted ? this.deadlineError(answering) : this.classify(failure, signal);
       status = error.kind;
       throw error;
     } finally {
+      clearTimeout(deadline);
       signal.removeEventListener('abort', cancel);
       source.dispose();
       this.logRequest?.({ service: 'vscode-lm', status, latencyMs: Date.now() - started });
     }
   }
 
+  private deadlineError(answering: boolean): LlmError {
+    const seconds = Math.round((this.timeoutMs ?? 0) / 1000);
+    return new LlmError(
+      'timeout',
+      answering
+        ? vscode.l10n.t('The language model was still answering after {0} s, the time allowed for one request. It may be repeating itself: try again, or raise “biowrite.llm.timeoutSeconds”.', seconds)
+        : vscode.l10n.t('The language model did not answer within {0} s, the time allowed for one request. Try again, or raise “biowrite.llm.timeoutSeconds”.', seconds),
+    );
+  }
+
   private async pickModel(): Promise<vscode.LanguageModelChat> {
     if (this.selected) return this.selected;
+    if (this.selectModel) return (this.selected = await this.selectModel());
     if (!vscode.lm || typeof vscode.lm.selectChatModels !== 'function') {
       throw new LlmError('notConfigured', vscode.l10n.t('This version of VS Code has no Language Model API. Set “biowrite.llm.provider” to “openai” and use an OpenAI-compatible endpoint.'));
     }

@@ -1,6 +1,8 @@
 import * as assert from 'assert';
 import * as vscode from 'vscode';
 import { waitFor } from './waitFor';
+import { LlmError } from '../../src/core/llm/types';
+import { VscodeLmClient } from '../../src/vscode/vscodeLmClient';
 import { startFakeOpenAiServer, type FakeOpenAiServer } from '../fakes/fakeOpenAiServer';
 
 const extensionId = 'biowrite.biowrite';
@@ -214,5 +216,40 @@ suite('LLM connection', () => {
     await vscode.commands.executeCommand('biowrite.clearApiKey');
     assert.strictEqual(await vscode.commands.executeCommand<boolean>('biowrite.clearApiKey'), false, 'nothing to clear');
     await vscode.commands.executeCommand('biowrite.showLog');
+  });
+
+  test('a VS Code language model that streams forever or never answers is stopped at the deadline', async () => {
+    // Before: only the OpenAI client had a deadline; a looping Copilot model streamed without end.
+    const fakeModel = (answer: 'forever' | 'never'): vscode.LanguageModelChat =>
+      ({
+        id: `fake-${answer}`,
+        async sendRequest(_messages: unknown, _options: unknown, token: vscode.CancellationToken) {
+          if (answer === 'never') {
+            await new Promise<void>((resolve) => token.onCancellationRequested(() => resolve()));
+            throw new vscode.CancellationError();
+          }
+          return {
+            text: (async function* () {
+              while (!token.isCancellationRequested) {
+                yield 'and again ';
+                await new Promise<void>((resolve) => setImmediate(resolve));
+              }
+            })(),
+          };
+        },
+      }) as unknown as vscode.LanguageModelChat;
+    for (const [answer, message] of [['forever', /still answering after 0 s/], ['never', /did not answer within 0 s/]] as const) {
+      const client = new VscodeLmClient('', undefined, 300, async () => fakeModel(answer));
+      let chunks = 0;
+      await assert.rejects(
+        (async () => {
+          for await (const event of client.stream({ messages: [{ role: 'user', content: 'Translate this.' }], signal: new AbortController().signal })) {
+            if (event.kind === 'delta') chunks++;
+          }
+        })(),
+        (error: unknown) => error instanceof LlmError && error.kind === 'timeout' && message.test(error.message),
+      );
+      if (answer === 'forever') assert.ok(chunks > 0, 'the answer had started');
+    }
   });
 });

@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import { startFakeOpenAiServer, type FakeOpenAiServer, type RecordedRequest } from '../fakes/fakeOpenAiServer';
 import { createManglingTranslator, fakeTranslate } from '../fakes/manglingTranslator';
 import { translateBegin, translateEnd } from '../../src/core/llm/prompts/translate';
-import { undoIn } from './waitFor';
+import { undoIn, waitFor } from './waitFor';
 
 const extensionId = 'biowrite.biowrite';
 
@@ -52,7 +52,20 @@ function chunkOf(request: RecordedRequest): string | undefined {
 
 async function openManuscript(content: string): Promise<vscode.TextEditor> {
   const document = await vscode.workspace.openTextDocument({ language: 'markdown', content });
-  return vscode.window.showTextDocument(document);
+  const editor = await vscode.window.showTextDocument(document);
+  // The commands act on the active editor: on a loaded machine it can lag behind showTextDocument.
+  await waitFor(() => vscode.window.activeTextEditor?.document, (active) => active === document, 'the manuscript to be the active editor');
+  return editor;
+}
+
+/** Selects a range and waits until the active editor has it, as the command under test will read it. */
+async function select(editor: vscode.TextEditor, selection: vscode.Selection): Promise<void> {
+  editor.selection = selection;
+  await waitFor(
+    () => vscode.window.activeTextEditor,
+    (active) => active?.document === editor.document && active.selection.isEqual(selection),
+    'the selection to reach the active editor',
+  );
 }
 
 async function closeAll(): Promise<void> {
@@ -136,7 +149,7 @@ suite('Writing: abstracts and translation', () => {
     const withAbstract = manuscript.replace('## Methods', '## Abstract {.page_break_before}\n\nAn old abstract that the author selected.\n\n## Methods');
     const editor = await openManuscript(withAbstract);
     const start = editor.document.positionAt(withAbstract.indexOf('An old abstract'));
-    editor.selection = new vscode.Selection(start, start.translate(0, 30));
+    await select(editor, new vscode.Selection(start, start.translate(0, 30)));
     const result = await vscode.commands.executeCommand<AbstractResult>('biowrite.draftAbstract', { structure: 'nejm', wordLimit: 250, language: 'en' });
     assert.strictEqual(result.mode, 'replace');
     assert.strictEqual(await vscode.commands.executeCommand('biowrite.writing.acceptDraft', result.draftId), 'applied');
@@ -167,7 +180,7 @@ suite('Writing: abstracts and translation', () => {
   test('a translation is refused when the document changed while the language was being picked', async () => {
     const editor = await openManuscript(manuscript);
     const line = manuscript.split('\n').findIndex((candidate) => candidate.startsWith('Mortality'));
-    editor.selection = new vscode.Selection(line, 0, line, editor.document.lineAt(line).text.length);
+    await select(editor, new vscode.Selection(line, 0, line, editor.document.lineAt(line).text.length));
     // No target language: the command asks, and the document changes while the question is open.
     const pending = vscode.commands.executeCommand<TranslateResult | undefined>('biowrite.translateSelection', { privacy: 'send' });
     await new Promise((resolve) => setTimeout(resolve, 500));
@@ -185,7 +198,7 @@ suite('Writing: abstracts and translation', () => {
   test('Translate Selection keeps citations, cross-refs and math byte-identical and applies on accept as one edit', async () => {
     const editor = await openManuscript(manuscript);
     const line = manuscript.split('\n').findIndex((candidate) => candidate.startsWith('Mortality'));
-    editor.selection = new vscode.Selection(line, 0, line, editor.document.lineAt(line).text.length);
+    await select(editor, new vscode.Selection(line, 0, line, editor.document.lineAt(line).text.length));
     const selected = editor.document.getText(editor.selection);
     const result = await vscode.commands.executeCommand<TranslateResult>('biowrite.translateSelection', { targetLanguage: 'fr' });
     assert.ok(result);
