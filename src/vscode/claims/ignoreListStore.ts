@@ -10,6 +10,7 @@ import { Disposable } from '../disposable';
 export class IgnoreListStore extends Disposable {
   private readonly lists = new Map<string, IgnoreList | undefined>();
   private readonly problems = new Map<string, string>();
+  private readonly stamps = new Map<string, string>();
   private readonly changed = this._register(new vscode.EventEmitter<void>());
   /** Fires when a list changed on disk. */
   readonly onDidChange = this.changed.event;
@@ -46,7 +47,13 @@ export class IgnoreListStore extends Disposable {
     const uri = this.listUri(document);
     if (!uri) return [];
     const key = vscode.workspace.getWorkspaceFolder(uri)?.uri.toString() ?? uri.toString();
-    if (!this.lists.has(key)) this.lists.set(key, await this.read(uri, key));
+    // The file's stamp is compared on every check: the watcher's events can arrive after the next
+    // check (a deleted list kept silencing its sentences until they did).
+    const stamp = await stampOf(uri);
+    if (!this.lists.has(key) || this.stamps.get(key) !== stamp) {
+      this.lists.set(key, await this.read(uri, key));
+      this.stamps.set(key, stamp);
+    }
     return this.lists.get(key)?.sentences ?? [];
   }
 
@@ -130,6 +137,16 @@ export class IgnoreListStore extends Disposable {
       await writeList(folder.uri, `${JSON.stringify({ version: 1, sentences: [] }, null, 2)}\n`);
     }
     return uri;
+  }
+}
+
+/** Modification time and size of a file, or `missing`. */
+async function stampOf(uri: vscode.Uri): Promise<string> {
+  try {
+    const stat = await vscode.workspace.fs.stat(uri);
+    return `${stat.mtime}:${stat.size}`;
+  } catch {
+    return 'missing';
   }
 }
 
