@@ -1,17 +1,16 @@
 import * as vscode from 'vscode';
 import { openAlexApiKeySecret } from '../sources/sourcesSettings';
-import { registerSetServiceApiKeyCommand } from './setServiceApiKey';
+import { checkApiKeyFormat, registerSetServiceApiKeyCommand } from './setServiceApiKey';
 
 /** The command id, as declared in package.json. */
 export const setOpenAlexApiKeyCommandId = 'biowrite.setOpenAlexApiKey';
 
 /** Checks an OpenAlex API key as typed: one token of letters, digits, `-` or `_`; empty removes the stored key. */
 export function validateOpenAlexApiKey(value: string): string | undefined {
-  const key = value.trim();
-  if (key === '') return undefined;
-  if (/\s/.test(key)) return vscode.l10n.t('An OpenAlex API key has no spaces: check what was pasted.');
-  if (!/^[A-Za-z0-9_-]{8,128}$/.test(key)) return vscode.l10n.t('An OpenAlex API key is 8 to 128 letters, digits, “-” or “_” (see your OpenAlex account).');
-  return undefined;
+  return checkApiKeyFormat(value, /^[A-Za-z0-9_-]{8,128}$/, {
+    hasSpaces: vscode.l10n.t('An OpenAlex API key has no spaces: check what was pasted.'),
+    badFormat: vscode.l10n.t('An OpenAlex API key is 8 to 128 letters, digits, “-” or “_” (see your OpenAlex account).'),
+  });
 }
 
 /**

@@ -1,17 +1,16 @@
 import * as vscode from 'vscode';
 import { pubmedApiKeySecret } from '../sources/sourcesSettings';
-import { registerSetServiceApiKeyCommand } from './setServiceApiKey';
+import { checkApiKeyFormat, registerSetServiceApiKeyCommand } from './setServiceApiKey';
 
 /** The command id, as declared in package.json. */
 export const setPubmedApiKeyCommandId = 'biowrite.setPubmedApiKey';
 
 /** Checks an NCBI API key as typed: hexadecimal-looking, no spaces; empty removes the stored key. */
 export function validatePubmedApiKey(value: string): string | undefined {
-  const key = value.trim();
-  if (key === '') return undefined;
-  if (/\s/.test(key)) return vscode.l10n.t('An NCBI API key has no spaces: check what was pasted.');
-  if (!/^[A-Za-z0-9]{20,64}$/.test(key)) return vscode.l10n.t('An NCBI API key is 20 to 64 letters and digits (see your NCBI account settings).');
-  return undefined;
+  return checkApiKeyFormat(value, /^[A-Za-z0-9]{20,64}$/, {
+    hasSpaces: vscode.l10n.t('An NCBI API key has no spaces: check what was pasted.'),
+    badFormat: vscode.l10n.t('An NCBI API key is 20 to 64 letters and digits (see your NCBI account settings).'),
+  });
 }
 
 /**

@@ -21,6 +21,19 @@ export interface ServiceApiKeyCommand {
 }
 
 /**
+ * Checks an API key as typed against the service's format; an empty value is acceptable (it removes the key).
+ * @param value The typed value.
+ * @param format The characters and length the service's keys have.
+ * @param messages What to say about spaces (a paste with extra words) and about any other mismatch (localised).
+ */
+export function checkApiKeyFormat(value: string, format: RegExp, messages: { readonly hasSpaces: string; readonly badFormat: string }): string | undefined {
+  const key = value.trim();
+  if (key === '') return undefined;
+  if (/\s/.test(key)) return messages.hasSpaces;
+  return format.test(key) ? undefined : messages.badFormat;
+}
+
+/**
  * Registers a command that stores a literature service's API key in SecretStorage (never in settings or
  * logs); an empty value removes it. The command resolves to whether anything changed.
  * @param secrets The extension's SecretStorage.

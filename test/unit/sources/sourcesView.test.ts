@@ -3,57 +3,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { SourceResultItem, WebviewMessage } from '../../../src/shared/protocol';
 import { segmentSnippet, SourcesView } from '../../../src/webview/views/sourcesView';
+import { FakeNode, installFakeDocument } from '../webview/fakeDom';
 
-/** A minimal DOM: enough for the view, and it has no HTML parser, so markup in text can only stay text. */
-class FakeNode {
-  children: FakeNode[] = [];
-  listeners = new Map<string, (() => void)[]>();
-  attributes = new Map<string, string>();
-  dataset: Record<string, string> = {};
-  className = '';
-  type = '';
-  title = '';
-  private text = '';
-  constructor(readonly tagName: string) {}
-  get textContent(): string {
-    return this.tagName === '#text' ? this.text : this.text + this.children.map((c) => c.textContent).join('');
-  }
-  set textContent(value: string) {
-    this.text = value;
-    this.children = [];
-  }
-  get childElementCount(): number {
-    return this.children.filter((c) => c.tagName !== '#text').length;
-  }
-  append(...nodes: FakeNode[]): void {
-    this.children.push(...nodes);
-  }
-  replaceChildren(...nodes: FakeNode[]): void {
-    this.text = '';
-    this.children = nodes;
-  }
-  setAttribute(name: string, value: string): void {
-    this.attributes.set(name, value);
-  }
-  addEventListener(type: string, listener: () => void): void {
-    this.listeners.set(type, [...(this.listeners.get(type) ?? []), listener]);
-  }
-  click(): void {
-    for (const listener of this.listeners.get('click') ?? []) listener();
-  }
-  findAll(predicate: (node: FakeNode) => boolean): FakeNode[] {
-    return [...(predicate(this) ? [this] : []), ...this.children.flatMap((c) => c.findAll(predicate))];
-  }
-}
-
-(globalThis as unknown as { document: unknown }).document = {
-  createElement: (tag: string) => new FakeNode(tag.toUpperCase()),
-  createTextNode: (text: string) => {
-    const node = new FakeNode('#text');
-    node.textContent = text;
-    return node;
-  },
-};
+installFakeDocument();
 
 const item: SourceResultItem = {
   id: 'pubmed-0',

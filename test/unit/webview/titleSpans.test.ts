@@ -4,60 +4,9 @@ import assert from 'node:assert/strict';
 import type { SourceResultItem, TitleSpan } from '../../../src/shared/protocol';
 import { renderTitleSpans } from '../../../src/webview/views/richTitle';
 import { SourcesView } from '../../../src/webview/views/sourcesView';
+import { FakeNode, installFakeDocument } from './fakeDom';
 
-/** A minimal DOM without an HTML parser: `innerHTML` and `outerHTML` throw, so only nodes and text can be used. */
-class FakeNode {
-  children: FakeNode[] = [];
-  dataset: Record<string, string> = {};
-  className = '';
-  type = '';
-  title = '';
-  private text = '';
-  constructor(readonly tagName: string) {}
-  get textContent(): string {
-    return this.tagName === '#text' ? this.text : this.text + this.children.map((c) => c.textContent).join('');
-  }
-  set textContent(value: string) {
-    this.text = value;
-    this.children = [];
-  }
-  set innerHTML(_value: string) {
-    throw new Error('innerHTML must not be used');
-  }
-  set outerHTML(_value: string) {
-    throw new Error('outerHTML must not be used');
-  }
-  get childElementCount(): number {
-    return this.children.filter((c) => c.tagName !== '#text').length;
-  }
-  append(...nodes: FakeNode[]): void {
-    this.children.push(...nodes);
-  }
-  replaceChildren(...nodes: FakeNode[]): void {
-    this.text = '';
-    this.children = nodes;
-  }
-  setAttribute(): void {}
-  addEventListener(): void {}
-  findAll(predicate: (node: FakeNode) => boolean): FakeNode[] {
-    return [...(predicate(this) ? [this] : []), ...this.children.flatMap((c) => c.findAll(predicate))];
-  }
-  /** The tree as tags, e.g. `<H4>a<I>b</I></H4>`, for comparing structure. */
-  shape(): string {
-    if (this.tagName === '#text') return this.text;
-    const cls = this.className ? `.${this.className}` : '';
-    return `<${this.tagName}${cls}>${this.text}${this.children.map((c) => c.shape()).join('')}</${this.tagName}>`;
-  }
-}
-
-(globalThis as unknown as { document: unknown }).document = {
-  createElement: (tag: string) => new FakeNode(tag.toUpperCase()),
-  createTextNode: (text: string) => {
-    const node = new FakeNode('#text');
-    node.textContent = text;
-    return node;
-  },
-};
+installFakeDocument();
 
 const spans: TitleSpan[] = [
   { text: 'Structure of the ' },
