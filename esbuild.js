@@ -22,13 +22,22 @@ const common = {
 const builds = [
   {
     ...common,
+    // An ES module split into chunks: activation loads only the small entry, and each feature's heavy
+    // parts (the claims model, the literature clients, `openai`, `yaml`) load on first use. Modules used
+    // by several features sit in shared chunks, so each class exists once and `instanceof` holds.
+    // VS Code loads an `.mjs` main with `import` (node extension host, VS Code ≥ 1.100).
     entryPoints: { extension: 'src/extension.ts' },
     outdir: 'dist',
+    outExtension: { '.js': '.mjs' },
+    chunkNames: 'chunks/[name]-[hash]',
+    splitting: true,
     platform: 'node',
-    format: 'cjs',
+    format: 'esm',
     target: 'node20',
     external: ['vscode'],
     mainFields: ['module', 'main'],
+    // Some dependencies call `require` for Node built-ins; an ES module has none of its own.
+    banner: { js: "import { createRequire as __biowriteCreateRequire } from 'node:module'; const require = __biowriteCreateRequire(import.meta.url);" },
   },
   {
     ...common,
@@ -50,6 +59,8 @@ const builds = [
 ];
 
 async function main() {
+  // Chunk names carry a content hash: without this, every build would leave the previous chunks behind.
+  fs.rmSync('dist/chunks', { recursive: true, force: true });
   if (watch) {
     const contexts = await Promise.all(builds.map((options) => esbuild.context(options)));
     await Promise.all(contexts.map((context) => context.watch()));

@@ -52,12 +52,12 @@ export function ensureDependencies({ log = console.log } = {}) {
  * Builds the three bundles (development build unless `production`). Throws when the build fails.
  * BIOWRITE_SKIP_BUILD=1 uses dist/ as it is (for instance while `npm run watch` keeps it fresh).
  */
-export function build({ production = false } = {}) {
+export function build({ production = false, metafile = false } = {}) {
   if (process.env.BIOWRITE_SKIP_BUILD === '1' && !production) {
-    if (!existsSync(join(repoRoot, 'dist', 'extension.js'))) throw new Error('BIOWRITE_SKIP_BUILD=1 but dist/extension.js does not exist: build first.');
+    if (!existsSync(join(repoRoot, 'dist', 'extension.mjs'))) throw new Error('BIOWRITE_SKIP_BUILD=1 but dist/extension.mjs does not exist: build first.');
     return;
   }
-  const result = spawnSync(process.execPath, [join(repoRoot, 'esbuild.js'), ...(production ? ['--production'] : [])], { cwd: repoRoot, stdio: 'inherit' });
+  const result = spawnSync(process.execPath, [join(repoRoot, 'esbuild.js'), ...(production ? ['--production'] : []), ...(metafile ? ['--metafile'] : [])], { cwd: repoRoot, stdio: 'inherit' });
   if (result.status !== 0) throw new Error(`The build failed (exit code ${result.status}).`);
 }
 

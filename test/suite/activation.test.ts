@@ -19,7 +19,7 @@ suite('Activation', () => {
   test('the extension is present, with the manifest the package declares', () => {
     const extension = getExtension();
     assert.strictEqual(extension.packageJSON.name, 'biowrite');
-    assert.strictEqual(extension.packageJSON.main, './dist/extension.js');
+    assert.strictEqual(extension.packageJSON.main, './dist/extension.mjs');
   });
 
   test('activates without error', async function () {

@@ -12,27 +12,8 @@ import { sentenceInParagraph } from './features';
 import { normalizeSentence } from './ignore';
 import type { ClaimScorer } from './scorer';
 
-/** The rule id of every claims message. */
-export const CLAIM_RULE_ID = 'claim-without-source';
-/** The `source` of every claims message. */
-export const CLAIM_SOURCE = 'biowrite';
-/** Fallback threshold when the model file names none; the shipped model suggests its own (see `suggestedThreshold`). */
-export const DEFAULT_THRESHOLD = 0.3;
-/**
- * Sections not checked by default, the same as the `biowrite.claims.skipSections` setting.
- * Methods and Results are checked: the model already scores the authors' own work low there, and
- * methods sentences that name a tool or data set are exactly the ones readers expect a source for.
- */
-export const DEFAULT_SKIP_SECTIONS: readonly string[] = [
-  'Acknowledgements',
-  'Acknowledgments',
-  'References',
-  'Author contributions',
-  'Funding',
-  'Competing interests',
-  'Data availability',
-  'Supplementary',
-];
+import { CLAIM_RULE_ID, CLAIM_SOURCE } from './constants';
+export { CLAIM_RULE_ID, CLAIM_SOURCE, DEFAULT_SKIP_SECTIONS, DEFAULT_THRESHOLD } from './constants';
 
 /** A message about one sentence that may need a source: a `VFileMessage` with the score attached. */
 export interface ClaimMessage extends VFileMessage {

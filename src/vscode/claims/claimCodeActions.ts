@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { CLAIM_RULE_ID } from '../../core/claims/report';
+import { CLAIM_RULE_ID } from '../../core/claims/constants';
 import type { ClaimsController } from './claimsController';
 import { DIAGNOSTIC_SOURCE } from './claimsController';
 import { ignoreCommentEdit } from './ignoreEdit';

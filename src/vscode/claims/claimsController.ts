@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { CheckResult, ClaimChecker, ClaimFinding } from '../../core/claims/checker';
-import { CLAIM_RULE_ID } from '../../core/claims/report';
+import { CLAIM_RULE_ID } from '../../core/claims/constants';
 import type { ClaimItem } from '../../shared/protocol';
 import { Disposable } from '../disposable';
 import type { BiowriteEnvironment } from '../environment';

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { ManuscriptLanguage } from '../../core/manuscript/citations';
-import { DEFAULT_SKIP_SECTIONS } from '../../core/claims/report';
+import { DEFAULT_SKIP_SECTIONS } from '../../core/claims/constants';
 
 /** The `biowrite.claims.severity` values. */
 export type ClaimSeverity = 'hint' | 'information' | 'warning' | 'error';

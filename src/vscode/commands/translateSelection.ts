@@ -2,7 +2,6 @@ import * as vscode from 'vscode';
 import type { BiowriteEnvironment } from '../environment';
 import type { DraftSessions } from '../writing/draftSessions';
 import type { ProposalDocuments } from '../writing/proposals';
-import { runTranslation } from '../writing/translationFlow';
 
 /** The command id, as declared in package.json. */
 export const translateSelectionCommandId = 'biowrite.translateSelection';
@@ -15,6 +14,6 @@ export const translateSelectionCommandId = 'biowrite.translateSelection';
  */
 export function registerTranslateSelectionCommand(environment: BiowriteEnvironment, sessions: DraftSessions, proposals: ProposalDocuments): void {
   environment.context.subscriptions.push(
-    vscode.commands.registerCommand(translateSelectionCommandId, (args?: unknown) => runTranslation(environment, sessions, proposals, 'selection', translateSelectionCommandId, args)),
+    vscode.commands.registerCommand(translateSelectionCommandId, async (args?: unknown) => (await import('../writing/translationFlow')).runTranslation(environment, sessions, proposals, 'selection', translateSelectionCommandId, args)),
   );
 }
