@@ -13,6 +13,12 @@
 // see scripts/pmcCiteSets.ts), ranked with the shipped parameters, which never saw them.
 // `-- --baseline` (with or without --pmc) ranks with the issue's baseline instead: plain BM25 (k1 1.2,
 // b 0.75) over title and abstract, the sentence alone as the query.
+// `-- --in-situ` measures the in-situ protocol: each query is a sentence of cited.md (the manuscript with
+// its citations) placed by queries-insitu.jsonl, and `biowrite cite --manuscript` ranks with what the rest
+// of the manuscript cites (the sentence's own citations ignored). With `--held-out`, each manuscript's
+// in-situ weights are those learned on the OTHER manuscripts (scripts/citeInSituHeldOut.json, from
+// `npm run train:cite:in-situ`); the cold weights are the shipped ones, which were chosen on seven of
+// these sets (marked * below) and never saw the others.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -30,6 +36,11 @@ const BASELINE = {
   featureWeights: [1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0],
 };
 const heldOutMode = process.argv.includes('--held-out');
+const inSituMode = process.argv.includes('--in-situ');
+if (inSituMode && (pmcMode || baselineMode)) {
+  console.error('--in-situ combines only with --held-out: the PMC sets and the baseline have no in-situ data.');
+  process.exit(2);
+}
 if (baselineMode && heldOutMode) {
   console.error('--baseline and --held-out do not combine: the baseline has nothing trained.');
   process.exit(2);
@@ -48,8 +59,11 @@ if (pmcMode) {
   }
 }
 const root = pmcMode ? pmcScratch : process.env.BIOWRITE_EVAL_DIR ?? join(repo, '..', 'shared', 'data', 'manuscripts');
-const heldOutFile = join(repo, 'scripts', 'citeHeldOutParameters.json');
+const heldOutFile = join(repo, 'scripts', inSituMode ? 'citeInSituHeldOut.json' : 'citeHeldOutParameters.json');
 const heldOutParameters = heldOutMode ? JSON.parse(readFileSync(heldOutFile, 'utf8')) : {};
+const shippedParameters = JSON.parse(readFileSync(join(repo, 'src', 'core', 'literature', 'library', 'rankingParameters.json'), 'utf8'));
+/** The sets the shipped cold weights were chosen on. */
+const coldTrainedOn = new Set(Object.keys(JSON.parse(readFileSync(join(repo, 'scripts', 'citeHeldOutParameters.json'), 'utf8'))));
 const scratch = heldOutMode || baselineMode ? mkdtempSync(join(tmpdir(), 'biowrite-eval-cite-')) : '';
 process.on('exit', () => scratch && rmSync(scratch, { recursive: true, force: true }));
 
@@ -64,7 +78,7 @@ if (!existsSync(root)) {
 
 function evaluate(name) {
   const dir = join(root, name);
-  const queriesFile = join(dir, 'queries.jsonl');
+  const queriesFile = join(dir, inSituMode ? 'queries-insitu.jsonl' : 'queries.jsonl');
   const gold = new Map(
     readFileSync(queriesFile, 'utf8')
       .split('\n')
@@ -80,11 +94,15 @@ function evaluate(name) {
   }
   if (heldOutMode) {
     const fold = heldOutParameters[name];
-    if (!fold) throw new Error(`${name}: no held-out parameters in ${heldOutFile}; run \`npm run train:cite\` first.`);
+    if (!fold) throw new Error(`${name}: no held-out parameters in ${heldOutFile}; run \`npm run ${inSituMode ? 'train:cite:in-situ' : 'train:cite'}\` first.`);
     const file = join(scratch, `${name}.json`);
-    writeFileSync(file, JSON.stringify(fold.parameters));
+    const parameters = inSituMode
+      ? { ...shippedParameters, featureWeights: [...shippedParameters.featureWeights.slice(0, shippedParameters.featureWeights.length - fold.inSituWeights.length), ...fold.inSituWeights] }
+      : fold.parameters;
+    writeFileSync(file, JSON.stringify(parameters));
     extra.push('--ranking', file);
   }
+  if (inSituMode) extra.push('--manuscript', join(dir, 'cited.md'));
   const run = spawnSync(process.execPath, [cli, 'cite', '--library', join(dir, 'library.json'), '--queries', queriesFile, '--top', '10', '--format', 'jsonl', '--stats', ...extra], {
     encoding: 'utf8',
     maxBuffer: 64 * 1024 * 1024,
@@ -111,9 +129,12 @@ function evaluate(name) {
   return { name, n, libraryRecords, r1: r1 / n, r5: r5 / n, r10: r10 / n, mrr: mrr / n, msPerQuery };
 }
 
-const names = readdirSync(root).filter((name) => existsSync(join(root, name, 'queries.jsonl')) && existsSync(join(root, name, 'library.json'))).sort();
+const names = readdirSync(root)
+  .filter((name) => ['library.json', ...(inSituMode ? ['queries-insitu.jsonl', 'cited.md'] : ['queries.jsonl'])].every((file) => existsSync(join(root, name, file))))
+  .sort();
 const rows = names.map(evaluate);
 const setLabel = baselineMode ? 'baseline' : heldOutMode ? 'held-out' : pmcMode ? 'unseen' : 'trained';
+if (inSituMode) console.log(`In situ: each sentence ranked with what the rest of its manuscript cites (${heldOutMode ? 'in-situ weights learned on the other manuscripts' : 'shipped in-situ weights, learned on all these manuscripts'}; * = a set the cold weights were chosen on).`);
 if (baselineMode) console.log('Baseline: BM25 (k1 1.2, b 0.75) over title and abstract, the sentence alone as the query.');
 else console.log(
   pmcMode
@@ -127,10 +148,11 @@ const header = `${'manuscript'.padEnd(30)} ${'set'.padEnd(8)} ${'queries'.padSta
 console.log(header);
 console.log('-'.repeat(header.length));
 for (const r of rows) {
-  console.log(`${r.name.padEnd(30)} ${setLabel.padEnd(8)} ${String(r.n).padStart(7)} ${String(r.libraryRecords).padStart(5)}   ${f(r.r1)}  ${f(r.r5)}  ${f(r.r10)}  ${f(r.mrr)}  ${r.msPerQuery.toFixed(3)}`);
+  console.log(`${(inSituMode && coldTrainedOn.has(r.name) ? `${r.name}*` : r.name).padEnd(30)} ${setLabel.padEnd(8)} ${String(r.n).padStart(7)} ${String(r.libraryRecords).padStart(5)}   ${f(r.r1)}  ${f(r.r5)}  ${f(r.r10)}  ${f(r.mrr)}  ${r.msPerQuery.toFixed(3)}`);
 }
 const mean = (list, key) => list.reduce((sum, r) => sum + r[key], 0) / Math.max(1, list.length);
-for (const [label, list] of [[`mean (${setLabel})`, rows]]) {
+const unseenCold = rows.filter((r) => !coldTrainedOn.has(r.name));
+for (const [label, list] of [[`mean (${setLabel})`, rows], ...(inSituMode || !heldOutMode ? [[`mean, sets without *`, unseenCold]] : [])]) {
   if (list.length === 0) continue;
   console.log(`${label.padEnd(30)} ${''.padEnd(8)} ${String(list.reduce((s, r) => s + r.n, 0)).padStart(7)} ${''.padStart(5)}   ${f(mean(list, 'r1'))}  ${f(mean(list, 'r5'))}  ${f(mean(list, 'r10'))}  ${f(mean(list, 'mrr'))}  ${mean(list, 'msPerQuery').toFixed(3)}`);
 }

@@ -17,7 +17,8 @@
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseCslJson } from '../src/core/literature/library/cslJson';
-import { FEATURE_NAMES, HAND_TUNED_PARAMETERS, LibraryIndex, type SearchParameters } from '../src/core/literature/library/librarySearch';
+import { IN_SITU_FEATURE_NAMES } from '../src/core/literature/library/inSitu';
+import { FEATURE_NAMES, FIRST_IN_SITU_FEATURE, HAND_TUNED_PARAMETERS, LibraryIndex, type SearchParameters } from '../src/core/literature/library/librarySearch';
 import type { LiteratureRecord } from '../src/core/literature/types';
 
 const repo = join(__dirname, '..');
@@ -60,7 +61,9 @@ const maybe = (p: number, value: () => number): number => (random() < p ? 0 : va
 
 /** One candidate drawn from the prior ranges (sentence weight fixed at 1, so scores keep their scale). */
 function draw(): SearchParameters {
+  // The cold ranking only: the in-situ weights are learned apart, by `npm run train:cite -- --in-situ`, on top of these.
   const w: Record<(typeof FEATURE_NAMES)[number], number> = {
+    ...(Object.fromEntries(IN_SITU_FEATURE_NAMES.map((name) => [name, 0])) as Record<(typeof IN_SITU_FEATURE_NAMES)[number], number>),
     sentence: 1,
     context: uniform(0, 0.3),
     titleOnly: uniform(-0.5, 0.5),
@@ -147,7 +150,7 @@ function refine(start: SearchParameters, use: number[]): SearchParameters {
   let current = value(w);
   for (let round = 0; round < 4; round++) {
     let improved = false;
-    for (let k = 1; k < w.length; k++) {
+    for (let k = 1; k < FIRST_IN_SITU_FEATURE; k++) {
       const base = w[k];
       const step = Math.max(Math.abs(base), 0.1);
       for (const candidate of [0, base - step, base - step / 2, base + step / 2, base + step, base * 2]) {

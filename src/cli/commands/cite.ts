@@ -9,6 +9,8 @@ import { literatureCacheDirFromEnv, literatureConfigFromEnv } from '../../core/l
 import type { OnlineService } from '../../core/literature/http';
 import { isSearchFailure, searchOnline } from '../../core/literature/searchOnline';
 import type { LiteratureRecord } from '../../core/literature/types';
+import { ManuscriptCitations, type TextSpan } from '../../core/literature/library/inSitu';
+import { LineIndex } from '../../core/manuscript/lineIndex';
 
 const ONLINE_SERVICES: readonly OnlineService[] = ['pubmed', 'europepmc', 'crossref', 'openalex'];
 
@@ -57,14 +59,19 @@ async function searchOnlineForQuery(
   return { results: [...best.values()].sort((a, b) => b.score - a.score).slice(0, top), failures };
 }
 
-const help = `Usage: biowrite cite --library FILE.json|FILE.bib --queries Q.jsonl [--top 10] [--online] [--format jsonl] [--stats]
+const help = `Usage: biowrite cite --library FILE.json|FILE.bib --queries Q.jsonl [--manuscript M] [--top 10] [--online] [--format jsonl] [--stats]
 
 Ranks the references of a library (CSL JSON or BibTeX) for each sentence of Q.jsonl.
 
 Options:
   --library FILE   a CSL JSON (.json) or BibTeX (.bib) file; repeat for several files
-  --queries FILE   JSON Lines, one query a line: {"id": "...", "text": "...", "context": "..."?}
-                   (use - for standard input)
+  --queries FILE   JSON Lines, one query a line: {"id": "...", "text": "...", "context": "..."?,
+                   "line": L?, "start": S?, "end": E?} (use - for standard input)
+  --manuscript M   the manuscript the sentences are in (Markdown, or LaTeX by its .tex name): what it
+                   already cites is used to rank. A query's "line", "start" and "end" (0-based line and
+                   UTF-16 columns in M, end exclusive) place its sentence, own citation tags included; the
+                   citations inside that span are ignored, all the others are used. A query without them
+                   ranks cold. Without --manuscript every query ranks cold (the library alone).
   --top N          results per query (default: 10)
   --online         also search PubMed, Europe PMC, Crossref and OpenAlex; base URLs come from
                    BIOWRITE_PUBMED_URL, BIOWRITE_EUROPEPMC_URL, BIOWRITE_CROSSREF_URL, BIOWRITE_OPENALEX_URL
@@ -73,7 +80,8 @@ Options:
   --ranking FILE   ranking parameters (JSON, as written by \`npm run train:cite\`) instead of the shipped ones
   -h, --help       show this help
 
-Each output line: {"id": ..., "results": [{"id": <CSL id or BibTeX key; DOI or pmid:N online>, "score": ..., "title": ...}]}
+Each output line: {"id": ..., "results": [{"id": <CSL id or BibTeX key; DOI or pmid:N online>, "score": ..., "title": ...,
+"inSitu"?: {"inParagraph", "nearby", "elsewhere", "coCitedWith", "example"?}}]} (inSitu: how the manuscript cites it)
 With --online, a line also has "errors": [{"service": ..., "message": ...}] when services failed for
 that query, so missing results are not mistaken for none.
 Exit codes: 0 success (some services may have failed: see "errors"), 1 every online service failed for
@@ -89,6 +97,8 @@ export interface CiteOptions {
   readonly stats: boolean;
   /** A JSON file of ranking parameters replacing the shipped ones (optional). */
   readonly ranking?: string;
+  /** The manuscript whose other citations are evidence (optional). */
+  readonly manuscript?: string;
 }
 
 /** One query line. */
@@ -97,6 +107,8 @@ export interface CiteQuery {
   readonly id: string | number;
   readonly text: string;
   readonly context?: string;
+  /** Where the sentence is in the manuscript (0-based line, UTF-16 columns, end exclusive; optional). */
+  readonly position?: { readonly line: number; readonly start: number; readonly end: number };
 }
 
 class UsageError extends Error {}
@@ -109,6 +121,7 @@ export function parseCiteArgs(args: readonly string[]): CiteOptions | 'help' {
   let online = false;
   let stats = false;
   let ranking: string | undefined;
+  let manuscript: string | undefined;
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
     const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
@@ -142,6 +155,10 @@ export function parseCiteArgs(args: readonly string[]): CiteOptions | 'help' {
       case '--ranking':
         ranking = value();
         break;
+      case '--manuscript':
+        if (manuscript !== undefined) throw new UsageError('give --manuscript once: the queries are sentences of one manuscript.');
+        manuscript = value();
+        break;
       case '--format': {
         const format = value();
         if (format !== 'jsonl') throw new UsageError(`--format ${format} is not supported; use --format jsonl.`);
@@ -153,7 +170,7 @@ export function parseCiteArgs(args: readonly string[]): CiteOptions | 'help' {
   }
   if (libraries.length === 0 && !online) throw new UsageError('give a library with --library FILE.json|FILE.bib (or search online with --online).');
   if (!queries) throw new UsageError('give the queries with --queries Q.jsonl.');
-  return { libraries, queries, top, online, stats, ...(ranking !== undefined ? { ranking } : {}) };
+  return { libraries, queries, top, online, stats, ...(ranking !== undefined ? { ranking } : {}), ...(manuscript !== undefined ? { manuscript } : {}) };
 }
 
 /**
@@ -172,11 +189,18 @@ export function parseQueries(text: string, fileName: string): CiteQuery[] {
       throw new UsageError(`${fileName}:${index + 1}: not valid JSON (${error instanceof Error ? error.message : String(error)}).`);
     }
     if (!value || typeof value !== 'object' || Array.isArray(value)) throw new UsageError(`${fileName}:${index + 1}: expected an object {"id", "text", "context"?}.`);
-    const { id, text: queryText, context } = value as Record<string, unknown>;
+    const { id, text: queryText, context, line: lineNumber, start, end } = value as Record<string, unknown>;
     if (typeof id !== 'string' && typeof id !== 'number') throw new UsageError(`${fileName}:${index + 1}: "id" is missing or not a string.`);
     if (typeof queryText !== 'string') throw new UsageError(`${fileName}:${index + 1}: "text" is missing or not a string.`);
     if (context !== undefined && context !== null && typeof context !== 'string') throw new UsageError(`${fileName}:${index + 1}: "context" must be a string.`);
-    queries.push({ id, text: queryText, ...(typeof context === 'string' ? { context } : {}) });
+    const given = [lineNumber, start, end].filter((v) => v !== undefined && v !== null);
+    const isColumn = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0;
+    if (given.length > 0 && (given.length < 3 || !given.every(isColumn))) {
+      throw new UsageError(`${fileName}:${index + 1}: "line", "start" and "end" go together, as whole numbers from 0.`);
+    }
+    if (given.length === 3 && (end as number) < (start as number)) throw new UsageError(`${fileName}:${index + 1}: "end" is before "start".`);
+    const position = given.length === 3 ? { line: lineNumber as number, start: start as number, end: end as number } : undefined;
+    queries.push({ id, text: queryText, ...(typeof context === 'string' ? { context } : {}), ...(position ? { position } : {}) });
   });
   return queries;
 }
@@ -200,6 +224,16 @@ interface OutputResult {
   readonly id: string;
   readonly score: number;
   readonly title: string;
+  readonly inSitu?: import('../../core/literature/library/inSitu').InSituReason;
+}
+
+/** The span of a query's sentence in the manuscript, or why it has none (a position outside the text). */
+function spanOf(lines: LineIndex, position: NonNullable<CiteQuery['position']>): TextSpan | string {
+  if (position.line >= lines.lineCount) return `line ${position.line} is past the manuscript's end (${lines.lineCount} lines)`;
+  const lineStart = lines.lineStarts[position.line];
+  const lineEnd = position.line + 1 < lines.lineCount ? lines.lineStarts[position.line + 1] : lines.text.length;
+  if (lineStart + position.end > lineEnd) return `columns ${position.start}-${position.end} are past the end of line ${position.line}`;
+  return { start: lineStart + position.start, end: lineStart + position.end };
 }
 
 /** Where the command writes (the process's streams, or a test's buffers). */
@@ -230,9 +264,16 @@ export async function runCite(args: readonly string[], io: CiteOutput = process)
   }
   let queries: CiteQuery[];
   let parameters: SearchParameters | undefined;
+  let manuscriptText: string | undefined;
   try {
     if (options.ranking !== undefined) parameters = parseSearchParameters(JSON.parse(await readFile(options.ranking, 'utf8')));
     queries = parseQueries(await readQueriesText(options.queries), options.queries);
+    if (options.manuscript !== undefined) {
+      const path = options.manuscript;
+      manuscriptText = await readFile(path, 'utf8').catch((error: NodeJS.ErrnoException) => {
+        throw new UsageError(error.code === 'ENOENT' ? `${path}: file not found.` : `${path}: cannot be read (${error.code ?? String(error)}).`);
+      });
+    }
   } catch (error) {
     stderr.write(`biowrite cite: ${error instanceof Error ? error.message : String(error)}\n`);
     return 2;
@@ -244,6 +285,16 @@ export async function runCite(args: readonly string[], io: CiteOutput = process)
     return 2;
   }
   const index = new LibraryIndex(library.records, parameters);
+  const manuscript =
+    manuscriptText !== undefined && options.manuscript !== undefined
+      ? {
+          citations: new ManuscriptCitations(index.records, manuscriptText.replace(/^\uFEFF/, ''), /\.(?:tex|ltx|latex)$/i.test(options.manuscript) ? 'latex' : 'markdown'),
+          lines: new LineIndex(manuscriptText.replace(/^\uFEFF/, '')),
+        }
+      : undefined;
+  if (manuscript && !manuscript.citations.hasCitations) {
+    stderr.write(`biowrite cite: warning: ${options.manuscript} cites no entry of the library, so every query ranks on the library alone.\n`);
+  }
   const cacheDir = options.online ? literatureCacheDirFromEnv() : undefined;
   const cache = cacheDir ? new DiskCache({ directory: cacheDir }) : undefined;
   const abort = new AbortController();
@@ -262,10 +313,19 @@ export async function runCite(args: readonly string[], io: CiteOutput = process)
         stdout.write(`${JSON.stringify({ id: query.id, results: [] })}\n`);
         continue;
       }
+      let span: TextSpan | undefined;
+      if (manuscript && query.position) {
+        const found = spanOf(manuscript.lines, query.position);
+        if (typeof found === 'string') stderr.write(`biowrite cite: ${query.id}: ${found}, so it ranks without the manuscript.\n`);
+        else span = found;
+      }
       const start = performance.now();
-      const hits = index.search({ text: query.text, ...(query.context !== undefined ? { context: query.context } : {}) }, options.top);
+      const hits = index.search(
+        { text: query.text, ...(query.context !== undefined ? { context: query.context } : {}), ...(manuscript && span ? { inSitu: { citations: manuscript.citations, span } } : {}) },
+        options.top,
+      );
       searchMs += performance.now() - start;
-      const results: OutputResult[] = hits.map((hit) => ({ id: hit.record.libraryId ?? '', score: hit.score, title: hit.record.title }));
+      const results: OutputResult[] = hits.map((hit) => ({ id: hit.record.libraryId ?? '', score: hit.score, title: hit.record.title, ...(hit.inSitu ? { inSitu: hit.inSitu } : {}) }));
       if (options.online) {
         const online = await searchOnlineForQuery(query.text, options.top, abort.signal, cache, (message) => stderr.write(`biowrite cite: ${query.id}: ${message}\n`));
         // A line cut short by Ctrl-C is not written: every line on stdout is a whole answer.

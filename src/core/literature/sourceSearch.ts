@@ -5,7 +5,8 @@
  */
 import type { LlmClient } from '../llm/types';
 import { findIdentifiers, summariseFindings, type IdentifierFinding } from '../privacy/identifiers';
-import { LibraryIndex } from './library/librarySearch';
+import type { InSituReason } from './library/inSitu';
+import { LibraryIndex, type LibraryQuery } from './library/librarySearch';
 import { LlmAssistError, rerankCandidates, suggestQueries } from './llmAssist';
 import { isSearchFailure, searchOnline, type SearchOnlineOptions } from './searchOnline';
 import type { LiteratureRecord, LiteratureSource } from './types';
@@ -76,6 +77,8 @@ export interface SearchHit {
   readonly score: number;
   /** The LLM's explanation (identifiers removed), when there is one. */
   readonly explanation?: string;
+  /** How the manuscript already cites it (library hits of an in-situ search), when it does. */
+  readonly inSitu?: InSituReason;
 }
 
 /** What a search reports, in order. */
@@ -93,6 +96,8 @@ export interface FindSourcesInput {
   readonly context?: string;
   /** The library, when there is one. */
   readonly library?: LibraryIndex;
+  /** The manuscript the sentence is in and where, so that what it already cites ranks the library (optional). */
+  readonly inSitu?: LibraryQuery['inSitu'];
   /** The online search, when online services are enabled. */
   readonly online?: OnlineSearch;
   /** The LLM, when one is configured. */
@@ -142,7 +147,7 @@ export async function* findSources(input: FindSourcesInput): AsyncGenerator<Sear
     problems.length = 0;
   };
   if (input.library) {
-    const hits = input.library.search({ text: input.text, ...(input.context ? { context: input.context } : {}) }, input.maxResults);
+    const hits = input.library.search({ text: input.text, ...(input.context ? { context: input.context } : {}), ...(input.inSitu ? { inSitu: input.inSitu } : {}) }, input.maxResults);
     yield { kind: 'results', source: 'library', hits };
   }
   let queries: string[] = [];
@@ -155,7 +160,10 @@ export async function* findSources(input: FindSourcesInput): AsyncGenerator<Sear
     }
   }
   if (input.library && input.llm) {
-    const hits = input.library.search({ text: input.text, ...(input.context ? { context: input.context } : {}), extraQueries: queries }, input.maxResults);
+    const hits = input.library.search(
+      { text: input.text, ...(input.context ? { context: input.context } : {}), extraQueries: queries, ...(input.inSitu ? { inSitu: input.inSitu } : {}) },
+      input.maxResults,
+    );
     const reranked = await rerank(input, hits, problems);
     if (input.signal.aborted) return;
     yield { kind: 'results', source: 'library', hits: reranked };

@@ -23,6 +23,8 @@ export interface DocumentLibrary {
   readonly problems: readonly string[];
   /** Built lazily by the caller; cached with the library. */
   index?: import('../../core/literature/library/librarySearch').LibraryIndex;
+  /** The citations of the last document searched from, resolved over {@link index}; rebuilt when the document changed. */
+  citations?: { readonly uri: string; readonly version: number; readonly value: import('../../core/literature/library/inSitu').ManuscriptCitations };
 }
 
 async function exists(uri: vscode.Uri): Promise<boolean> {

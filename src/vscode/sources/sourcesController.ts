@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import type { InSituReason } from '../../core/literature/library/inSitu';
 import type { LiteratureRecord } from '../../core/literature/types';
 import type { SearchEvent, OnlineSearch, SearchHit } from '../../core/literature/sourceSearch';
 import type { LlmClient } from '../../core/llm/types';
@@ -149,11 +150,12 @@ export class SourcesController implements vscode.Disposable {
   }
 
   private async run(active: ActiveSearch, request: SearchRequest, settings: Awaited<ReturnType<typeof readSourcesSettings>>, services: readonly SourceName[]): Promise<void> {
-    const [{ findSources, onlineSearch, withoutIdentifiers }, { LibraryIndex }, { toResultItem }, { RetractionIndex }] = await Promise.all([
+    const [{ findSources, onlineSearch, withoutIdentifiers }, { LibraryIndex }, { toResultItem }, { RetractionIndex }, { ManuscriptCitations }] = await Promise.all([
       import('../../core/literature/sourceSearch'),
       import('../../core/literature/library/librarySearch'),
       import('../../core/literature/resultItems'),
       import('../../core/literature/merge'),
+      import('../../core/literature/library/inSitu'),
     ]);
     // A work one source reports retracted is marked in every source's results, the library's included.
     const retractions = new RetractionIndex();
@@ -161,12 +163,23 @@ export class SourcesController implements vscode.Disposable {
       const items = shown.map(({ resultId, hit }) => {
         const record = retractions.mark(hit.record);
         active.records.set(resultId, record);
-        return toResultItem(resultId, record, hit.score, request.query, hit.explanation);
+        const why = [hit.explanation, hit.inSitu ? describeInSitu(hit.inSitu) : undefined].filter((part): part is string => !!part).join(' · ');
+        return toResultItem(resultId, record, hit.score, request.query, why || undefined);
       });
       this.post(active, { type: 'searchResults', requestId: active.id, source, results: items });
     };
     const library = active.library;
     if (library.records.length > 0 && !library.index) library.index = new LibraryIndex(library.records);
+    // A sentence of the manuscript is ranked with what the rest of the manuscript already cites (its own citations excluded).
+    let inSitu: { citations: InstanceType<typeof ManuscriptCitations>; span: { start: number; end: number } } | undefined;
+    const document = request.document;
+    if (library.index && request.fromSentence && request.target && document && !document.isClosed && document.version === request.target.version) {
+      const uri = document.uri.toString();
+      if (library.citations?.uri !== uri || library.citations.version !== document.version) {
+        library.citations = { uri, version: document.version, value: new ManuscriptCitations(library.index.records, document.getText(), document.languageId === 'latex' ? 'latex' : 'markdown') };
+      }
+      if (library.citations.value.hasCitations) inSitu = { citations: library.citations.value, span: { start: request.target.start, end: request.target.end } };
+    }
     let online: OnlineSearch | undefined = this.onlineOverride;
     if (!online && settings.services.length > 0) {
       const { DiskCache } = await import('../../core/literature/cache');
@@ -185,6 +198,7 @@ export class SourcesController implements vscode.Disposable {
         text: request.query,
         ...(request.context ? { context: request.context } : {}),
         ...(library.index ? { library: library.index } : {}),
+        ...(inSitu ? { inSitu } : {}),
         ...(online ? { online } : {}),
         ...(llm ? { llm } : {}),
         maxResults: settings.maxResults,
@@ -502,4 +516,15 @@ function withZotero(base: OnlineSearch, url: string, maxResults: number, environ
     const zoteroEvent = await zoteroPromise;
     if (zoteroEvent) yield zoteroEvent;
   };
+}
+
+/** Why a library entry ranks high by what the manuscript cites, in words ("cited 3 times nearby: …"). */
+export function describeInSitu(reason: InSituReason): string {
+  const near = reason.inParagraph + reason.nearby;
+  const parts: string[] = [];
+  if (near > 0) parts.push(near === 1 ? vscode.l10n.t('cited once nearby') : vscode.l10n.t('cited {0} times nearby', near));
+  else if (reason.elsewhere > 0) parts.push(reason.elsewhere === 1 ? vscode.l10n.t('cited once elsewhere in the manuscript') : vscode.l10n.t('cited {0} times elsewhere in the manuscript', reason.elsewhere));
+  if (reason.coCitedWith > 0) parts.push(vscode.l10n.t('often cited with references cited nearby'));
+  const text = parts.join(', ');
+  return reason.example && reason.elsewhere > 0 ? vscode.l10n.t('{0}: “{1}”', text, reason.example) : text;
 }

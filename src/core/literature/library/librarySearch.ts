@@ -12,6 +12,7 @@
  * (`rankingParameters.json`, selected on the Manubot evaluation manuscripts).
  */
 import type { LiteratureRecord } from '../types';
+import { IN_SITU_FEATURE_NAMES, type InSituEvidence, type InSituReason, type ManuscriptCitations, type TextSpan } from './inSitu';
 import trained from './rankingParameters.json';
 import { rawTokens, term, tokenize } from './tokenize';
 
@@ -23,7 +24,12 @@ const FIELDS: readonly Field[] = ['title', 'abstract', 'keywords', 'authors', 'c
 export const FEATURE_NAMES = [
   'sentence', 'context', 'titleOnly', 'abstractOnly', 'titleBigrams', 'namedAuthor', 'symbolInTitle', 'titleCoverage', 'yearMentioned', 'hasAbstract',
   'previousSentence', 'nextSentence',
+  // What the rest of the manuscript cites (zero when the query comes without a manuscript): see inSitu.ts.
+  ...IN_SITU_FEATURE_NAMES,
 ] as const;
+
+/** Index of the first in-situ feature in {@link FEATURE_NAMES}. */
+export const FIRST_IN_SITU_FEATURE = FEATURE_NAMES.length - IN_SITU_FEATURE_NAMES.length;
 
 /** Tuning of the ranking (see {@link DEFAULT_PARAMETERS}). */
 export interface SearchParameters {
@@ -42,7 +48,8 @@ export const HAND_TUNED_PARAMETERS: SearchParameters = {
   // sentence, context, titleOnly, abstractOnly, titleBigrams, namedAuthor, symbolInTitle, titleCoverage, yearMentioned, hasAbstract,
   // previousSentence, nextSentence
   // (a record with an abstract matches more words by length alone: hasAbstract evens that out)
-  featureWeights: [1, 0.1, 0, 0, 1, 8, 4, 3, 0.5, -1, 0, 0],
+  // (the in-situ features did not exist then: 0)
+  featureWeights: [1, 0.1, 0, 0, 1, 8, 4, 3, 0.5, -1, 0, 0, ...IN_SITU_FEATURE_NAMES.map(() => 0)],
 };
 
 /**
@@ -82,6 +89,11 @@ export interface LibraryQuery {
   readonly context?: string;
   /** Extra query strings, e.g. from the LLM (optional; weighted like the sentence). */
   readonly extraQueries?: readonly string[];
+  /**
+   * The manuscript the sentence is in, and where (optional): what the rest of it cites becomes evidence.
+   * `citations` must be built over this index's {@link LibraryIndex.records}, in their order.
+   */
+  readonly inSitu?: { readonly citations: ManuscriptCitations; readonly span: TextSpan };
 }
 
 /** One ranked hit. */
@@ -89,6 +101,8 @@ export interface LibraryHit {
   readonly record: LiteratureRecord;
   /** The ranking score: higher is better; only the order means something (it may be zero or negative). */
   readonly score: number;
+  /** What the manuscript says about it, for a query with {@link LibraryQuery.inSitu} (when it cites it or its neighbours). */
+  readonly inSitu?: InSituReason;
 }
 
 interface Posting {
@@ -289,8 +303,12 @@ export class LibraryIndex {
    * score is their weighted sum (weights in {@link SearchParameters.featureWeights}).
    */
   features(query: LibraryQuery): Float64Array[] {
+    return this.featuresAndEvidence(query).features;
+  }
+
+  private featuresAndEvidence(query: LibraryQuery): { features: Float64Array[]; evidence?: InSituEvidence } {
     const n = this.docs.length;
-    const out = FEATURE_NAMES.map(() => new Float64Array(n));
+    const out = FEATURE_NAMES.slice(0, FIRST_IN_SITU_FEATURE).map(() => new Float64Array(n));
     const [sentenceF, contextF, titleF, abstractF, bigramF, nameF, symbolF, coverageF, yearF, hasAbstractF, previousF, nextF] = out;
     const weights = new Map<string, number>();
     const sentenceTerms = tokenize(query.text);
@@ -346,7 +364,9 @@ export class LibraryIndex {
       const year = Number(match[1]);
       for (let doc = 0; doc < n; doc++) if (sentenceF[doc] > 0 && this.docs[doc].record.year === year) yearF[doc] += 1;
     }
-    return out;
+    const evidence = query.inSitu?.citations.hasCitations ? query.inSitu.citations.evidence(query.inSitu.span, query.text) : undefined;
+    const inSitu = evidence ? evidence.features : IN_SITU_FEATURE_NAMES.map(() => new Float64Array(n));
+    return { features: [...out, ...inSitu], ...(evidence ? { evidence } : {}) };
   }
 
   /**
@@ -355,18 +375,22 @@ export class LibraryIndex {
    * @param top How many hits to return (optional; default: 10).
    */
   search(query: LibraryQuery, top = 10): LibraryHit[] {
-    const features = this.features(query);
+    const { features, evidence } = this.featuresAndEvidence(query);
     const w = this.parameters.featureWeights;
     const scores = new Float64Array(this.docs.length);
     const order: number[] = [];
     for (let doc = 0; doc < scores.length; doc++) {
-      if (features[0][doc] === 0 && features[1][doc] === 0 && features[4][doc] === 0 && features[5][doc] === 0) continue;
+      // A reference cited right beside the sentence is a candidate even when it shares no word with it.
+      if (features[0][doc] === 0 && features[1][doc] === 0 && features[4][doc] === 0 && features[5][doc] === 0 && !evidence?.candidate[doc]) continue;
       let score = 0;
       for (let f = 0; f < FEATURE_NAMES.length; f++) score += w[f] * features[f][doc];
       scores[doc] = score;
       order.push(doc);
     }
     order.sort((a, b) => scores[b] - scores[a] || a - b);
-    return order.slice(0, Math.max(0, top)).map((doc) => ({ record: this.docs[doc].record, score: Math.round(scores[doc] * 1e4) / 1e4 }));
+    return order.slice(0, Math.max(0, top)).map((doc) => {
+      const reason = evidence?.reason(doc);
+      return { record: this.docs[doc].record, score: Math.round(scores[doc] * 1e4) / 1e4, ...(reason ? { inSitu: reason } : {}) };
+    });
   }
 }

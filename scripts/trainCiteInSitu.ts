@@ -1,0 +1,153 @@
+// `npm run train:cite:in-situ`: learns the weights of the in-situ ranking features (IN_SITU_FEATURE_NAMES:
+// what the rest of the manuscript cites) on top of the shipped cold ranking, on every Manubot set in
+// ../shared/data/manuscripts that has cited.md and queries-insitu.jsonl. The cold weights stay as shipped
+// (`npm run train:cite` chooses them); only the in-situ weights move, by coordinate ascent from zero on the
+// mean over manuscripts of MRR + 0.5 × R@5 (macro: a big review counts as much as a short article).
+// Features are computed once per query, so each step is cheap.
+//
+// Writes:
+//   src/core/literature/library/rankingParameters.json  the in-situ weights learned on all manuscripts;
+//   scripts/citeInSituHeldOut.json                       for each manuscript, the in-situ weights learned on
+//                                                        the OTHER manuscripts (leave-one-manuscript-out), which
+//                                                        `npm run eval:cite -- --in-situ --held-out` uses.
+// Only numbers are written. `--dry-run` prints the figures without writing.
+import { readFileSync, readdirSync, existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseCslJson } from '../src/core/literature/library/cslJson';
+import { IN_SITU_FEATURE_NAMES, ManuscriptCitations } from '../src/core/literature/library/inSitu';
+import { DEFAULT_PARAMETERS, FEATURE_NAMES, FIRST_IN_SITU_FEATURE, LibraryIndex } from '../src/core/literature/library/librarySearch';
+import { LineIndex } from '../src/core/manuscript/lineIndex';
+
+const repo = join(__dirname, '..');
+const root = process.env.BIOWRITE_EVAL_DIR ?? join(repo, '..', 'shared', 'data', 'manuscripts');
+const dryRun = process.argv.includes('--dry-run');
+
+interface Query { id: string; text: string; context?: string; gold: string[]; line: number; start: number; end: number }
+/** One query, reduced to its candidates: the cold score, the in-situ features and whether each is gold. */
+interface PreparedQuery { cold: Float64Array; inSitu: Float64Array[]; gold: Uint8Array; hasGold: boolean }
+interface PreparedManuscript { name: string; queries: PreparedQuery[] }
+
+const K = IN_SITU_FEATURE_NAMES.length;
+const coldWeights = DEFAULT_PARAMETERS.featureWeights.slice(0, FIRST_IN_SITU_FEATURE);
+
+function prepare(name: string): PreparedManuscript {
+  const dir = join(root, name);
+  const { records } = parseCslJson(readFileSync(join(dir, 'library.json'), 'utf8'));
+  const coldParameters = { ...DEFAULT_PARAMETERS, featureWeights: [...coldWeights, ...IN_SITU_FEATURE_NAMES.map(() => 0)] };
+  const index = new LibraryIndex(records, coldParameters);
+  const text = readFileSync(join(dir, 'cited.md'), 'utf8');
+  const citations = new ManuscriptCitations(index.records, text, 'markdown');
+  const lines = new LineIndex(text);
+  const ids = index.records.map((record) => record.libraryId ?? '');
+  const queries: PreparedQuery[] = [];
+  for (const line of readFileSync(join(dir, 'queries-insitu.jsonl'), 'utf8').split('\n')) {
+    if (!line.trim()) continue;
+    const q = JSON.parse(line) as Query;
+    const base = lines.lineStarts[q.line] ?? 0;
+    const features = index.features({ text: q.text, ...(q.context ? { context: q.context } : {}), inSitu: { citations, span: { start: base + q.start, end: base + q.end } } });
+    const gold = new Set(q.gold);
+    const candidates: number[] = [];
+    for (let doc = 0; doc < ids.length; doc++) {
+      const cold = features[0][doc] !== 0 || features[1][doc] !== 0 || features[4][doc] !== 0 || features[5][doc] !== 0;
+      // As LibraryIndex.search: cited in or beside the paragraph, or by sentences sharing words with it.
+      const near = features[FIRST_IN_SITU_FEATURE][doc] > 0 || features[FIRST_IN_SITU_FEATURE + 1][doc] > 0 || features[FIRST_IN_SITU_FEATURE + 5][doc] > 0;
+      if (cold || near) candidates.push(doc);
+    }
+    const cold = new Float64Array(candidates.length);
+    const inSitu = IN_SITU_FEATURE_NAMES.map(() => new Float64Array(candidates.length));
+    const goldMask = new Uint8Array(candidates.length);
+    candidates.forEach((doc, c) => {
+      let score = 0;
+      for (let f = 0; f < FIRST_IN_SITU_FEATURE; f++) score += coldWeights[f] * features[f][doc];
+      cold[c] = score;
+      for (let k = 0; k < K; k++) inSitu[k][c] = features[FIRST_IN_SITU_FEATURE + k][doc];
+      goldMask[c] = gold.has(ids[doc]) ? 1 : 0;
+    });
+    queries.push({ cold, inSitu, gold: goldMask, hasGold: goldMask.includes(1) });
+  }
+  return { name, queries };
+}
+
+interface Scores { r1: number; r5: number; r10: number; mrr: number }
+
+/** R@1, R@5, R@10 and MRR (first gold in the top 10), ties broken by library order as in search(). */
+function score(m: PreparedManuscript, w: readonly number[]): Scores {
+  let r1 = 0, r5 = 0, r10 = 0, mrr = 0;
+  for (const q of m.queries) {
+    if (!q.hasGold) continue;
+    const n = q.cold.length;
+    let bestGold = -Infinity;
+    const scores = new Float64Array(n);
+    for (let c = 0; c < n; c++) {
+      let s = q.cold[c];
+      for (let k = 0; k < K; k++) s += w[k] * q.inSitu[k][c];
+      scores[c] = s;
+      if (q.gold[c] && s > bestGold) bestGold = s;
+    }
+    let rank = 0;
+    let firstGold = -1;
+    for (let c = 0; c < n; c++) if (q.gold[c] && scores[c] === bestGold) { firstGold = c; break; }
+    for (let c = 0; c < n; c++) if (scores[c] > bestGold || (scores[c] === bestGold && c < firstGold && !q.gold[c])) rank++;
+    if (rank === 0) r1++;
+    if (rank < 5) r5++;
+    if (rank < 10) { r10++; mrr += 1 / (rank + 1); }
+  }
+  const total = Math.max(1, m.queries.length);
+  return { r1: r1 / total, r5: r5 / total, r10: r10 / total, mrr: mrr / total };
+}
+
+const objective = (s: Scores): number => s.mrr + 0.5 * s.r5;
+
+/** Coordinate ascent over the in-situ weights, from zero, on the given manuscripts. */
+function learn(use: readonly PreparedManuscript[]): number[] {
+  const w = IN_SITU_FEATURE_NAMES.map(() => 0);
+  const value = (weights: readonly number[]): number => use.reduce((sum, m) => sum + objective(score(m, weights)), 0) / use.length;
+  let current = value(w);
+  for (let round = 0; round < 6; round++) {
+    let improved = false;
+    for (let k = 0; k < K; k++) {
+      const base = w[k];
+      const step = Math.max(Math.abs(base) / 2, 0.5);
+      for (const candidate of [base - 4 * step, base - step, base - step / 2, base + step / 2, base + step, base + 4 * step, 0]) {
+        const old = w[k];
+        w[k] = Math.round(candidate * 1e3) / 1e3;
+        const v = value(w);
+        if (v > current + 1e-9) { current = v; improved = true; } else w[k] = old;
+      }
+    }
+    if (!improved) break;
+  }
+  return w;
+}
+
+const names = readdirSync(root)
+  .filter((name) => ['cited.md', 'queries-insitu.jsonl', 'library.json'].every((file) => existsSync(join(root, name, file))))
+  .sort();
+const manuscripts = names.map(prepare);
+const f = (x: number): string => x.toFixed(3);
+const zero = IN_SITU_FEATURE_NAMES.map(() => 0);
+console.log(`${'held-out manuscript'.padEnd(30)}   R@1    R@5    R@10   MRR    (cold R@5 / MRR)`);
+const heldOut: Record<string, { inSituWeights: number[]; r5: number; mrr: number }> = {};
+const rows: Scores[] = [];
+const coldRows: Scores[] = [];
+for (const m of manuscripts) {
+  const w = learn(manuscripts.filter((other) => other !== m));
+  const s = score(m, w);
+  const cold = score(m, zero);
+  rows.push(s);
+  coldRows.push(cold);
+  heldOut[m.name] = { inSituWeights: w, r5: Math.round(s.r5 * 1e4) / 1e4, mrr: Math.round(s.mrr * 1e4) / 1e4 };
+  console.log(`${m.name.padEnd(30)}   ${f(s.r1)}  ${f(s.r5)}  ${f(s.r10)}  ${f(s.mrr)}  (${f(cold.r5)} / ${f(cold.mrr)})`);
+}
+const mean = (list: Scores[], key: keyof Scores): number => list.reduce((sum, s) => sum + s[key], 0) / Math.max(1, list.length);
+console.log(`${'mean (leave-one-manuscript-out)'.padEnd(30)}   ${f(mean(rows, 'r1'))}  ${f(mean(rows, 'r5'))}  ${f(mean(rows, 'r10'))}  ${f(mean(rows, 'mrr'))}  (${f(mean(coldRows, 'r5'))} / ${f(mean(coldRows, 'mrr'))})`);
+const shipped = learn(manuscripts);
+console.log(`in-situ weights (all manuscripts): ${IN_SITU_FEATURE_NAMES.map((name, k) => `${name} ${shipped[k]}`).join(', ')}`);
+if (!dryRun) {
+  const file = join(repo, 'src', 'core', 'literature', 'library', 'rankingParameters.json');
+  const current = JSON.parse(readFileSync(file, 'utf8')) as { featureWeights: number[] };
+  current.featureWeights = [...current.featureWeights.slice(0, FIRST_IN_SITU_FEATURE), ...shipped];
+  writeFileSync(file, `${JSON.stringify(current, null, 2)}\n`);
+  writeFileSync(join(repo, 'scripts', 'citeInSituHeldOut.json'), `${JSON.stringify(heldOut, null, 2)}\n`);
+  console.log(`Wrote ${file} (${FEATURE_NAMES.length} feature weights) and scripts/citeInSituHeldOut.json.`);
+}
