@@ -126,13 +126,28 @@ export async function selectText(page: Page, text: string): Promise<void> {
   await find.fill(text);
   await page.keyboard.press('Enter');
   await page.keyboard.press('Escape');
+  // The status bar counts the selected characters once the editor has taken the find's match as its
+  // selection; waiting for a highlight alone could see the one of a previous selection.
+  const selected = `(${text.length} selected)`;
+  await page.waitForFunction(
+    (expected) => (document.querySelector('.statusbar-item[id="status.editor.selection"]')?.textContent ?? '').includes(expected),
+    selected,
+    { timeout: uiTimeoutMs },
+  );
   await page.locator('.editor-instance .monaco-editor .selected-text').first().waitFor();
 }
 
 /** Right-clicks the middle of the editor's selection (its last line), which opens the editor context menu. */
 export async function rightClickSelection(page: Page): Promise<void> {
   // The highlight sits under the text layer, so a locator click would hit the text: click by position.
-  const box = await page.locator('.editor-instance .monaco-editor .selected-text').last().boundingBox();
+  // The editor re-renders its view lines after an edit or a scroll, which can detach the highlight
+  // between finding it and measuring it: measure again the highlight that is rendered now.
+  const highlight = page.locator('.editor-instance .monaco-editor .selected-text').last();
+  let box: { x: number; y: number; width: number; height: number } | null = null;
+  for (let attempt = 0; attempt < 5 && !box; attempt += 1) {
+    await highlight.waitFor({ state: 'visible', timeout: uiTimeoutMs });
+    box = await highlight.boundingBox();
+  }
   if (!box) throw new Error('The editor has no visible selection to right-click.');
   await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2, { button: 'right' });
   await page.locator('.monaco-menu .action-item').first().waitFor();

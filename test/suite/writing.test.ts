@@ -50,8 +50,8 @@ function chunkOf(request: RecordedRequest): string | undefined {
   return begin < 0 ? undefined : user.slice(begin + translateBegin.length + 1, user.lastIndexOf(`\n${translateEnd}`));
 }
 
-async function openManuscript(content: string): Promise<vscode.TextEditor> {
-  const document = await vscode.workspace.openTextDocument({ language: 'markdown', content });
+async function openManuscript(content: string, language = 'markdown'): Promise<vscode.TextEditor> {
+  const document = await vscode.workspace.openTextDocument({ language, content });
   const editor = await vscode.window.showTextDocument(document);
   // The commands act on the active editor: on a loaded machine it can lag behind showTextDocument.
   await waitFor(() => vscode.window.activeTextEditor?.document, (active) => active === document, 'the manuscript to be the active editor');
@@ -69,13 +69,16 @@ async function select(editor: vscode.TextEditor, selection: vscode.Selection): P
 }
 
 async function closeAll(): Promise<void> {
-  for (const editor of vscode.window.visibleTextEditors) {
-    if (editor.document.isUntitled) {
-      await vscode.window.showTextDocument(editor.document);
-      await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
-    }
+  // Every untitled or changed document, also those in background tabs: one left open would be the
+  // active editor of a later test whose own editor has not come to the front yet.
+  for (const document of vscode.workspace.textDocuments) {
+    if (!(document.isUntitled || document.isDirty) || document.isClosed || document.uri.scheme === 'biowrite-proposal') continue;
+    await vscode.window.showTextDocument(document);
+    await waitFor(() => vscode.window.activeTextEditor?.document, (active) => active === document, 'the document to revert to be active');
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
   }
   await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  await waitFor(() => vscode.window.tabGroups.all.flatMap((group) => group.tabs).length, (count) => count === 0, 'every editor to close');
 }
 
 function diffTabs(): vscode.Tab[] {
@@ -160,8 +163,7 @@ suite('Writing: abstracts and translation', () => {
 
   test('LaTeX: the draft goes into an abstract environment after \\maketitle', async () => {
     const latex = '\\documentclass{article}\n\\begin{document}\n\\maketitle\n\\section{Methods}\nWe randomised 1,204 adults; mortality was 12.4\\% vs 17.9\\% (HR 0.68).\n\\end{document}\n';
-    const document = await vscode.workspace.openTextDocument({ language: 'latex', content: latex });
-    const editor = await vscode.window.showTextDocument(document);
+    const editor = await openManuscript(latex, 'latex');
     const result = await vscode.commands.executeCommand<AbstractResult>('biowrite.draftAbstract', { structure: 'imrad', wordLimit: 250, language: 'en', scope: 'document' });
     assert.strictEqual(result.mode, 'insert');
     assert.strictEqual(await vscode.commands.executeCommand('biowrite.writing.acceptDraft', result.draftId), 'applied');
