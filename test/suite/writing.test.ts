@@ -52,20 +52,35 @@ function chunkOf(request: RecordedRequest): string | undefined {
 
 async function openManuscript(content: string, language = 'markdown'): Promise<vscode.TextEditor> {
   const document = await vscode.workspace.openTextDocument({ language, content });
-  const editor = await vscode.window.showTextDocument(document);
-  // The commands act on the active editor: on a loaded machine it can lag behind showTextDocument.
-  await waitFor(() => vscode.window.activeTextEditor?.document, (active) => active === document, 'the manuscript to be the active editor');
-  return editor;
+  return bringToFront(document);
+}
+
+/**
+ * Shows a document and waits until it is the active editor. The commands act on the active editor,
+ * and on a loaded machine an editor a previous step opened (a diff, a revert) can still come to the
+ * front after showTextDocument returned: then the document is shown again.
+ */
+async function bringToFront(document: vscode.TextDocument): Promise<vscode.TextEditor> {
+  for (let attempt = 0; attempt < 20; attempt += 1) {
+    await vscode.window.showTextDocument(document);
+    for (let wait = 0; wait < 10 && vscode.window.activeTextEditor?.document !== document; wait += 1) await new Promise((resolve) => setTimeout(resolve, 100));
+    const active = vscode.window.activeTextEditor;
+    if (active?.document === document) return active;
+  }
+  assert.fail(`the manuscript never became the active editor (active: ${vscode.window.activeTextEditor?.document.uri.toString() ?? 'none'})`);
 }
 
 /** Selects a range and waits until the active editor has it, as the command under test will read it. */
 async function select(editor: vscode.TextEditor, selection: vscode.Selection): Promise<void> {
-  editor.selection = selection;
-  await waitFor(
-    () => vscode.window.activeTextEditor,
-    (active) => active?.document === editor.document && active.selection.isEqual(selection),
-    'the selection to reach the active editor',
-  );
+  for (let attempt = 0; attempt < 20; attempt += 1) {
+    const active = await bringToFront(editor.document);
+    active.selection = selection;
+    for (let wait = 0; wait < 10 && !(vscode.window.activeTextEditor?.document === editor.document && vscode.window.activeTextEditor.selection.isEqual(selection)); wait += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    if (vscode.window.activeTextEditor?.document === editor.document && vscode.window.activeTextEditor.selection.isEqual(selection)) return;
+  }
+  assert.fail('the selection never reached the active editor');
 }
 
 async function closeAll(): Promise<void> {
