@@ -4,6 +4,7 @@ import { registerConnection } from './vscode/connection/registerConnection';
 import { registerClaims } from './vscode/claims/registerClaims';
 import { registerSources } from './vscode/sources/registerSources';
 import { registerWriting } from './vscode/writing/registerWriting';
+import { registerReferences } from './vscode/references/registerReferences';
 
 /**
  * Wires Biowrite's features and returns: nothing heavy happens here.
@@ -15,6 +16,7 @@ export function activate(context: vscode.ExtensionContext): void {
   registerClaims(environment);
   registerSources(environment);
   registerWriting(environment);
+  registerReferences(environment);
 }
 
 /** Everything is disposed through `context.subscriptions`. */

@@ -2,6 +2,7 @@ import { runCheck } from './commands/check';
 import { runCite } from './commands/cite';
 import { runAbstract } from './commands/abstract';
 import { runTranslate } from './commands/translate';
+import { runRefs } from './commands/refs';
 
 /** A CLI subcommand: takes its arguments, returns the exit code. */
 type Subcommand = (args: readonly string[]) => Promise<number>;
@@ -11,6 +12,7 @@ const subcommands: Readonly<Record<string, Subcommand>> = {
   cite: runCite,
   abstract: runAbstract,
   translate: runTranslate,
+  refs: runRefs,
 };
 
 const usage = `Usage: biowrite <command> [options]
@@ -18,6 +20,7 @@ const usage = `Usage: biowrite <command> [options]
 Commands:
   check FILE…       mark claims without sources (text, json or sarif)
   cite              find sources for sentences in a library or online
+  refs MANUSCRIPT…  audit the bibliography: real, current and cited correctly
   abstract FILE     draft an abstract with the configured LLM
   translate FILE    translate a manuscript, keeping its markup intact
 

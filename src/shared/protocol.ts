@@ -99,6 +99,55 @@ export interface GroundingIssue {
   readonly detail?: string;
 }
 
+/** A status of the reference audit (mirrors `ReferenceStatus` in `src/core/references/statuses.ts`). */
+export type ReferenceStatusName =
+  | 'verified'
+  | 'not-found'
+  | 'identifier-mismatch'
+  | 'metadata-mismatch'
+  | 'retracted'
+  | 'concern'
+  | 'corrected'
+  | 'preprint-published'
+  | 'unverifiable'
+  | 'undefined'
+  | 'unused'
+  | 'duplicate';
+
+/** The record a service returned for an entry, as the References view shows it beside the entry (plain text). */
+export interface ResolvedReference {
+  readonly title: string;
+  readonly authors: readonly string[];
+  readonly year?: number;
+  readonly journal?: string;
+  readonly doi?: string;
+  readonly pmid?: string;
+  readonly pmcid?: string;
+}
+
+/** One bibliography entry (or cited key without one) in the References view. */
+export interface ReferenceItem {
+  readonly key: string;
+  /** At least one; `verified` or `unverifiable` alone when there is nothing to do. */
+  readonly statuses: readonly ReferenceStatusName[];
+  /** One line: what is wrong and what to do (plain text). */
+  readonly message: string;
+  /** Fields of the entry that disagree with the resolved record (`title`, `year`…). */
+  readonly fields: readonly string[];
+  /** What the entry says: title, first authors and year (plain text, from the bibliography). */
+  readonly cited: { readonly title: string; readonly authors: readonly string[]; readonly year?: number };
+  readonly resolved?: ResolvedReference;
+  /** The published version's DOI, for `preprint-published`. */
+  readonly publishedDoi?: string;
+  /** Whether the entry is in a bibliography file (false for `undefined` keys and Manubot identifiers). */
+  readonly hasEntry: boolean;
+  /** How many times the manuscript cites it. */
+  readonly citationCount: number;
+}
+
+/** Where the audit of a manuscript's references is. */
+export type ReferencesState = 'idle' | 'running' | 'done' | 'cancelled' | 'error';
+
 /** Host → webview. */
 export type HostMessage =
   | { readonly type: 'connection'; readonly state: ConnectionState }
@@ -133,6 +182,22 @@ export type HostMessage =
       readonly summary?: string;
     }
   | { readonly type: 'draftError'; readonly requestId: string; readonly message: string }
+  | {
+      readonly type: 'references';
+      /** The audit's id: the panel's Stop sends it as `targetRequestId`. */
+      readonly requestId: string;
+      readonly documentUri: string;
+      readonly documentName: string;
+      readonly state: ReferencesState;
+      /** Entries checked so far and in all, while running. */
+      readonly done?: number;
+      readonly total?: number;
+      /** Whether the services were asked (false: offline, hygiene only). */
+      readonly online: boolean;
+      readonly items: readonly ReferenceItem[];
+      /** What could not be checked, or why the audit failed (plain text). */
+      readonly notice?: string;
+    }
   | { readonly type: 'notice'; readonly level: 'info' | 'warning' | 'error'; readonly message: string }
   | { readonly type: 'reply'; readonly requestId: string; readonly ok: boolean; readonly error?: string };
 
@@ -146,6 +211,7 @@ export type PanelCommand =
   | 'checkClaims'
   | 'searchLiterature'
   | 'draftAbstract'
+  | 'auditReferences'
   | 'openWalkthrough';
 
 /** Webview → host. Every message carries a request id. */
@@ -158,6 +224,8 @@ export type WebviewMessage =
   | { readonly type: 'copyReference'; readonly requestId: string; readonly searchId: string; readonly resultId: string; readonly style: 'vancouver' | 'apa' }
   | { readonly type: 'openResult'; readonly requestId: string; readonly searchId: string; readonly resultId: string; readonly target: 'pubmed' | 'doi' | 'pmc' }
   | { readonly type: 'stop'; readonly requestId: string; readonly targetRequestId: string }
+  /** Shows an entry of the References view: its place in the bibliography file, or its first citation. */
+  | { readonly type: 'revealReference'; readonly requestId: string; readonly documentUri: string; readonly key: string; readonly target: 'entry' | 'citation' }
   | { readonly type: 'acceptDraft'; readonly requestId: string; readonly draftId: string }
   | { readonly type: 'discardDraft'; readonly requestId: string; readonly draftId: string };
 

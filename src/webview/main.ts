@@ -1,6 +1,6 @@
 /**
- * The Biowrite panel's entry point: builds the layout (connection at the top, then claims, sources and
- * draft), routes every host message to its view, and gives the views a {@link HostBridge}.
+ * The Biowrite panel's entry point: builds the layout (connection at the top, then claims, references,
+ * sources and draft), routes every host message to its view, and gives the views a {@link HostBridge}.
  */
 import type { ConnectionState, HostMessage, WebviewMessage } from '../shared/protocol';
 import type { HostBridge } from './hostBridge';
@@ -8,6 +8,7 @@ import { t } from './l10n';
 import { ClaimsView } from './views/claimsView';
 import { ConnectionView } from './views/connectionView';
 import { DraftView } from './views/draftView';
+import { ReferencesView } from './views/referencesView';
 import { SourcesView } from './views/sourcesView';
 
 /** The API VS Code injects into webviews. */
@@ -37,6 +38,7 @@ const hostMessageTypes: ReadonlySet<string> = new Set<HostMessage['type']>([
   'draftDelta',
   'draftDone',
   'draftError',
+  'references',
   'notice',
   'reply',
 ]);
@@ -131,6 +133,7 @@ function start(): void {
     },
   });
   const claims = new ClaimsView(section(root, 'claims', t('Claims without sources')), host);
+  const references = new ReferencesView(section(root, 'references', t('References')), host);
   const sources = new SourcesView(section(root, 'sources', t('Literature')), host);
   const draft = new DraftView(section(root, 'draft', t('Draft')), host);
 
@@ -157,6 +160,9 @@ function start(): void {
       case 'draftDone':
       case 'draftError':
         draft.handle(message);
+        break;
+      case 'references':
+        references.show(message);
         break;
       case 'notice':
         notices.show(message.level, message.message);

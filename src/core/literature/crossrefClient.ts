@@ -7,13 +7,16 @@ import { asArray, buildUrl, createServiceHttp, isObject, SelectFieldFallback, ty
 import { defaultUserAgent, LiteratureServiceError, serviceLabels, type ServiceHttp } from './http';
 import { jatsAbstractToText, markupToText, normaliseDoi, stringOrUndefined, yearOf } from './normalize';
 import { concatTitleSpans, parseTitleMarkup, plainTitle, titleFields } from './titleMarkup';
-import type { LiteratureRecord, RecordAuthor, RecordNotice } from './types';
+import type { LiteratureRecord, PublishedVersion, RecordAuthor, RecordNotice } from './types';
 
 /** The default Crossref REST base URL. */
 export const defaultCrossrefBaseUrl = 'https://api.crossref.org';
 
 /** Crossref's largest `rows`. */
 export const crossrefMaxRows = 1000;
+
+/** Most DOIs in one `filter=doi:…,doi:…` request of {@link CrossrefClient.worksByDoi}. */
+export const crossrefDoiBatchSize = 40;
 
 /** The fields Biowrite reads, sent as `select`. */
 export const crossrefSelectFields = [
@@ -80,12 +83,111 @@ export class CrossrefClient implements LiteratureClient {
     };
     return this.select.run(request);
   }
+
+  /**
+   * Looks up one work by its DOI (`/works/{doi}`).
+   * @param doi The DOI, in any usual spelling.
+   * @param signal Cancels the request.
+   * @returns The record, or `undefined` when Crossref does not know the DOI (404; also for DataCite DOIs) or it is not a DOI.
+   * @throws LiteratureServiceError on any other failure.
+   */
+  async work(doi: string, signal: AbortSignal): Promise<LiteratureRecord | undefined> {
+    const normal = normaliseDoi(doi);
+    if (!normal) return undefined;
+    const url = urlWithParams(this.baseUrl, `/works/${encodeURIComponent(normal)}`, { mailto: this.options.mailto });
+    const result = await notFoundAsUndefined(this.http.parsed({ url, signal }, 'json', (text) => parseCrossrefResponse(text)));
+    return result?.records[0];
+  }
+
+  /**
+   * The registration agency of a DOI (`/works/{doi}/agency`), e.g. `crossref` or `datacite`.
+   * @param doi The DOI, in any usual spelling.
+   * @param signal Cancels the request.
+   * @returns The agency's id, lower-cased, or `undefined` when no agency knows the DOI (404) or it is not a DOI.
+   * @throws LiteratureServiceError on any other failure.
+   */
+  async agency(doi: string, signal: AbortSignal): Promise<string | undefined> {
+    const normal = normaliseDoi(doi);
+    if (!normal) return undefined;
+    const url = urlWithParams(this.baseUrl, `/works/${encodeURIComponent(normal)}/agency`, { mailto: this.options.mailto });
+    return notFoundAsUndefined(this.http.parsed({ url, signal }, 'json', (text) => parseCrossrefAgency(text)));
+  }
+
+  /**
+   * Looks up works by DOI, {@link crossrefDoiBatchSize} per `filter=doi:…` request. DOIs Crossref does not
+   * know are absent from the result; a DOI with a comma, which a filter cannot hold, is looked up on its own.
+   * @param dois DOIs, in any usual spelling (duplicates and non-DOIs are dropped).
+   * @param signal Cancels the requests.
+   * @returns The records found, in no particular order.
+   * @throws LiteratureServiceError on any failure.
+   */
+  async worksByDoi(dois: readonly string[], signal: AbortSignal): Promise<LiteratureRecord[]> {
+    const unique = [...new Set(dois.map(normaliseDoi).filter((doi): doi is string => doi !== undefined))];
+    const batchable = unique.filter((doi) => !doi.includes(','));
+    const records: LiteratureRecord[] = [];
+    for (const batch of chunks(batchable, crossrefDoiBatchSize)) {
+      const request = (withSelect: boolean): Promise<ClientSearchResult> => {
+        const url = buildUrl(this.baseUrl, '/works', {
+          filter: batch.map((doi) => `doi:${doi}`).join(','),
+          rows: batch.length,
+          select: withSelect ? crossrefSelectFields.join(',') : undefined,
+          mailto: this.options.mailto,
+        });
+        return this.http.parsed({ url, signal }, 'json', (text) => parseCrossrefResponse(text));
+      };
+      records.push(...(await this.select.run(request)).records);
+    }
+    for (const doi of unique.filter((doi) => doi.includes(','))) {
+      const record = await this.work(doi, signal);
+      if (record) records.push(record);
+    }
+    return records;
+  }
+}
+
+/** `base + path`, with the query string only when a parameter has a value. */
+function urlWithParams(base: string, path: string, params: Readonly<Record<string, string | undefined>>): string {
+  return buildUrl(base, path, params).replace(/\?$/, '');
+}
+
+/** The value of a request, or `undefined` when the service answered 404. */
+async function notFoundAsUndefined<T>(request: Promise<T>): Promise<T | undefined> {
+  try {
+    return await request;
+  } catch (error) {
+    if (error instanceof LiteratureServiceError && error.status === 404) return undefined;
+    throw error;
+  }
+}
+
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let start = 0; start < items.length; start += size) out.push(items.slice(start, start + size));
+  return out;
 }
 
 /**
- * Parses a Crossref `/works` list body.
+ * Parses a Crossref `/works/{doi}/agency` body.
  * @param text The body.
- * @throws LiteratureServiceError when it is truncated, not JSON or not a work list.
+ * @returns The agency's id, lower-cased, or `undefined` when the answer names none.
+ * @throws LiteratureServiceError when it is truncated or not JSON.
+ */
+export function parseCrossrefAgency(text: string): string | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new LiteratureServiceError('crossref', 'badResponse', l10n.t('{0} sent an incomplete or invalid JSON answer. Try again; if it persists, check the {0} base URL in the Biowrite settings.', serviceLabels.crossref));
+  }
+  const message = isObject(parsed) ? parsed.message : undefined;
+  const agency = isObject(message) && isObject(message.agency) ? stringOrUndefined(message.agency.id) : undefined;
+  return agency?.toLowerCase();
+}
+
+/**
+ * Parses a Crossref `/works` list body, or a `/works/{doi}` body (`message-type: work`) as a list of one.
+ * @param text The body.
+ * @throws LiteratureServiceError when it is truncated, not JSON or neither a work list nor a work.
  */
 export function parseCrossrefResponse(text: string): ClientSearchResult {
   let parsed: unknown;
@@ -107,6 +209,10 @@ export function parseCrossrefResponse(text: string): ClientSearchResult {
     );
   }
   const message = parsed.message;
+  if (isObject(message) && (parsed['message-type'] === 'work' || (!('items' in message) && typeof message.DOI === 'string'))) {
+    const record = mapCrossrefWork(message);
+    return { records: record ? [record] : [], total: record ? 1 : 0 };
+  }
   if (!isObject(message) || !Array.isArray(message.items)) {
     throw new LiteratureServiceError('crossref', 'badResponse', l10n.t('{0} sent an answer without a list of works. Check the {0} base URL in the Biowrite settings.', serviceLabels.crossref));
   }
@@ -189,8 +295,17 @@ export function mapCrossrefWork(item: Record<string, unknown>): LiteratureRecord
       notices.push({ kind: 'other', id, label });
     }
   }
+  let publishedVersion: PublishedVersion | undefined;
   if (isObject(item.relation)) {
     for (const [relation, targets] of Object.entries(item.relation)) {
+      if (/^is-preprint-of$/i.test(relation)) {
+        const published = asArray(targets)
+          .filter(isObject)
+          .map((target) => (String(target['id-type'] ?? '').toLowerCase() === 'doi' ? normaliseDoi(target.id) : undefined))
+          .find((target) => target !== undefined);
+        if (published && !publishedVersion) publishedVersion = { doi: published, label: l10n.t('{0}: published as doi:{1}', serviceLabels.crossref, published) };
+        continue;
+      }
       const first = asArray(targets).find(isObject);
       const id = first && first['id-type'] === 'doi' ? normaliseDoi(first.id) : undefined;
       if (/^(is-)?retracted-by$|^has-retraction$/i.test(relation)) {
@@ -228,5 +343,6 @@ export function mapCrossrefWork(item: Record<string, unknown>): LiteratureRecord
     type: cslTypes[String(item.type ?? '')] ?? 'article-journal',
     retracted,
     notices: uniqueNotices,
+    ...(publishedVersion ? { publishedVersion } : {}),
   };
 }

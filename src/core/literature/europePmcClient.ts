@@ -7,7 +7,7 @@ import { asArray, buildUrl, createServiceHttp, isObject, type ClientCommonOption
 import { LiteratureServiceError, serviceLabels, type ServiceHttp } from './http';
 import { markupToText, normaliseDoi, normalisePmcid, normalisePmid, splitDisplayName, stringOrUndefined, yearOf } from './normalize';
 import { parseTitleMarkup, titleFields } from './titleMarkup';
-import type { LiteratureRecord, RecordAuthor, RecordNotice } from './types';
+import type { LiteratureRecord, PublishedVersion, RecordAuthor, RecordNotice } from './types';
 
 /** The default Europe PMC REST base URL. */
 export const defaultEuropePmcBaseUrl = 'https://www.ebi.ac.uk/europepmc/webservices/rest';
@@ -148,6 +148,7 @@ export function mapEuropePmcResult(item: Record<string, unknown>): LiteratureRec
   }
   if (pubTypes.includes('retraction of publication')) notices.push({ kind: 'other', label: l10n.t('{0}: this is a retraction notice, not a research article', serviceLabels.europepmc) });
   const corrections = isObject(item.commentCorrectionList) ? asArray(item.commentCorrectionList.commentCorrection) : [];
+  let publishedVersion: PublishedVersion | undefined;
   for (const correction of corrections) {
     if (!isObject(correction)) continue;
     const type = String(correction.type ?? '').toLowerCase();
@@ -162,6 +163,8 @@ export function mapEuropePmcResult(item: Record<string, unknown>): LiteratureRec
       notices.push({ kind: 'correction', id: noticeId, label: label(l10n.t('Erratum published')) });
     } else if (/^expression of concern (in|for)$/.test(type)) {
       notices.push({ kind: 'expressionOfConcern', id: noticeId, label: label(l10n.t('Expression of concern')) });
+    } else if (type === 'preprint of' && !publishedVersion) {
+      publishedVersion = preprintOf(noticeId, reference);
     }
   }
 
@@ -185,5 +188,18 @@ export function mapEuropePmcResult(item: Record<string, unknown>): LiteratureRec
     type: 'article-journal',
     retracted,
     notices,
+    ...(publishedVersion ? { publishedVersion } : {}),
   };
+}
+
+/**
+ * The published version a “Preprint of” link names: its DOI when the id is one or the citation carries one
+ * (`… doi: 10.1038/…`), otherwise a label with the id and the citation.
+ */
+function preprintOf(id: string | undefined, reference: string | undefined): PublishedVersion | undefined {
+  const doiInReference = /\b(10\.\d{4,9}\/\S+)/.exec(reference ?? '')?.[1].replace(/[.,;)\]]+$/, '');
+  const doi = normaliseDoi(id) ?? normaliseDoi(doiInReference);
+  if (doi) return { doi, label: l10n.t('{0}: published as doi:{1}', serviceLabels.europepmc, doi) };
+  const what = [id, reference].filter((part): part is string => part !== undefined).join(', ');
+  return what ? { label: l10n.t('{0}: published as {1}', serviceLabels.europepmc, what) } : undefined;
 }

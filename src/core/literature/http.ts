@@ -13,8 +13,8 @@ import type { ResponseCache } from './cache';
 /** The online services Biowrite searches. */
 export type OnlineService = 'pubmed' | 'europepmc' | 'crossref' | 'openalex';
 
-/** Every service the HTTP layer talks to: the online ones and Zotero on this machine. */
-export type ServiceName = OnlineService | 'zotero';
+/** Every service the HTTP layer talks to: the online ones, arXiv (identifier lookups only) and Zotero on this machine. */
+export type ServiceName = OnlineService | 'arxiv' | 'zotero';
 
 /** Display names, for messages. */
 export const serviceLabels: Readonly<Record<ServiceName, string>> = {
@@ -22,6 +22,7 @@ export const serviceLabels: Readonly<Record<ServiceName, string>> = {
   europepmc: 'Europe PMC',
   crossref: 'Crossref',
   openalex: 'OpenAlex',
+  arxiv: 'arXiv',
   zotero: 'Zotero',
 };
 
@@ -90,7 +91,7 @@ export const systemClock: Clock = {
 
 /** Options of {@link RateLimiter}. */
 export interface RateLimiterOptions {
-  /** Most request starts per second. */
+  /** Most request starts per second; may be below one (`1 / 3`: one start every three seconds). */
   readonly requestsPerSecond: number;
   /** Most requests in flight at once (optional; default: unlimited). */
   readonly maxConcurrent?: number;
@@ -187,7 +188,8 @@ export class RateLimiter {
 /**
  * The policy limits Biowrite keeps to: NCBI allows 3 requests/s without an API key and 10 with one;
  * Crossref asks list queries to stay at low concurrency and a few requests per second; Europe PMC and
- * OpenAlex get a modest rate.
+ * OpenAlex get a modest rate; arXiv's API terms ask for no more than one request every three seconds, on
+ * one connection.
  * @param service The service.
  * @param hasApiKey Whether the requests are identified: an API key (PubMed, OpenAlex) or `mailto` (Crossref) (optional; default: false).
  */
@@ -202,6 +204,8 @@ export function defaultRateLimit(service: ServiceName, hasApiKey = false): { req
       return { requestsPerSecond: 5, maxConcurrent: 3 };
     case 'openalex':
       return { requestsPerSecond: hasApiKey ? 8 : 5, maxConcurrent: 3 };
+    case 'arxiv':
+      return { requestsPerSecond: 1 / 3, maxConcurrent: 1 };
     case 'zotero':
       return { requestsPerSecond: 20, maxConcurrent: 2 };
   }

@@ -33,16 +33,50 @@ export function normalisePmid(value: unknown): string | undefined {
 }
 
 /**
- * A PMCID with its `PMC` prefix, from `PMC123`, `123` (when `bareDigits`) or a PMC article URL; `undefined` otherwise.
+ * A PMCID with its `PMC` prefix, from `PMC123`, `123` (when `bareDigits`) or a PMC article URL, including
+ * OpenAlex's form without the prefix (`https://www.ncbi.nlm.nih.gov/pmc/articles/5815332`); `undefined` otherwise.
  * @param value A PMCID (optional).
  * @param bareDigits Accept digits without the prefix (optional; default: false).
  */
 export function normalisePmcid(value: unknown, bareDigits = false): string | undefined {
   if (typeof value !== 'string' && typeof value !== 'number') return undefined;
   const text = String(value).trim();
-  const match = /(?:^|\/)PMC(\d{1,10})\/?$/i.exec(text);
+  const match = /(?:^|\/)PMC(\d{1,10})\/?$/i.exec(text) ?? /\/pmc\/articles\/(\d{1,10})\/?$/i.exec(text);
   if (match) return `PMC${match[1]}`;
   if (bareDigits && /^\d{1,10}$/.test(text)) return `PMC${text}`;
+  return undefined;
+}
+
+/**
+ * An arXiv identifier without its version, from `1803.01271`, `1803.01271v2`, `arXiv:1803.01271`, an arXiv
+ * `abs` or `pdf` URL, the DataCite DOI `10.48550/arXiv.1803.01271`, or an old-style id (`hep-th/9901001`,
+ * `math.GT/0309136`); `undefined` otherwise. Old-style ids come back with the archive lower-cased and without
+ * the subject class (`math/0309136`), as arXiv itself writes them.
+ * @param value An arXiv identifier in any usual spelling (optional).
+ */
+export function normaliseArxivId(value: unknown): string | undefined {
+  if (typeof value !== 'string' || value.length > 300) return undefined;
+  const text = value
+    .trim()
+    .replace(/^(?:https?:\/\/)?(?:www\.|export\.)?arxiv\.org\/(?:abs|pdf)\//i, '')
+    .replace(/^(?:https?:\/\/)?(?:dx\.)?doi\.org\//i, '')
+    .replace(/^(?:doi:\s*)?10\.48550\/arxiv\./i, '')
+    .replace(/^arxiv:\s*/i, '')
+    .replace(/\/$/, '')
+    .replace(/\.pdf$/i, '');
+  const modern = /^(\d{2})(\d{2})\.(\d{4,5})(?:v\d+)?$/i.exec(text);
+  if (modern) {
+    const yymm = Number(modern[1]) * 100 + Number(modern[2]);
+    const month = Number(modern[2]);
+    // The scheme began in April 2007 with four-digit numbers; five digits since January 2015.
+    const digitsOk = yymm >= 1501 ? modern[3].length === 5 : modern[3].length === 4 && yymm >= 704;
+    return month >= 1 && month <= 12 && digitsOk ? `${modern[1]}${modern[2]}.${modern[3]}` : undefined;
+  }
+  const old = /^([a-z]+(?:-[a-z]+)?)(?:\.[a-z]{2})?\/(\d{2})(\d{2})(\d{3})(?:v\d+)?$/i.exec(text);
+  if (old) {
+    const month = Number(old[3]);
+    return month >= 1 && month <= 12 ? `${old[1].toLowerCase()}/${old[2]}${old[3]}${old[4]}` : undefined;
+  }
   return undefined;
 }
 

@@ -15,6 +15,9 @@ export const defaultOpenAlexBaseUrl = 'https://api.openalex.org';
 /** OpenAlex's largest `per-page`. */
 export const openAlexMaxPerPage = 200;
 
+/** Most identifiers OR-ed in one filter of {@link OpenAlexClient.worksByIds} (OpenAlex's limit). */
+export const openAlexIdBatchSize = 50;
+
 /** The fields Biowrite reads, sent as `select`. */
 export const openAlexSelectFields = [
   'id',
@@ -75,6 +78,85 @@ export class OpenAlexClient implements LiteratureClient {
     const result = await this.select.run(request);
     return { ...result, records: result.records.slice(0, Math.floor(options.maxResults)) };
   }
+
+  /**
+   * Looks up works by one kind of identifier, {@link openAlexIdBatchSize} per `filter=<kind>:A|B|…` request.
+   * Identifiers OpenAlex does not know are absent from the result; a DOI with `|` or `,`, which a filter
+   * cannot hold, is looked up on its own.
+   * @param kind Which identifier `ids` holds.
+   * @param ids DOIs, PMIDs or PMCIDs, in any usual spelling (duplicates and malformed ids are dropped).
+   * @param signal Cancels the requests.
+   * @returns The records found, in no particular order (OpenAlex may hold two works with one identifier).
+   * @throws LiteratureServiceError on any failure.
+   */
+  async worksByIds(kind: 'doi' | 'pmid' | 'pmcid', ids: readonly string[], signal: AbortSignal): Promise<LiteratureRecord[]> {
+    const unique = [...new Set(ids.map((id) => filterValue(kind, id)).filter((id): id is string => id !== undefined))];
+    const batchable = unique.filter((id) => !/[|,]/.test(id));
+    const records: LiteratureRecord[] = [];
+    for (let start = 0; start < batchable.length; start += openAlexIdBatchSize) {
+      const batch = batchable.slice(start, start + openAlexIdBatchSize);
+      const request = (withSelect: boolean): Promise<ClientSearchResult> => {
+        const url = buildUrl(this.baseUrl, '/works', {
+          filter: `${kind}:${batch.join('|')}`,
+          // OpenAlex now and then holds two works with one identifier: room for every duplicate.
+          'per-page': openAlexMaxPerPage,
+          select: withSelect ? openAlexSelectFields.join(',') : undefined,
+          api_key: this.options.apiKey,
+          mailto: this.options.mailto,
+        });
+        return this.http.parsed({ url, signal }, 'json', (text) => parseOpenAlexResponse(text));
+      };
+      records.push(...(await this.select.run(request)).records);
+    }
+    for (const doi of unique.filter((id) => /[|,]/.test(id))) {
+      const record = await this.singleWork(`doi:${doi}`, signal);
+      if (record) records.push(record);
+    }
+    return records;
+  }
+
+  /** `/works/{id}`; `undefined` on 404. */
+  private async singleWork(id: string, signal: AbortSignal): Promise<LiteratureRecord | undefined> {
+    const request = (withSelect: boolean): Promise<LiteratureRecord | undefined> => {
+      const url = buildUrl(this.baseUrl, `/works/${encodeURIComponent(id)}`, {
+        select: withSelect ? openAlexSelectFields.join(',') : undefined,
+        api_key: this.options.apiKey,
+        mailto: this.options.mailto,
+      });
+      return this.http.parsed({ url, signal }, 'json', (text) => parseOpenAlexWork(text));
+    };
+    try {
+      return await this.select.run(request);
+    } catch (error) {
+      if (error instanceof LiteratureServiceError && error.status === 404) return undefined;
+      throw error;
+    }
+  }
+}
+
+/** An identifier as a `filter` value: a bare DOI, PMID digits, or PMCID digits (OpenAlex's pmcid filter takes the number). */
+function filterValue(kind: 'doi' | 'pmid' | 'pmcid', id: string): string | undefined {
+  if (kind === 'doi') return normaliseDoi(id);
+  if (kind === 'pmid') return normalisePmid(id);
+  return normalisePmcid(id, true)?.slice(3);
+}
+
+/**
+ * Parses an OpenAlex `/works/{id}` body: one work object.
+ * @param text The body.
+ * @throws LiteratureServiceError when it is truncated, not JSON or an error object.
+ */
+export function parseOpenAlexWork(text: string): LiteratureRecord | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new LiteratureServiceError('openalex', 'badResponse', l10n.t('{0} sent an incomplete or invalid JSON answer. Try again; if it persists, check the {0} base URL in the Biowrite settings.', serviceLabels.openalex));
+  }
+  if (!isObject(parsed) || (parsed.id === undefined && parsed.title === undefined && parsed.display_name === undefined)) {
+    throw new LiteratureServiceError('openalex', 'badResponse', l10n.t('{0} sent an unexpected answer. Check the {0} base URL in the Biowrite settings.', serviceLabels.openalex));
+  }
+  return mapOpenAlexWork(parsed);
 }
 
 /**

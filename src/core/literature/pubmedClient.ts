@@ -17,6 +17,9 @@ export const defaultPubmedBaseUrl = 'https://eutils.ncbi.nlm.nih.gov/entrez/euti
 /** ESearch pages only through the first 10,000 PMIDs of a query (retstart + retmax ≤ 10,000). */
 export const esearchRecordCap = 10_000;
 
+/** Most PMIDs in one EFetch request of {@link PubmedClient.fetchByPmids} (NCBI's advice for GET requests). */
+export const efetchBatchSize = 200;
+
 /** Options of {@link PubmedClient}. */
 export interface PubmedClientOptions extends ClientCommonOptions {
   /** (optional; default: {@link defaultPubmedBaseUrl}) */
@@ -133,12 +136,29 @@ export class PubmedClient implements LiteratureClient {
     const url = buildUrl(this.baseUrl, '/efetch.fcgi', { db: 'pubmed', id: ids.join(','), retmode: 'xml', rettype: 'abstract', ...this.identity() });
     const root = await this.http.xml({ url, signal });
     if (root.name === 'eFetchResult' || childElement(root, 'ERROR')) {
-      throw this.rejected(textOf(childElement(root, 'ERROR')) || l10n.t('EFetch returned an error'));
+      const error = textOf(childElement(root, 'ERROR'));
+      // NCBI's answer when none of the ids is a PubMed record: nothing found, not a failure.
+      if (/empty id list|nothing to ?do/i.test(error)) return [];
+      throw this.rejected(error || l10n.t('EFetch returned an error'));
     }
     if (root.name !== 'PubmedArticleSet') throw this.bad(l10n.t('EFetch answered <{0}> instead of <PubmedArticleSet>', root.name));
     const records = parsePubmedArticleSet(root);
     const order = new Map(ids.map((id, index) => [id, index]));
     return records.sort((a, b) => (order.get(a.pmid ?? '') ?? 1e9) - (order.get(b.pmid ?? '') ?? 1e9));
+  }
+
+  /**
+   * EFetch for PMIDs, {@link efetchBatchSize} per request. PMIDs PubMed does not know are absent from the result.
+   * @param ids PMIDs, in any usual spelling (duplicates and malformed ids are dropped).
+   * @param signal Cancels the requests.
+   * @returns The records found, in the order of `ids`.
+   * @throws LiteratureServiceError on any failure.
+   */
+  async fetchByPmids(ids: readonly string[], signal: AbortSignal): Promise<LiteratureRecord[]> {
+    const unique = [...new Set(ids.map(normalisePmid).filter((id): id is string => id !== undefined))];
+    const records: LiteratureRecord[] = [];
+    for (let start = 0; start < unique.length; start += efetchBatchSize) records.push(...(await this.efetch(unique.slice(start, start + efetchBatchSize), signal)));
+    return records;
   }
 
   private bad(detail: string): LiteratureServiceError {

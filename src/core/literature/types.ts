@@ -6,8 +6,11 @@
 
 import type { TitleSpan } from '../../shared/protocol';
 
-/** Where a record came from. Mirrors `SourceName` in the webview protocol. */
-export type LiteratureSource = 'library' | 'zotero' | 'pubmed' | 'europepmc' | 'crossref' | 'openalex';
+/**
+ * Where a record came from. Mirrors `SourceName` in the webview protocol, plus `arxiv`, which only the
+ * identifier lookups of the reference audit query (the search panel never shows it).
+ */
+export type LiteratureSource = 'library' | 'zotero' | 'pubmed' | 'europepmc' | 'crossref' | 'openalex' | 'arxiv';
 
 /** An author as CSL JSON names it. */
 export interface RecordAuthor {
@@ -22,6 +25,14 @@ export interface RecordNotice {
   readonly kind: 'retraction' | 'correction' | 'expressionOfConcern' | 'other';
   /** The notice's own DOI or PMID, when the service gives one. */
   readonly id?: string;
+  readonly label: string;
+}
+
+/** The published version of a preprint, as the preprint's own record states it. */
+export interface PublishedVersion {
+  /** Lower-cased, without `https://doi.org/` (optional: some services give only a citation or an id). */
+  readonly doi?: string;
+  /** Where the statement comes from and what it says, e.g. `Crossref: published as doi:10.1038/…`. */
   readonly label: string;
 }
 
@@ -56,4 +67,6 @@ export interface LiteratureRecord {
   readonly type?: string;
   readonly retracted: boolean;
   readonly notices: readonly RecordNotice[];
+  /** The published version, when this record is a preprint that says it was published (optional). */
+  readonly publishedVersion?: PublishedVersion;
 }

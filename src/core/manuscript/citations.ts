@@ -275,7 +275,9 @@ export function extractMarkdownCitations(text: string, options: MarkdownCitation
         }
         if (after === '(' || after === '[' || (after === ':' && isLineStart(text, index))) {
           // A link or a link definition: its text may still hold an in-text citation, its destination never.
-          const inner = extractMarkdownCitations(content, options).filter((citation) => citation.kind === 'inText');
+          // An image's text is its caption, where Pandoc resolves every citation.
+          const isImage = after === '(' && index > 0 && text[index - 1] === '!';
+          const inner = extractMarkdownCitations(content, options).filter((citation) => isImage || citation.kind === 'inText');
           for (const citation of inner) citations.push({ ...citation, start: citation.start + index + 1, end: citation.end + index + 1 });
           if (after === '(') {
             const destinationEnd = matchingParenthesis(text, close + 1, limit);

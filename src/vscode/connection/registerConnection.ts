@@ -32,6 +32,8 @@ export function commandForPanelButton(command: PanelCommand): readonly [string, 
       return ['biowrite.searchLiterature'];
     case 'draftAbstract':
       return ['biowrite.draftAbstract'];
+    case 'auditReferences':
+      return ['biowrite.auditReferences'];
     case 'openWalkthrough':
       return ['workbench.action.openWalkthrough', walkthroughId, false];
     default: {

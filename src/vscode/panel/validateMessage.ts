@@ -17,21 +17,28 @@ export const panelCommands: readonly PanelCommand[] = [
   'checkClaims',
   'searchLiterature',
   'draftAbstract',
+  'auditReferences',
   'openWalkthrough',
 ];
 
 const maxIdLength = 200;
 const maxUriLength = 8192;
+/** Citation keys can be long Manubot identifiers (`url:https://…`), but not unbounded. */
+const maxKeyLength = 500;
 
 type Fields = Readonly<Record<string, unknown>>;
 type Validator = (fields: Fields, requestId: string) => WebviewMessage;
 
 class Invalid extends Error {}
 
-function id(fields: Fields, name: string): string {
+function text(fields: Fields, name: string, maxLength: number): string {
   const value = fields[name];
-  if (typeof value !== 'string' || value.length === 0 || value.length > maxIdLength) throw new Invalid(`${name} must be a string of 1 to ${maxIdLength} characters`);
+  if (typeof value !== 'string' || value.length === 0 || value.length > maxLength) throw new Invalid(`${name} must be a string of 1 to ${maxLength} characters`);
   return value;
+}
+
+function id(fields: Fields, name: string): string {
+  return text(fields, name, maxIdLength);
 }
 
 function uri(fields: Fields, name: string): string {
@@ -68,6 +75,13 @@ const validators: Readonly<Record<WebviewMessageType, Validator>> = {
     target: oneOf(fields, 'target', ['pubmed', 'doi', 'pmc'] as const),
   }),
   stop: (fields, requestId) => ({ type: 'stop', requestId, targetRequestId: id(fields, 'targetRequestId') }),
+  revealReference: (fields, requestId) => ({
+    type: 'revealReference',
+    requestId,
+    documentUri: uri(fields, 'documentUri'),
+    key: text(fields, 'key', maxKeyLength),
+    target: oneOf(fields, 'target', ['entry', 'citation'] as const),
+  }),
   acceptDraft: (fields, requestId) => ({ type: 'acceptDraft', requestId, draftId: id(fields, 'draftId') }),
   discardDraft: (fields, requestId) => ({ type: 'discardDraft', requestId, draftId: id(fields, 'draftId') }),
 };

@@ -21,6 +21,10 @@ describe('validateWebviewMessage', () => {
       { type: 'stop', requestId: 'a-8', targetRequestId: 'a-4' },
       { type: 'acceptDraft', requestId: 'a-9', draftId: 'd1' },
       { type: 'discardDraft', requestId: 'a-10', draftId: 'd1' },
+      { type: 'revealReference', requestId: 'a-11', documentUri: 'file:///home/me/paper.md', key: 'smith2020', target: 'entry' },
+      { type: 'revealReference', requestId: 'a-12', documentUri: 'untitled:Untitled-1', key: 'doi:10.1000/xyz-123', target: 'citation' },
+      { type: 'revealReference', requestId: 'a-13', documentUri: 'file:///m.md', key: 'k'.repeat(500), target: 'entry' },
+      { type: 'runCommand', requestId: 'a-14', command: 'auditReferences' },
     ];
     for (const message of valid) {
       const result = validateWebviewMessage(message);
@@ -72,6 +76,40 @@ describe('validateWebviewMessage', () => {
     assert.match(rejected({ type: 'insertCitation', requestId: 'x', searchId: 's', resultId: 42 }), /resultId/);
     assert.match(rejected({ type: 'stop', requestId: 'x', targetRequestId: '' }), /targetRequestId/);
     assert.match(rejected({ type: 'acceptDraft', requestId: 'x', draftId: 'd'.repeat(500) }), /draftId/);
+  });
+
+  it('checks every field of revealReference', () => {
+    const base = { type: 'revealReference', requestId: 'x', documentUri: 'file:///a.md', key: 'smith2020', target: 'entry' };
+    assert.ok(validateWebviewMessage(base).ok);
+    const without = (name: string): Record<string, unknown> => Object.fromEntries(Object.entries(base).filter(([field]) => field !== name));
+    assert.match(rejected(without('documentUri')), /documentUri/);
+    assert.match(rejected(without('key')), /key/);
+    assert.match(rejected(without('target')), /target/);
+    for (const documentUri of ['', 'paper.md', '/home/me/paper.md', 42, null, ['file:///a.md'], `file:///${'a'.repeat(8192)}`]) {
+      assert.match(rejected({ ...base, documentUri }), /documentUri/, `documentUri ${JSON.stringify(documentUri)?.slice(0, 40)}`);
+    }
+    for (const key of ['', 'k'.repeat(501), 42, null, true, ['smith2020'], { toString: () => 'smith2020' }]) {
+      assert.match(rejected({ ...base, key }), /key/, `key ${JSON.stringify(key)?.slice(0, 40)}`);
+    }
+    for (const target of ['Entry', 'citations', 'file', 'javascript:alert(1)', '', 1, null, ['entry'], 'toString', '__proto__', 'constructor']) {
+      assert.match(rejected({ ...base, target }), /target/, `target ${JSON.stringify(target)}`);
+    }
+    // A key that names an Object.prototype member is only a string: it is returned as given and pollutes nothing.
+    for (const key of ['__proto__', 'constructor', 'toString', 'hasOwnProperty']) {
+      const result = validateWebviewMessage({ ...base, key });
+      assert.ok(result.ok);
+      assert.equal((result.message as { key: string }).key, key);
+      assert.equal(Object.getPrototypeOf(result.message), Object.prototype);
+    }
+    const parsed = validateWebviewMessage(
+      JSON.parse('{"type":"revealReference","requestId":"x","documentUri":"file:///a.md","key":"k","target":"citation","__proto__":{"target":"entry","polluted":true},"command":"workbench.action.terminal.new"}'),
+    );
+    assert.ok(parsed.ok);
+    assert.deepEqual(parsed.message, { type: 'revealReference', requestId: 'x', documentUri: 'file:///a.md', key: 'k', target: 'citation' });
+    assert.equal(({} as { polluted?: unknown }).polluted, undefined);
+    // An own __proto__ holding the fields is not read for them.
+    assert.match(rejected(JSON.parse('{"type":"revealReference","requestId":"x","__proto__":{"documentUri":"file:///a.md","key":"k","target":"entry"}}')), /documentUri/);
+    rejected({ ...base, __proto__: { polluted: true } });
   });
 
   it('drops extra fields, so nothing unexpected reaches a handler', () => {

@@ -4,7 +4,7 @@
  * and `outerHTML` throw, so a view can only render untrusted text as text nodes.
  */
 
-/** One element or text node (`tagName` `#text`). */
+/** One element, text node (`tagName` `#text`) or document fragment (`#document-fragment`). */
 export class FakeNode {
   children: FakeNode[] = [];
   readonly listeners = new Map<string, (() => void)[]>();
@@ -34,12 +34,21 @@ export class FakeNode {
   get childElementCount(): number {
     return this.children.filter((c) => c.tagName !== '#text').length;
   }
+  /** As in the DOM, a fragment's children move into the parent and the fragment is left empty. */
   append(...nodes: FakeNode[]): void {
-    this.children.push(...nodes);
+    this.children.push(...FakeNode.adopt(nodes));
   }
   replaceChildren(...nodes: FakeNode[]): void {
     this.text = '';
-    this.children = nodes;
+    this.children = FakeNode.adopt(nodes);
+  }
+  private static adopt(nodes: FakeNode[]): FakeNode[] {
+    return nodes.flatMap((node) => {
+      if (node.tagName !== '#document-fragment') return [node];
+      const moved = node.children;
+      node.children = [];
+      return moved;
+    });
   }
   setAttribute(name: string, value: string): void {
     this.attributes.set(name, value);
@@ -67,6 +76,7 @@ export class FakeNode {
 export function installFakeDocument(): void {
   (globalThis as unknown as { document: unknown }).document = {
     createElement: (tag: string) => new FakeNode(tag.toUpperCase()),
+    createDocumentFragment: () => new FakeNode('#document-fragment'),
     createTextNode: (text: string) => {
       const node = new FakeNode('#text');
       node.textContent = text;
