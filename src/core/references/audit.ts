@@ -76,7 +76,7 @@ export interface OnlineVerdict {
 /** What identifies an entry's content for re-use of a verdict: every field the audit compares. */
 export function entryFingerprint(entry: BibliographyEntry): string {
   const r = entry.record;
-  return JSON.stringify([r.title, r.authors, r.containerTitle, r.year, r.volume, r.page, r.doi, r.pmid, r.pmcid, entry.arxivId, r.type, r.url, entry.publisher]);
+  return JSON.stringify([entry.key, r.title, r.authors, r.containerTitle, r.year, r.volume, r.page, r.doi, r.pmid, r.pmcid, entry.arxivId, r.type, r.url, entry.publisher]);
 }
 
 /** Services that failed during one audit, with the first error of each. */

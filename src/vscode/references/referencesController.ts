@@ -96,7 +96,8 @@ export class ReferencesController extends Disposable {
   private readonly statusBar = this._register(vscode.window.createStatusBarItem('biowrite.references', vscode.StatusBarAlignment.Right, 99));
   private readonly audits = new Map<string, ManuscriptAudit>();
   private readonly running = new Map<string, AbortController>();
-  private readonly verdicts = new Map<string, OnlineVerdict>();
+  /** Verdicts by entry content, with when they were made: reused for unchanged entries until `recheckDays` old. */
+  private readonly verdicts = new Map<string, { readonly verdict: OnlineVerdict; readonly at: number }>();
   private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
   private readonly libraries = new LibraryCache();
   private readonly onDidAuditEmitter = this._register(new vscode.EventEmitter<ManuscriptAudit>());
@@ -223,12 +224,15 @@ export class ReferencesController extends Disposable {
         const arxivUrl = typeof arxivSetting === 'string' && arxivSetting.trim() !== '' ? arxivSetting.trim() : undefined;
         services = createReferenceServices(settings.config, arxivUrl, { cache, logger: this.environment.logRequest });
       }
+      const maxAgeMs = Math.max(0, vscode.workspace.getConfiguration('biowrite.references', document.uri).get<number>('recheckDays', 7)) * 86_400_000;
+      const now = Date.now();
+      const previous = new Map([...this.verdicts].filter(([, kept]) => now - kept.at < maxAgeMs).map(([fingerprint, kept]) => [fingerprint, kept.verdict]));
       const audit = await auditReferences({
         entries,
         cited: citedKeysOf(text, language, key),
         services,
         signal: controller.signal,
-        previous: this.verdicts,
+        previous: online ? previous : undefined,
         onProgress: (done, total) => {
           report(done, total);
           this.postRunning(id, document, online, done, total);
@@ -237,13 +241,18 @@ export class ReferencesController extends Disposable {
       for (const entry of entries) {
         const finding = audit.findings.find((candidate) => candidate.key === entry.key);
         if (finding && online && finding.checkedWith.length > 0) {
-          this.verdicts.set(entryFingerprint(entry), {
+          const fingerprint = entryFingerprint(entry);
+          if (previous.has(fingerprint)) continue;
+          this.verdicts.set(fingerprint, {
+            at: now,
+            verdict: {
             statuses: finding.statuses.filter((status) => status !== 'unused' && status !== 'duplicate'),
             fields: finding.fields,
             message: finding.message.split(/ (?=\S+ is (?:the same work as|never cited))/)[0],
             ...(finding.resolved ? { resolved: finding.resolved } : {}),
             ...(finding.publishedDoi ? { publishedDoi: finding.publishedDoi } : {}),
             checkedWith: finding.checkedWith,
+            },
           });
         }
       }
