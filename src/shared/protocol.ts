@@ -165,7 +165,8 @@ export type HostMessage =
   | { readonly type: 'searchResults'; readonly requestId: string; readonly source: SourceName; readonly results: readonly SourceResultItem[] }
   | { readonly type: 'searchError'; readonly requestId: string; readonly source: SourceName; readonly message: string }
   | { readonly type: 'searchDone'; readonly requestId: string; readonly cancelled: boolean }
-  | { readonly type: 'draftStarted'; readonly requestId: string; readonly kind: DraftKind; readonly title: string; readonly wordLimit?: number }
+  /** `lengthUnit`: what `wordLimit` and the draft's count measure (absent: words; Korean, Chinese and Japanese abstracts count characters). */
+  | { readonly type: 'draftStarted'; readonly requestId: string; readonly kind: DraftKind; readonly title: string; readonly wordLimit?: number; readonly lengthUnit?: 'words' | 'characters' | 'charactersWithSpaces' }
   /** `replace`: `text` replaces the whole preview instead of being appended (a translation chunk was retried or thawed). */
   | { readonly type: 'draftDelta'; readonly requestId: string; readonly text: string; readonly replace?: boolean }
   | {

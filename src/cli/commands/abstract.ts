@@ -5,6 +5,7 @@
 import { abstractStructures, findAbstractStructure } from '../../core/writing/abstractStructures';
 import { defaultContextTokens, draftAbstract } from '../../core/writing/abstractDraft';
 import { redactIdentifiers } from '../../core/privacy/identifiers';
+import { defaultLengthUnit, type LengthUnit } from '../../core/writing/text';
 import { cliPrivacyCheck, endpointFromEnv, formatOf, parseArgs, processIo, readInput, runCliCommand, type CliIo } from './writingShared';
 
 const usage = `Usage: biowrite abstract FILE [options]
@@ -12,7 +13,9 @@ const usage = `Usage: biowrite abstract FILE [options]
 Drafts an abstract of the manuscript FILE (Markdown or LaTeX) and writes it to stdout.
 
 Options:
-  --words N              word limit (default: the structure's, e.g. 250)
+  --words N              length limit (default: the structure's, e.g. 250 words), in --unit
+  --unit U               words, characters or characters-with-spaces (default: by --language:
+                         characters with spaces for ko, characters for zh and ja, else words)
   --structure S          ${abstractStructures.map((structure) => structure.id).join(' | ')} (default: imrad)
   --language L           language code of the abstract (default: en)
   --context-tokens N     the model's context window in tokens (default: ${defaultContextTokens})
@@ -40,7 +43,7 @@ function positiveInteger(value: string | true | undefined, name: string): number
  */
 export async function runAbstract(args: readonly string[], io: CliIo = processIo): Promise<number> {
   return runCliCommand('abstract', usage, args, io, async (signal) => {
-    const parsed = parseArgs(args, ['words', 'structure', 'language', 'context-tokens'], ['json', 'no-llm-check', 'redact', 'allow-identifiers']);
+    const parsed = parseArgs(args, ['words', 'unit', 'structure', 'language', 'context-tokens'], ['json', 'no-llm-check', 'redact', 'allow-identifiers']);
     if (parsed.positionals.length !== 1) {
       io.stderr(`biowrite abstract: give exactly one FILE.\n\n${usage}\n`);
       return 2;
@@ -51,6 +54,10 @@ export async function runAbstract(args: readonly string[], io: CliIo = processIo
     const wordLimit = positiveInteger(parsed.options.get('words'), 'words') ?? structure.defaultWordLimit;
     const contextTokens = positiveInteger(parsed.options.get('context-tokens'), 'context-tokens') ?? defaultContextTokens;
     const language = String(parsed.options.get('language') ?? 'en');
+    const units: Readonly<Record<string, LengthUnit>> = { words: 'words', characters: 'characters', 'characters-with-spaces': 'charactersWithSpaces' };
+    const unitOption = parsed.options.get('unit');
+    if (unitOption !== undefined && (typeof unitOption !== 'string' || !units[unitOption])) throw new Error('--unit must be words, characters or characters-with-spaces.');
+    const lengthUnit = typeof unitOption === 'string' ? units[unitOption] : defaultLengthUnit(language);
     const path = parsed.positionals[0];
     const manuscript = await readInput(path);
     const { client, baseUrl } = endpointFromEnv(io.env);
@@ -68,6 +75,7 @@ export async function runAbstract(args: readonly string[], io: CliIo = processIo
       format: formatOf(path),
       structure,
       wordLimit,
+      lengthUnit,
       language,
       contextTokens,
       llmGrounding: !parsed.options.has('no-llm-check'),
@@ -81,11 +89,11 @@ export async function runAbstract(args: readonly string[], io: CliIo = processIo
       return 130;
     }
     if (parsed.options.has('json')) {
-      io.stdout(`${JSON.stringify({ abstract: result.text, wordCount: result.wordCount, wordLimit, structure: structure.id, issues: result.issues, usage: result.usage, sectionsCondensed: result.sectionsCondensed, groundingMethod: result.groundingMethod }, null, 2)}\n`);
+      io.stdout(`${JSON.stringify({ abstract: result.text, wordCount: result.wordCount, wordLimit, lengthUnit, structure: structure.id, issues: result.issues, usage: result.usage, sectionsCondensed: result.sectionsCondensed, groundingMethod: result.groundingMethod }, null, 2)}\n`);
     } else {
       io.stdout(`${result.text}\n`);
     }
-    io.stderr(`${result.wordCount}/${wordLimit} words; ${result.usage.totalTokens} tokens used${result.sectionsCondensed > 0 ? `; ${result.sectionsCondensed} sections condensed first` : ''}; statements checked ${result.groundingMethod === 'llm' ? 'by the model' : `lexically${result.groundingFallbackReason ? ` (${result.groundingFallbackReason})` : ''}`}.\n`);
+    io.stderr(`${result.wordCount}/${wordLimit} ${lengthUnit === 'words' ? 'words' : lengthUnit === 'characters' ? 'characters (spaces not counted)' : 'characters (spaces included)'}; ${result.usage.totalTokens} tokens used${result.sectionsCondensed > 0 ? `; ${result.sectionsCondensed} sections condensed first` : ''}; statements checked ${result.groundingMethod === 'llm' ? 'by the model' : `lexically${result.groundingFallbackReason ? ` (${result.groundingFallbackReason})` : ''}`}.\n`);
     for (const issue of result.issues) io.stderr(`  ${issue.kind}: ${issue.text}${issue.detail ? ` — ${issue.detail}` : ''}\n`);
     return 0;
   });

@@ -29,9 +29,12 @@ const labelNouns = new Set([
   'factor', 'allele', 'strain', 'lineage', 'cohort', 'arm', 'site', 'condition', 'scenario', 'option', 'plan', 'protein',
   'influenza', 'immunoglobulin', 'coenzyme', 'method', 'dataset', 'sample', 'patient', 'point', 'level', 'version',
 ]);
-const terminal = /[.!?…]/;
-const closing = /["'”’)\]»}]/;
-const sentenceStart = /[\p{Lu}\p{N}"“‘'([¿¡$`*_]/u;
+const terminal = /[.!?…。！？．]/;
+// Chinese and Japanese end sentences with full-width marks and no space after them.
+const fullWidthTerminal = /[。！？．]/;
+const closing = /["'”’)\]»}」』）】〉》]/;
+// Hangul, Han and kana have no case: a sentence in them starts with any of their characters.
+const sentenceStart = /[\p{Lu}\p{N}\p{sc=Hangul}\p{sc=Han}\p{sc=Hiragana}\p{sc=Katakana}"“‘'([¿¡$`*_「『（【]/u;
 
 function isSpace(code: number): boolean {
   return code === 32 || code === 9 || code === 10 || code === 13 || code === 0xa0 || code === 0x2009 || code === 0x202f;
@@ -70,8 +73,9 @@ function isAbbreviationPeriod(text: string, dot: number, next: number): boolean 
  * Splits prose into sentences.
  *
  * A sentence ends at `.`, `!`, `?` or `…` (runs of them included), followed by closing quotes or
- * brackets, then white space and a capital letter, a digit, an opening quote or bracket, or the
- * end of the text. A period after a known abbreviation, an initial or a letter-dot sequence does
+ * brackets, then white space and a capital letter, a digit, a Hangul, Han or kana character, an
+ * opening quote or bracket, or the end of the text; or at the full-width `。！？．` of Chinese and
+ * Japanese, with or without white space after. A period after a known abbreviation, an initial or a letter-dot sequence does
  * not end a sentence; neither does a period inside a number (no white space follows it).
  *
  * @param text Prose text (one paragraph; line breaks count as spaces).
@@ -93,6 +97,18 @@ export function splitSentences(text: string): SentenceSpan[] {
     let end = index + 1;
     while (end < length && terminal.test(text[end])) end++;
     while (end < length && closing.test(text[end])) end++;
+    if (fullWidthTerminal.test(text[index])) {
+      // 「…。」と述べた: a quotation closed and carried on by a particle is still the same sentence.
+      const quoted = end > index + 1 && closing.test(text[end - 1]);
+      if (quoted && /\p{sc=Hiragana}/u.test(text[end] ?? '')) {
+        index = end - 1;
+        continue;
+      }
+      push(end);
+      start = end;
+      index = end - 1;
+      continue;
+    }
     if (end < length && !isSpace(text.charCodeAt(end))) {
       index = end - 1;
       continue;

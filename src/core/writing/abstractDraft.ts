@@ -10,7 +10,7 @@ import type { AbstractStructure } from './abstractStructures';
 import { checkGrounding } from './grounding';
 import type { ManuscriptFormat } from './markupFreeze';
 import { addUsage, noUsage } from './structured';
-import { countWords, estimateTokens, stripAnswerWrapper } from './text';
+import { countLength, defaultLengthUnit, estimateTokens, stripAnswerWrapper, type LengthUnit } from './text';
 import { findExistingAbstract } from './abstractPlacement';
 
 /** Default context window assumed for the model, in tokens. */
@@ -25,9 +25,12 @@ export interface DraftAbstractOptions {
   readonly manuscript?: string;
   readonly format: ManuscriptFormat;
   readonly structure: AbstractStructure;
+  /** The length limit, in {@link lengthUnit}s. */
   readonly wordLimit: number;
   /** Language code of the abstract. */
   readonly language: string;
+  /** What the limit counts (optional; default: {@link defaultLengthUnit} of the language). */
+  readonly lengthUnit?: LengthUnit;
   /** The model's context window in tokens (optional; default: {@link defaultContextTokens}). */
   readonly contextTokens?: number;
   /** Run the LLM grounding check (optional; default: true; the offline checks always run). */
@@ -47,8 +50,11 @@ export type DraftEvent =
 export interface AbstractDraftResult {
   /** The draft, without an "Abstract" heading. */
   readonly text: string;
+  /** The draft's length in {@link lengthUnit}s. */
   readonly wordCount: number;
   readonly wordLimit: number;
+  /** What `wordCount` and `wordLimit` count. */
+  readonly lengthUnit: LengthUnit;
   readonly issues: readonly GroundingIssue[];
   /** Summed over every request (condensing, drafting, checking), as the server reported it. */
   readonly usage: TokenUsage;
@@ -133,8 +139,10 @@ export async function draftAbstract(options: DraftAbstractOptions): Promise<Abst
   const { client, signal } = options;
   const contextTokens = options.contextTokens ?? defaultContextTokens;
   const manuscript = options.manuscript ?? options.source;
-  const outputReserve = Math.ceil(options.wordLimit * 2.2) + 200;
-  const promptOverhead = estimateTokens(buildAbstractMessages({ source: '', condensed: true, structure: options.structure, wordLimit: options.wordLimit, language: options.language }).map((m) => m.content).join('\n')) + 50;
+  const lengthUnit = options.lengthUnit ?? defaultLengthUnit(options.language);
+  // A CJK character is about one token, an English word about 1.3, with room for the headings.
+  const outputReserve = Math.ceil(options.wordLimit * (lengthUnit === 'words' ? 2.2 : 1.5)) + 200;
+  const promptOverhead = estimateTokens(buildAbstractMessages({ source: '', condensed: true, structure: options.structure, wordLimit: options.wordLimit, language: options.language, lengthUnit }).map((m) => m.content).join('\n')) + 50;
   const sourceBudget = contextTokens - outputReserve - promptOverhead;
   if (sourceBudget < 300) {
     throw new LlmError(
@@ -170,7 +178,7 @@ export async function draftAbstract(options: DraftAbstractOptions): Promise<Abst
   }
   if (estimateTokens(evidence) > sourceBudget) evidence = evidence.slice(0, Math.floor(sourceBudget * 3.6));
 
-  const messages = buildAbstractMessages({ source: evidence, condensed: sectionsCondensed > 0, structure: options.structure, wordLimit: options.wordLimit, language: options.language });
+  const messages = buildAbstractMessages({ source: evidence, condensed: sectionsCondensed > 0, structure: options.structure, wordLimit: options.wordLimit, language: options.language, lengthUnit });
   const estimatedPromptTokens = estimateTokens(messages.map((message) => message.content).join('\n'));
   let text = '';
   let cancelled = false;
@@ -188,8 +196,8 @@ export async function draftAbstract(options: DraftAbstractOptions): Promise<Abst
     cancelled = true;
   }
   const draft = cleanDraft(text);
-  const wordCount = countWords(draft);
-  const stopped = (): AbstractDraftResult => ({ text: draft, wordCount, wordLimit: options.wordLimit, issues: [], usage, estimatedPromptTokens, sectionsCondensed, groundingMethod: 'none', cancelled: true });
+  const wordCount = countLength(draft, lengthUnit);
+  const stopped = (): AbstractDraftResult => ({ text: draft, wordCount, wordLimit: options.wordLimit, lengthUnit, issues: [], usage, estimatedPromptTokens, sectionsCondensed, groundingMethod: 'none', cancelled: true });
   if (cancelled) return stopped();
   options.onEvent?.({ kind: 'checking' });
   let report: Awaited<ReturnType<typeof checkGrounding>>;
@@ -202,6 +210,7 @@ export async function draftAbstract(options: DraftAbstractOptions): Promise<Abst
       ...(options.structure.checklist ? { checklist: options.structure.checklist } : {}),
       wordLimit: options.wordLimit,
       wordCount,
+      lengthUnit,
       signal,
     });
   } catch (error) {
@@ -214,6 +223,7 @@ export async function draftAbstract(options: DraftAbstractOptions): Promise<Abst
     text: draft,
     wordCount,
     wordLimit: options.wordLimit,
+    lengthUnit,
     issues: report.issues,
     usage,
     estimatedPromptTokens,

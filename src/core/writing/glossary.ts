@@ -71,8 +71,13 @@ function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
+// Korean, Chinese and Japanese attach particles and counters to a word ("TP53은", "3,120명") and
+// Chinese and Japanese write no spaces: a CJK character next to a term is not part of it.
+const cjk = '\\p{sc=Hangul}\\p{sc=Han}\\p{sc=Hiragana}\\p{sc=Katakana}';
+const wordCharacter = `(?![${cjk}])[\\p{L}\\p{N}]`;
+
 function wordPattern(term: string, flags: string): RegExp {
-  return new RegExp(`(?<![\\p{L}\\p{N}])${escapeRegExp(term)}(?![\\p{L}\\p{N}])`, flags);
+  return new RegExp(`(?<!${wordCharacter})${escapeRegExp(term)}(?!${wordCharacter})`, flags);
 }
 
 /**
@@ -86,8 +91,8 @@ export function glossaryEntriesIn(entries: readonly GlossaryEntry[], text: strin
 }
 
 // Gene/protein symbols (TP53, BRCA1, HER2, IL-6, CD4+), drug codes (ABT-199), units with numbers.
-const symbolPattern = /(?<![\p{L}\p{N}⟦])(?:[A-Z][A-Z0-9]*\d[A-Z0-9]*(?:-\d+)?|[A-Z]{2,}[a-z]?\d*(?:-[A-Z0-9]+)?|[A-Z][a-z]?\d+[A-Za-z]*|IL-\d+|CD\d+\+?)(?![\p{L}\p{N}])/gu;
-const numberPattern = /(?<![\p{L}\p{N}⟦.,])[-−]?\d+(?:[.,]\d+)*(?![\p{N}⟧])/gu;
+const symbolPattern = new RegExp(`(?<!${wordCharacter}|⟦)(?:[A-Z][A-Z0-9]*\\d[A-Z0-9]*(?:-\\d+)?|[A-Z]{2,}[a-z]?\\d*(?:-[A-Z0-9]+)?|[A-Z][a-z]?\\d+[A-Za-z]*|IL-\\d+|CD\\d+\\+?)(?!${wordCharacter})`, 'gu');
+const numberPattern = new RegExp(`(?<!${wordCharacter}|[⟦.,])[-−]?\\d+(?:[.,]\\d+)*(?![\\p{N}⟧])`, 'gu');
 const commonUpper = new Set(['I', 'A', 'THE', 'AND', 'OR', 'NOT', 'NB', 'OK']);
 
 /**

@@ -111,6 +111,8 @@ export interface GroundingOptions {
   readonly checklist?: readonly ChecklistItem[];
   readonly wordLimit: number;
   readonly wordCount: number;
+  /** What the limit counts (optional; default: words). */
+  readonly lengthUnit?: 'words' | 'characters' | 'charactersWithSpaces';
   readonly signal: AbortSignal;
 }
 
@@ -140,7 +142,10 @@ export async function checkGrounding(options: GroundingOptions): Promise<Groundi
     issues.push({
       kind: 'wordLimit',
       text: `${options.wordCount} / ${options.wordLimit}`,
-      detail: l10n.t('The draft is {0} words over the limit.', options.wordCount - options.wordLimit),
+      detail:
+        (options.lengthUnit ?? 'words') === 'words'
+          ? l10n.t('The draft is {0} words over the limit.', options.wordCount - options.wordLimit)
+          : l10n.t('The draft is {0} characters over the limit.', options.wordCount - options.wordLimit),
     });
   }
   const sentences = splitSentences(options.draft).map((sentence) => sentence.text);

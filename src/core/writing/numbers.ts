@@ -15,7 +15,9 @@ export interface NumberMention {
 }
 
 // A number, optionally signed, with thousands separators or decimals; `.05` included.
-const numberPattern = /(?<![\p{L}\p{N}_.,/:])(?:[-−–‒]\s?)?(?:\d{1,3}(?:[,\u00a0\u202f]\d{3})+(?![\d])|\d+)?(?:[.·]\d+)?(?![\p{L}_])/gu;
+// Korean, Chinese and Japanese attach counters and particles to numbers ("3,120명", "12.4%의"): a CJK
+// character around a number does not make it part of a word, as a Latin letter does ("H1N1").
+const numberPattern = /(?<!(?![\p{sc=Hangul}\p{sc=Han}\p{sc=Hiragana}\p{sc=Katakana}])[\p{L}\p{N}_.,/:])(?:[-−–‒]\s?)?(?:\d{1,3}(?:[,\u00a0\u202f]\d{3})+(?![\d])|\d+)?(?:[.·]\d+)?(?!(?![\p{sc=Hangul}\p{sc=Han}\p{sc=Hiragana}\p{sc=Katakana}])[\p{L}_])/gu;
 
 /**
  * Normalises one written number.

@@ -13,6 +13,57 @@ export function countWords(text: string): number {
   return words ? words.length : 0;
 }
 
+/** Whether a text is mostly Korean, Chinese or Japanese (its letters, not its markup or numbers). */
+export function isMostlyCjk(text: string): boolean {
+  const letters = text.match(/\p{L}/gu)?.length ?? 0;
+  const cjk = text.match(/[\p{sc=Hangul}\p{sc=Han}\p{sc=Hiragana}\p{sc=Katakana}]/gu)?.length ?? 0;
+  return letters > 0 && cjk / letters >= 0.5;
+}
+
+/**
+ * Counts characters as Korean, Chinese and Japanese journals do (자, 字, 文字): letters, digits and
+ * punctuation, markup ignored; spaces only when `withSpaces` (Korean journals say which they mean).
+ * @param text Plain text or light Markdown.
+ * @param withSpaces Count the spaces between words too (optional; default: false).
+ * @returns The number of characters (code points).
+ */
+export function countCharacters(text: string, withSpaces = false): number {
+  const plain = text.replace(/[*_#>`]+/g, '').replace(/\s+/g, ' ').trim();
+  const kept = withSpaces ? plain : plain.replace(/\s/g, '');
+  return [...kept].length;
+}
+
+/** The unit of an abstract's length limit. */
+export type LengthUnit = 'words' | 'characters' | 'charactersWithSpaces';
+
+/**
+ * The unit journals use for abstracts in a language: characters with spaces (자) for Korean,
+ * characters (字, 文字) for Chinese and Japanese, words for the rest.
+ * @param language A language code such as `ko`, `zh-Hans` or `en`.
+ */
+export function defaultLengthUnit(language: string): LengthUnit {
+  const code = language.trim().toLowerCase().split(/[-_]/)[0];
+  if (code === 'ko') return 'charactersWithSpaces';
+  if (code === 'zh' || code === 'ja') return 'characters';
+  return 'words';
+}
+
+/**
+ * The length of a text in a unit.
+ * @param text Plain text or light Markdown.
+ * @param unit Words (English), or characters with or without spaces (Korean, Chinese, Japanese).
+ */
+export function countLength(text: string, unit: LengthUnit): number {
+  switch (unit) {
+    case 'words':
+      return countWords(text);
+    case 'characters':
+      return countCharacters(text, false);
+    case 'charactersWithSpaces':
+      return countCharacters(text, true);
+  }
+}
+
 /**
  * Estimates the tokens a model needs for `text`: about four characters a token for Latin script,
  * fewer for other scripts. Deliberately errs on the high side so prompts fit.
@@ -43,11 +94,13 @@ export interface SentenceSpan {
  */
 export function splitSentences(text: string): SentenceSpan[] {
   const sentences: SentenceSpan[] = [];
-  const boundary = /(?<!\b(?:e\.g|i\.e|et al|vs|Fig|Figs|Ref|No|approx|ca|cf|Dr|Mr|Mrs|Ms))([.!?])(?=\s+(?:[\p{Lu}\p{N}*(["“]|$))|\n\s*\n/gu;
+  // Korean sentences end in ". " before a Hangul syllable (no case to test); Chinese and Japanese ones at
+  // full-width marks with no space after.
+  const boundary = /(?<!\b(?:e\.g|i\.e|et al|vs|Fig|Figs|Ref|No|approx|ca|cf|Dr|Mr|Mrs|Ms))([.!?])(?=\s+(?:[\p{Lu}\p{N}*(["“\p{sc=Hangul}\p{sc=Han}\p{sc=Hiragana}\p{sc=Katakana}「『]|$))|([。！？]+(?![」』）”’]+\p{sc=Hiragana})[」』）”’]*)|\n\s*\n/gu;
   let start = 0;
   let match: RegExpExecArray | null;
   while ((match = boundary.exec(text)) !== null) {
-    const end = match.index + (match[1] ? 1 : 0);
+    const end = match.index + (match[1] ? 1 : match[2] ? match[2].length : 0);
     pushSentence(text, start, end, sentences);
     start = match.index + match[0].length;
   }

@@ -1,14 +1,14 @@
 /**
  * What the panel hub sends and when, without `vscode` (unit-tested): messages wait until the webview
- * says `ready`; the latest `connection` and `claims` messages are replayed to every new webview.
+ * says `ready`; the latest `connection`, `claims` and `references` messages are replayed to every new webview.
  */
 import type { HostMessage } from '../../shared/protocol';
 
 /** Message types whose latest instance is replayed to a re-created webview. */
-export type StickyMessageType = 'connection' | 'claims';
+export type StickyMessageType = 'connection' | 'claims' | 'references';
 
 function isSticky(message: HostMessage): message is Extract<HostMessage, { type: StickyMessageType }> {
-  return message.type === 'connection' || message.type === 'claims';
+  return message.type === 'connection' || message.type === 'claims' || message.type === 'references';
 }
 
 /** The panel hub's outgoing messages. */

@@ -3,6 +3,7 @@ import { redactIdentifiers } from '../../core/privacy/identifiers';
 import { abstractStructures, findAbstractStructure, languageName, publishingLanguages, type AbstractStructure } from '../../core/writing/abstractStructures';
 import { defaultContextTokens, draftAbstract, type AbstractDraftResult } from '../../core/writing/abstractDraft';
 import { findExistingAbstract, planAbstractEdit, selectionIsAbstract, type OffsetRange } from '../../core/writing/abstractPlacement';
+import { defaultLengthUnit, type LengthUnit } from '../../core/writing/text';
 import type { GroundingIssue } from '../../shared/protocol';
 import type { BiowriteEnvironment } from '../environment';
 import { formatOfDocument } from './documentFormat';
@@ -93,18 +94,24 @@ export async function runDraftAbstract(environment: BiowriteEnvironment, session
     }
     const configuredLimit = config.get<number>('wordLimit', 250);
     const suggestedLimit = structure.id === configuredStructure || ['imrad', 'unstructured'].includes(structure.id) ? configuredLimit : structure.defaultWordLimit;
+    // The language decides the unit (Korean journals count 자, Chinese and Japanese ones characters), so it is asked first.
+    const language = args.language ?? (await pickLanguage(config.get<string>('language', 'en')));
+    if (!language) return undefined;
+    const configuredUnit = config.get<string>('lengthUnit', 'auto');
+    const lengthUnit: LengthUnit = configuredUnit === 'words' || configuredUnit === 'characters' || configuredUnit === 'charactersWithSpaces' ? configuredUnit : defaultLengthUnit(language);
+    const inCharacters = lengthUnit !== 'words';
     let wordLimit = args.wordLimit;
     if (wordLimit === undefined) {
+      const [lowest, highest] = inCharacters ? [100, 5000] : [50, 1000];
       const typed = await vscode.window.showInputBox({
-        title: vscode.l10n.t('Draft Abstract: word limit'),
-        value: String(suggestedLimit),
-        validateInput: (value) => (/^\d+$/.test(value.trim()) && Number(value) >= 50 && Number(value) <= 1000 ? undefined : vscode.l10n.t('A whole number from 50 to 1000.')),
+        title: inCharacters ? (lengthUnit === 'characters' ? vscode.l10n.t('Draft Abstract: limit in characters, spaces not counted') : vscode.l10n.t('Draft Abstract: limit in characters, spaces included')) : vscode.l10n.t('Draft Abstract: word limit'),
+        // A word limit in characters: about three characters a word in Korean, two in Chinese and Japanese.
+        value: String(inCharacters ? Math.round((suggestedLimit * (lengthUnit === 'charactersWithSpaces' ? 3 : 2)) / 50) * 50 : suggestedLimit),
+        validateInput: (value) => (/^\d+$/.test(value.trim()) && Number(value) >= lowest && Number(value) <= highest ? undefined : vscode.l10n.t('A whole number from {0} to {1}.', lowest, highest)),
       });
       if (typed === undefined) return undefined;
       wordLimit = Number(typed);
     }
-    const language = args.language ?? (await pickLanguage(config.get<string>('language', 'en')));
-    if (!language) return undefined;
 
     // What to draft from, and what accepting does.
     const text = document.getText();
@@ -146,8 +153,8 @@ export async function runDraftAbstract(environment: BiowriteEnvironment, session
     const controller = new AbortController();
     const session: DraftSession = { id, kind: 'abstract', documentUri: document.uri, documentVersion, controller, rerun: () => vscode.commands.executeCommand(draftAbstractCommandId, { ...args, structure: structure.id, wordLimit, language }) };
     sessions.add(session);
-    const title = vscode.l10n.t('Abstract: {0}, {1} words, {2}', structure.label, wordLimit, languageName(language));
-    environment.panel.post({ type: 'draftStarted', requestId: id, kind: 'abstract', title, wordLimit });
+    const title = inCharacters ? vscode.l10n.t('Abstract: {0}, {1} characters, {2}', structure.label, wordLimit, languageName(language)) : vscode.l10n.t('Abstract: {0}, {1} words, {2}', structure.label, wordLimit, languageName(language));
+    environment.panel.post({ type: 'draftStarted', requestId: id, kind: 'abstract', title, wordLimit, lengthUnit });
     void environment.panel.reveal();
     const started = Date.now();
     let result: AbstractDraftResult;
@@ -160,6 +167,7 @@ export async function runDraftAbstract(environment: BiowriteEnvironment, session
           format,
           structure,
           wordLimit,
+          lengthUnit,
           language,
           contextTokens: config.get<number>('contextTokens', defaultContextTokens),
           signal: controller.signal,
@@ -214,7 +222,7 @@ export async function runDraftAbstract(environment: BiowriteEnvironment, session
       .filter(Boolean)
       .join(' · ');
     environment.panel.post({ type: 'draftDone', requestId: id, text: result.text, wordCount: result.wordCount, issues: result.issues, tokens: result.usage.totalTokens, cancelled: result.cancelled, canAccept, summary });
-    await sessions.offer(id, canAccept, vscode.l10n.t('The abstract draft is ready ({0}/{1} words, {2} issues).', result.wordCount, wordLimit, result.issues.length));
+    await sessions.offer(id, canAccept, inCharacters ? vscode.l10n.t('The abstract draft is ready ({0}/{1} characters, {2} issues).', result.wordCount, wordLimit, result.issues.length) : vscode.l10n.t('The abstract draft is ready ({0}/{1} words, {2} issues).', result.wordCount, wordLimit, result.issues.length));
     return { draftId: id, text: result.text, wordCount: result.wordCount, issues: result.issues, cancelled: result.cancelled, mode, totalTokens: result.usage.totalTokens };
   }
 }

@@ -1,5 +1,5 @@
 import type { DraftKind, GroundingIssue, HostMessage } from '../../shared/protocol';
-import { countWords } from '../../core/writing/text';
+import { countLength, type LengthUnit } from '../../core/writing/text';
 import type { HostBridge } from '../hostBridge';
 import { t } from '../l10n';
 
@@ -19,7 +19,7 @@ function issueLabel(kind: GroundingIssue['kind']): string {
     case 'protectedMarkup':
       return t('Protected markup');
     case 'wordLimit':
-      return t('Over the word limit');
+      return t('Over the length limit');
     case 'terminology':
       return t('Terminology');
     default: {
@@ -36,6 +36,7 @@ function issueLabel(kind: GroundingIssue['kind']): string {
 export class DraftView {
   private draftId: string | undefined;
   private wordLimit: number | undefined;
+  private lengthUnit: LengthUnit = 'words';
   private kind: DraftKind = 'abstract';
   private cancelled = false;
   private text = '';
@@ -115,6 +116,7 @@ export class DraftView {
         this.draftId = message.requestId;
         this.kind = message.kind;
         this.wordLimit = message.wordLimit;
+        this.lengthUnit = message.lengthUnit ?? 'words';
         this.text = '';
         this.cancelled = false;
         this.phase = 'streaming';
@@ -162,10 +164,11 @@ export class DraftView {
     if (this.phase === 'error') return;
     const parts: string[] = [];
     if (this.kind === 'abstract') {
-      const words = finalWordCount ?? countWords(this.text);
+      const words = finalWordCount ?? countLength(this.text, this.lengthUnit);
       const limit = this.wordLimit;
       const over = limit !== undefined && words > limit;
-      parts.push(limit !== undefined ? (over ? t('{0} / {1} words ({2} over)', words, limit, words - limit) : t('{0} / {1} words', words, limit)) : t('{0} words', words));
+      if (this.lengthUnit === 'words') parts.push(limit !== undefined ? (over ? t('{0} / {1} words ({2} over)', words, limit, words - limit) : t('{0} / {1} words', words, limit)) : t('{0} words', words));
+      else parts.push(limit !== undefined ? (over ? t('{0} / {1} characters ({2} over)', words, limit, words - limit) : t('{0} / {1} characters', words, limit)) : t('{0} characters', words));
       this.status.classList.toggle('over-limit', over);
     }
     if (this.phase === 'streaming') parts.push(this.kind === 'abstract' ? t('drafting…') : t('translating…'));

@@ -16,6 +16,8 @@ export interface AbstractPromptInput {
   readonly wordLimit: number;
   /** Language code or name of the abstract. */
   readonly language: string;
+  /** What the limit counts (optional; default: words). */
+  readonly lengthUnit?: 'words' | 'characters' | 'charactersWithSpaces';
 }
 
 /**
@@ -36,7 +38,7 @@ export function buildAbstractMessages(input: AbstractPromptInput): ChatMessage[]
     'You write abstracts for biomedical research manuscripts.',
     'Use only facts stated in the manuscript. Copy every number (sample sizes, percentages, p-values, confidence intervals, hazard and odds ratios) exactly as the manuscript gives it; never compute, round or invent one. If a result has no number in the manuscript, describe it without one.',
     'Do not cite references and do not use markup other than the bold headings.',
-    `Write in ${language}. Stay within ${input.wordLimit} words.`,
+    `Write in ${language}. Stay within ${input.wordLimit} ${input.lengthUnit === 'characters' ? 'characters, not counting spaces' : input.lengthUnit === 'charactersWithSpaces' ? 'characters, spaces included' : 'words'}.`,
     'Answer with the abstract only: no title, no "Abstract" heading, no comments.',
   ].join('\n');
   const user = `${layout}${checklist}\n\n${input.condensed ? 'Notes condensed from the manuscript, section by section' : 'The manuscript'}:\n<<<MANUSCRIPT\n${input.source}\nMANUSCRIPT>>>`;
