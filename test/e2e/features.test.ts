@@ -148,8 +148,8 @@ describe('Biowrite features in the VS Code workbench', { timeout: 6 * 60_000 }, 
       await input.fill('>Biowrite: Draft Abstract');
       await quickInput.locator('.quick-input-list .monaco-list-row', { hasText: 'Biowrite: Draft Abstract' }).first().waitFor();
       await input.press('Enter');
-      // Structure (the configured one first), word limit, language: accept each default with Enter.
-      for (const title of ['Draft Abstract: structure', 'Draft Abstract: word limit', 'Draft Abstract: language']) {
+      // Structure (the configured one first), language (it decides the limit's unit), word limit: accept each default with Enter.
+      for (const title of ['Draft Abstract: structure', 'Draft Abstract: language', 'Draft Abstract: word limit']) {
         await quickInput.locator('.quick-input-title', { hasText: title }).waitFor();
         await input.press('Enter');
         await quickInput.locator('.quick-input-title', { hasText: title }).waitFor({ state: 'hidden' });
