@@ -312,7 +312,7 @@ function fingerprint(text: string): string {
  * A SARIF artifact location: relative to `%SRCROOT%` (the working directory, as code scanning
  * expects) for files under it, else an absolute `file:` URI, which takes no base id.
  */
-function sarifArtifactLocation(path: string): { readonly uri: string; readonly uriBaseId?: string } {
+export function sarifArtifactLocation(path: string): { readonly uri: string; readonly uriBaseId?: string } {
   const absolute = resolve(path);
   const rel = relative(process.cwd(), absolute);
   if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) return { uri: pathToFileURL(absolute).href };

@@ -5,8 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { DiskCache } from '../../core/literature/cache';
 import { literatureCacheDirFromEnv, literatureConfigFromEnv } from '../../core/literature/config';
 import { discoverBibliographies } from '../../core/literature/library/discover';
@@ -19,7 +18,7 @@ import { citedKeysOf } from '../../core/references/citedKeys';
 import { readBibliographyEntries, type BibliographyEntry } from '../../core/references/entries';
 import { createReferenceServices } from '../../core/references/services';
 import { CLEAN_STATUSES, REFERENCE_STATUSES, statusSeverity, type ReferenceAudit, type ReferenceFinding, type ReferenceStatus } from '../../core/references/statuses';
-import { languageOfPath } from './check';
+import { languageOfPath, sarifArtifactLocation } from './check';
 
 const help = (): string => `Usage: biowrite refs MANUSCRIPT… [--bibliography FILE]… [--online] [--format text|json|sarif] [--exit-zero]
 
@@ -399,11 +398,4 @@ export function formatRefsSarif(audit: ReferenceAudit, texts: ReadonlyMap<string
       },
     ],
   };
-}
-
-function sarifArtifactLocation(path: string): { readonly uri: string; readonly uriBaseId?: string } {
-  const absolute = resolve(path);
-  const rel = relative(process.cwd(), absolute);
-  if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) return { uri: pathToFileURL(absolute).href };
-  return { uri: rel.split(sep).map(encodeURIComponent).join('/'), uriBaseId: '%SRCROOT%' };
 }
