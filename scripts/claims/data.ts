@@ -21,12 +21,44 @@ export interface LabelledSentence {
   readonly end?: number;
 }
 
+/**
+ * Kinds of paper: reviews (with perspectives and tutorials), methods articles, research articles
+ * (Manubot), and PubMed Central research articles (wet-lab and clinical, another field).
+ */
+export type DocumentKind = 'review' | 'methods' | 'research' | 'pmc';
+
+/** Every kind, in table order. */
+export const DOCUMENT_KINDS: readonly DocumentKind[] = ['review', 'methods', 'research', 'pmc'];
+
+// The first seven sets predate the `Kind:` line of SOURCE.md; ../shared/data/README.md names their kinds.
+const KNOWN_KINDS: Readonly<Record<string, DocumentKind>> = {
+  'deep-review': 'review',
+  'knowledge-graph-review': 'review',
+  'deep-rules': 'review',
+  'context-review': 'review',
+  'ccc-manuscript': 'research',
+  'ScPCA-manuscript': 'research',
+  'text_mined_hetnet_manuscript': 'research',
+};
+
+/** The kind a set's SOURCE.md states (`Kind: review`), else the README's, else `research`. */
+export function manuscriptKind(dir: string, name: string): DocumentKind {
+  const sourcePath = join(dir, 'SOURCE.md');
+  const stated = existsSync(sourcePath) ? /\bKind:\s*([a-z]+)/i.exec(readFileSync(sourcePath, 'utf8'))?.[1]?.toLowerCase() : undefined;
+  if (stated === 'review' || stated === 'perspective' || stated === 'tutorial') return 'review';
+  if (stated === 'methods' || stated === 'method') return 'methods';
+  if (stated === 'research') return 'research';
+  return KNOWN_KINDS[name] ?? 'research';
+}
+
 /** One document of labelled sentences. */
 export interface LabelledDocument {
   /** Folder or file name. */
   readonly name: string;
   /** Where it comes from. */
   readonly source: 'manubot' | 'pmc';
+  /** What kind of paper it is, for leave-one-kind-out evaluation. */
+  readonly kind: DocumentKind;
   /** Its sentences in reading order. */
   readonly sentences: readonly LabelledSentence[];
 }
@@ -117,7 +149,7 @@ export function loadManuscript(dir: string, name: string): LabelledDocument {
     group.forEach((s, i) => sentences.push({ input: inputs[i], cited: s.cited, line: s.line, start: s.start, end: s.end }));
   }
   sentences.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.start ?? 0) - (b.start ?? 0));
-  return { name, source: 'manubot', sentences };
+  return { name, source: 'manubot', kind: manuscriptKind(dir, name), sentences };
 }
 
 /** Names of the Manubot evaluation sets, sorted. */
@@ -251,7 +283,7 @@ export function loadJats(path: string, name: string): LabelledDocument {
     }
   };
   visit(root, [], false, false);
-  return { name, source: 'pmc', sentences };
+  return { name, source: 'pmc', kind: 'pmc', sentences };
 }
 
 /** Loads every JATS article of `pmc/`, sorted by file name. */

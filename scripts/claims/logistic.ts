@@ -212,3 +212,17 @@ export function toModelFile(weights: Weights, options: TrainOptions, calibration
     training: { ...training, options },
   };
 }
+
+/** The same features without the hashed word features (for the language-independent model). */
+export function withoutWords(features: readonly (readonly SentenceFeatures[])[]): SentenceFeatures[][] {
+  return features.map((doc) => doc.map((f) => ({ hashed: [], named: f.named })));
+}
+
+/** The `languageIndependent` part of the model file. */
+export function languageIndependentModel(weights: Weights, calibration: { a: number; b: number }): NonNullable<ClaimModel['languageIndependent']> {
+  const namedWeights: Record<string, number> = {};
+  NAMED_FEATURES.forEach((name, k) => {
+    namedWeights[name] = round(weights.named[k]);
+  });
+  return { bias: round(weights.bias), namedWeights, calibration: { a: round(calibration.a), b: round(calibration.b) } };
+}

@@ -160,6 +160,11 @@ export type HostMessage =
       readonly checked?: boolean;
       /** Something the user should know: why the document was not checked, parts left unchecked, a broken ignore list. */
       readonly notice?: string;
+      /**
+       * Sentences without a citation that were not checked because of their language (optional;
+       * default: 0), with the host's sentence naming the languages. They are never counted as clean.
+       */
+      readonly notChecked?: { readonly sentences: number; readonly message: string };
     }
   | { readonly type: 'searchStarted'; readonly requestId: string; readonly query: string; readonly sentence?: string; readonly services: readonly SourceName[] }
   | { readonly type: 'searchResults'; readonly requestId: string; readonly source: SourceName; readonly results: readonly SourceResultItem[] }

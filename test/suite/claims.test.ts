@@ -9,7 +9,7 @@ const extensionId = 'biowrite.biowrite';
 // The suite runs from out/test/suite/; the fixtures stay in the repository.
 const fixtures = path.resolve(__dirname, '..', '..', '..', 'test', 'fixtures', 'claims');
 
-type CheckResult = { uri: string; count: number; notices: string[]; checked: boolean; statusBar: { text: string; command?: string; visible: boolean } };
+type CheckResult = { uri: string; count: number; notices: string[]; checked: boolean; notChecked?: number; statusBar: { text: string; command?: string; visible: boolean } };
 
 
 function claimDiagnostics(uri: vscode.Uri): vscode.Diagnostic[] {
@@ -147,6 +147,18 @@ suite('Claims without sources', () => {
     assert.strictEqual(result.statusBar.visible, true);
     assert.match(result.statusBar.text, /2 claims/);
     assert.strictEqual(result.statusBar.command, 'workbench.actions.view.problems');
+  });
+
+  test('a paragraph in a language the checker does not judge is counted as not checked in the status bar', async () => {
+    const editor = await openManuscript('# Introduction\n\nCancer is common. We measured it [@a].\n\n结直肠癌是全球第三常见的癌症。TP53突变在约一半的患者中被观察到。\n');
+    const result = await vscode.commands.executeCommand<CheckResult>('biowrite.checkClaims');
+    assert.ok(result);
+    assert.strictEqual(result.uri, editor.document.uri.toString());
+    assert.strictEqual(result.checked, true);
+    assert.strictEqual(result.notChecked, 2);
+    assert.strictEqual(result.notices.length, 0, 'another language is not a failure to check');
+    assert.match(result.statusBar.text, /2 not checked/);
+    assert.ok(claimDiagnostics(editor.document.uri).every((diagnostic) => diagnostic.range.start.line !== 4), 'nothing in the Chinese paragraph is marked');
   });
 
   test('"needs no source" can be remembered in the workspace list instead', async function () {

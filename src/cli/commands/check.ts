@@ -7,7 +7,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { ManuscriptLanguage } from '../../core/manuscript/citations';
-import { ClaimChecker, suggestedThreshold, type ClaimFinding } from '../../core/claims/checker';
+import { ClaimChecker, suggestedThreshold, type ClaimFinding, type UncheckedPart } from '../../core/claims/checker';
 import { IGNORE_LIST_PATH, parseIgnoreList } from '../../core/claims/ignore';
 import { CLAIM_RULE_ID, DEFAULT_SKIP_SECTIONS } from '../../core/claims/report';
 import { decodeText } from '../../core/manuscript/decode';
@@ -36,6 +36,10 @@ Options:
 
 Sentences listed in ${IGNORE_LIST_PATH} (found in the file's folder or above) and sentences marked
 with <!-- biowrite-ignore --> (Markdown) or % biowrite-ignore (LaTeX) are not reported.
+
+Claims are checked in English and Korean. Paragraphs in another language are not checked: a notice
+on standard error names their lines, --format json lists them under "notCheckedLanguage", and the
+exit code does not change.
 
 Exit codes: 0 no findings (or --exit-zero), 1 findings, 2 bad arguments, or a file or part of one
 (a block too long or too deeply nested) that could not be read or checked; the rest is still
@@ -148,6 +152,8 @@ interface FileReport {
   readonly findings: readonly ClaimFinding[];
   /** Parts of the file that were not checked, as sentences (empty when all of it was). */
   readonly notChecked?: readonly string[];
+  /** Paragraphs not checked because of their language (a notice, not a failure). */
+  readonly notCheckedLanguage?: readonly UncheckedPart[];
 }
 
 /** Where the command writes (standard output and error unless a test passes its own). */
@@ -231,7 +237,9 @@ export async function runCheck(args: readonly string[], output: CheckOutput = { 
       const result = checker.check(decoded.text);
       // A part left unchecked may hide claims: the run must not pass as if the file were clean.
       for (const notice of result.notices) fail(path, `${notice} That part was not checked.`);
-      reports.push({ path, findings: result.findings, notChecked: result.notices });
+      // Another language is expected (a quotation, a second abstract): said, but the exit code stays.
+      if (result.sentencesNotChecked > 0) output.stderr.write(`biowrite check: ${path}: ${languageNotice(result.unchecked)}\n`);
+      reports.push({ path, findings: result.findings, notChecked: result.notices, notCheckedLanguage: result.unchecked });
     } catch (error) {
       fail(path, `could not be checked (${error instanceof Error ? error.message : String(error)}). Please report this with the file.`);
     }
@@ -261,6 +269,15 @@ export async function runCheck(args: readonly string[], output: CheckOutput = { 
   return any && !settings.exitZero ? 1 : 0;
 }
 
+/** "12 sentences in zh (lines 40–52) were not checked: …", for standard error. */
+export function languageNotice(parts: readonly UncheckedPart[]): string {
+  const sentences = parts.reduce((sum, part) => sum + part.sentences, 0);
+  const languages = [...new Set(parts.map((part) => part.language))].join(', ');
+  const lines = parts.map((part) => (part.range.start.line === part.range.end.line ? `${part.range.start.line + 1}` : `${part.range.start.line + 1}-${part.range.end.line + 1}`));
+  const shown = lines.length > 5 ? `${lines.slice(0, 5).join(', ')} and ${lines.length - 5} more` : lines.join(', ');
+  return `${sentences} sentence${sentences === 1 ? '' : 's'} in ${languages} (line${lines.length === 1 && !lines[0].includes('-') ? '' : 's'} ${shown}) ${sentences === 1 ? 'was' : 'were'} not checked: claims are checked in English and Korean only.`;
+}
+
 function roundScore(score: number): number {
   return Math.round(score * 10000) / 10000;
 }
@@ -284,6 +301,15 @@ export function formatJson(reports: readonly FileReport[]): unknown {
     files: reports.map((report) => ({
       path: report.path,
       ...(report.notChecked && report.notChecked.length > 0 ? { notChecked: report.notChecked } : {}),
+      ...(report.notCheckedLanguage && report.notCheckedLanguage.length > 0
+        ? {
+            notCheckedLanguage: report.notCheckedLanguage.map((part) => ({
+              language: part.language,
+              sentences: part.sentences,
+              range: { start: { line: part.range.start.line, character: part.range.start.character }, end: { line: part.range.end.line, character: part.range.end.character } },
+            })),
+          }
+        : {}),
       findings: report.findings.map((finding) => ({
         rule: finding.rule,
         message: finding.message,
@@ -356,13 +382,25 @@ export function formatSarif(reports: readonly FileReport[]): unknown {
         invocations: [
           {
             executionSuccessful: reports.every((report) => (report.notChecked ?? []).length === 0),
-            toolExecutionNotifications: reports.flatMap((report) =>
-              (report.notChecked ?? []).map((notice) => ({
+            toolExecutionNotifications: reports.flatMap((report) => [
+              ...(report.notChecked ?? []).map((notice) => ({
                 level: 'warning',
                 message: { text: `${notice} That part was not checked.` },
                 locations: [{ physicalLocation: { artifactLocation: sarifArtifactLocation(report.path) } }],
               })),
-            ),
+              ...(report.notCheckedLanguage ?? []).map((part) => ({
+                level: 'note',
+                message: { text: languageNotice([part]) },
+                locations: [
+                  {
+                    physicalLocation: {
+                      artifactLocation: sarifArtifactLocation(report.path),
+                      region: { startLine: part.range.start.line + 1, startColumn: part.range.start.character + 1, endLine: part.range.end.line + 1, endColumn: part.range.end.character + 1 },
+                    },
+                  },
+                ],
+              })),
+            ]),
           },
         ],
         results: reports.flatMap((report) =>

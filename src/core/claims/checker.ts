@@ -13,7 +13,7 @@ import { LineIndex, type TextRange } from '../manuscript/lineIndex';
 import { createMarkdownProcessor, parseBlock, splitMarkdownBlocks, type HeadingEntry } from '../manuscript/markdown';
 import { normalizeSentence } from './ignore';
 import remarkClaims from './remarkClaims';
-import { CLAIM_RULE_ID, DEFAULT_SKIP_SECTIONS, DEFAULT_THRESHOLD, reportSentences, type ClaimMessage } from './report';
+import { CLAIM_RULE_ID, DEFAULT_SKIP_SECTIONS, DEFAULT_THRESHOLD, UNCHECKED_LANGUAGE_RULE_ID, reportSentences, type ClaimMessage, type UncheckedLanguageMessage } from './report';
 import { defaultModel, loadDefaultScorer, type ClaimScorer } from './scorer';
 
 /** One sentence that may need a source. */
@@ -31,6 +31,18 @@ export interface ClaimFinding {
   readonly endOffset: number;
   /** The sentence as the user sees it (citations removed, math and code as written). */
   readonly text: string;
+}
+
+/** A paragraph left unchecked because of its language. */
+export interface UncheckedPart {
+  /** ISO 639-1 code of the detected language (`zh`, `fr`…). */
+  readonly language: string;
+  /** Sentences left unchecked in it. */
+  readonly sentences: number;
+  /** 0-based lines, UTF-16 characters. */
+  readonly range: TextRange;
+  readonly startOffset: number;
+  readonly endOffset: number;
 }
 
 /** Options of a check. */
@@ -58,6 +70,15 @@ export interface CheckResult {
   readonly findings: readonly ClaimFinding[];
   /** Parts of the document that could not be checked, as sentences for the user. */
   readonly notices: readonly string[];
+  /**
+   * Paragraphs in a language the checker does not judge: not checked, never passed as clean.
+   * Unlike `notices` these are expected (a quotation, an abstract in a second language).
+   */
+  readonly unchecked: readonly UncheckedPart[];
+  /** Sentences without a citation that were scored. */
+  readonly sentencesChecked: number;
+  /** Sentences without a citation left unchecked because of their language (the sum over `unchecked`). */
+  readonly sentencesNotChecked: number;
   /** Blocks parsed and scored in this check (the rest came from the cache). */
   readonly blocksChecked: number;
   /** Blocks in the document. */
@@ -72,8 +93,17 @@ interface BlockFinding {
   readonly text: string;
 }
 
+interface BlockUnchecked {
+  readonly start: number;
+  readonly end: number;
+  readonly language: string;
+  readonly sentences: number;
+}
+
 interface BlockResult {
   readonly findings: readonly BlockFinding[];
+  readonly unchecked?: readonly BlockUnchecked[];
+  readonly sentencesChecked?: number;
   /** Context after the block, for the next one. */
   readonly headingsAfter: readonly HeadingEntry[];
   readonly listDepthAfter: number;
@@ -168,6 +198,8 @@ export class ClaimChecker {
     const previous = this.cache;
     const next = new Map<string, Map<string, BlockResult>>();
     const absolute: BlockFinding[] = [];
+    const uncheckedParts: BlockUnchecked[] = [];
+    let sentencesChecked = 0;
     const notices: string[] = [];
     let headings: readonly HeadingEntry[] = [];
     let listDepth = 0;
@@ -198,6 +230,8 @@ export class ClaimChecker {
         }
         bucket.set(blockText, result);
         for (const finding of result.findings) absolute.push({ ...finding, start: finding.start + block.start, end: finding.end + block.start });
+        for (const part of result.unchecked ?? []) uncheckedParts.push({ ...part, start: part.start + block.start, end: part.end + block.start });
+        sentencesChecked += result.sentencesChecked ?? 0;
         if (result.notice) {
           lineIndex ??= new LineIndex(text);
           notices.push(l10n.t('Line {0}: {1}', lineIndex.positionAt(block.start).line + 1, result.notice));
@@ -210,7 +244,7 @@ export class ClaimChecker {
     };
     const result = (): CheckResult => {
       this.cache = next;
-      lineIndex ??= new LineIndex(text);
+      const lines = (lineIndex ??= new LineIndex(text));
       const findings: ClaimFinding[] = [];
       for (const finding of absolute) {
         if (this.ignored.size > 0 && this.ignored.has(normalizeSentence(finding.text))) continue;
@@ -224,7 +258,15 @@ export class ClaimChecker {
           text: finding.text,
         });
       }
-      return { findings, notices, blocksChecked: checked, blockCount: blocks.length };
+      const unchecked: UncheckedPart[] = uncheckedParts.map((part) => ({
+        language: part.language,
+        sentences: part.sentences,
+        range: lines.rangeAt(part.start, part.end),
+        startOffset: part.start,
+        endOffset: part.end,
+      }));
+      const sentencesNotChecked = unchecked.reduce((sum, part) => sum + part.sentences, 0);
+      return { findings, notices, unchecked, sentencesChecked, sentencesNotChecked, blocksChecked: checked, blockCount: blocks.length };
     };
     return { step, result };
   }
@@ -297,14 +339,20 @@ export class ClaimChecker {
       };
     }
     const findings: BlockFinding[] = [];
-    for (const message of file.messages as ClaimMessage[]) {
-      if (message.ruleId !== CLAIM_RULE_ID) continue;
+    const unchecked: BlockUnchecked[] = [];
+    for (const message of file.messages as (ClaimMessage | UncheckedLanguageMessage)[]) {
       const start = message.place && 'start' in message.place ? message.place.start.offset : undefined;
       const end = message.place && 'end' in message.place ? message.place.end.offset : undefined;
       if (start === undefined || end === undefined) continue;
-      findings.push({ start, end, score: message.score, message: message.reason, text: message.sentence });
+      if (message.ruleId === CLAIM_RULE_ID) {
+        const claim = message as ClaimMessage;
+        findings.push({ start, end, score: claim.score, message: claim.reason, text: claim.sentence });
+      } else if (message.ruleId === UNCHECKED_LANGUAGE_RULE_ID) {
+        const part = message as UncheckedLanguageMessage;
+        unchecked.push({ start, end, language: part.language, sentences: part.sentenceCount });
+      }
     }
-    return { findings, headingsAfter, listDepthAfter };
+    return { findings, unchecked, sentencesChecked: file.data.biowriteSentencesChecked ?? 0, headingsAfter, listDepthAfter };
   }
 }
 

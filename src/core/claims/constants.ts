@@ -5,6 +5,13 @@
 
 /** The rule id of every claims message. */
 export const CLAIM_RULE_ID = 'claim-without-source';
+/** The rule id of the message saying a paragraph was not checked because of its language. */
+export const UNCHECKED_LANGUAGE_RULE_ID = 'claims-language-not-checked';
+/**
+ * Languages the claims checker judges (ISO 639-1). Paragraphs detected as another language are
+ * reported as not checked; `und` (too short or mixed to tell) is checked like the rest.
+ */
+export const CLAIMS_LANGUAGES: readonly string[] = ['en', 'ko'];
 /** The `source` of every claims message. */
 export const CLAIM_SOURCE = 'biowrite';
 /** Fallback threshold when the model file names none; the shipped model suggests its own (see `suggestedThreshold`). */

@@ -102,6 +102,18 @@ const SECTION_PATTERNS: ReadonlyArray<readonly [SectionKind, RegExp]> = [
   ['backmatter', /^(acknowledge?ments?|funding|author contributions?|competing interests?|conflicts? of interests?|declarations?|references|bibliography|supplement(al|ary)?|appendix|appendices|abbreviations|ethics)\b/],
 ];
 
+// Korean section headings (\b does not work next to Hangul, so these are anchored on their own).
+const KO_SECTION_PATTERNS: ReadonlyArray<readonly [SectionKind, RegExp]> = [
+  ['abstract', /^(국문 ?|영문 ?)?(초록|요약|요지)/],
+  ['introduction', /^(서론|서 론|들어가며|머리말)/],
+  ['background', /^(연구 ?)?배경/],
+  ['methods', /^(연구 ?방법|재료 ?및 ?방법|대상 ?및 ?방법|방법|통계 ?분석|연구 ?대상|자료 ?수집|실험 ?방법)/],
+  ['results', /^(연구 ?)?결과/],
+  ['discussion', /^(고찰|고 찰|논의|토의|제한점)/],
+  ['conclusion', /^(결론|결 론|맺음말)/],
+  ['backmatter', /^(감사의 ?글|사사|참고 ?문헌|이해 ?상충|연구비|저자 ?기여|부록)/],
+];
+
 /** Heading text without Pandoc attributes (`{#id .class}`), numbering and markup, lowercased. */
 export function normalizeHeading(heading: string): string {
   return heading
@@ -118,6 +130,7 @@ export function normalizeHeading(heading: string): string {
 export function headingKind(heading: string): SectionKind | undefined {
   const text = normalizeHeading(heading);
   for (const [kind, pattern] of SECTION_PATTERNS) if (pattern.test(text)) return kind;
+  if (HANGUL.test(text)) for (const [kind, pattern] of KO_SECTION_PATTERNS) if (pattern.test(text)) return kind;
   return undefined;
 }
 
@@ -404,7 +417,8 @@ export function textFeatures(text: string, tokens: readonly string[]): Float64Ar
   set('priorWork', PRIOR_WORK.count(tokens, cues, 3) / 2);
   set('superlative', SUPERLATIVE.count(tokens, cues, 1));
   set('comparative', COMPARATIVE.count(tokens, cues, 1));
-  set('prevalence', PREVALENCE.count(tokens, cues, 1));
+  // "the leading cause of death worldwide" carries three cues: more of them, a surer claim.
+  set('prevalence', PREVALENCE.count(tokens, cues, 3) / 2);
   set('example', EXAMPLE.count(tokens, cues, 1));
   set('generality', GENERALITY.count(tokens, cues, 3) / 2);
   set('firstPerson', FIRST_PERSON.count(tokens, cues, 3) / 2);
@@ -456,7 +470,69 @@ export function textFeatures(text: string, tokens: readonly string[]): Float64Ar
   set('colonEnd', /:\s*$/.test(text) ? 1 : 0);
   set('parenthetical', Math.min(countMatches(text, PAREN_G, 3), 3) / 2);
   set('startsThese', STARTS_THESE.has(tokens[0] ?? '') ? 1 : 0);
+  if (HANGUL.test(text)) koreanFeatures(text, set);
   return v;
+}
+
+const HANGUL = /[\uac00-\ud7a3]/;
+
+// Korean cue phrases for the same signals as the English word lists. Korean attaches endings and
+// particles to words, so these match inside the text rather than by token. Each is a pattern of
+// written academic Korean (한다체): "…로 알려져 있다", "…에 따르면", "…보고되었다", "본 연구에서는 …".
+const KO_PRIOR_WORK = /보고되(었|어 ?왔|고 ?있)|보고된 ?바|보고한 ?바|알려져 ?(있|왔)|알려진|밝혀(졌|진|져)|입증되(었|어)|제시되(었|어)|제안되(었|어)|(선행|이전|기존|과거|최근|여러|다수의|많은) ?(연구|보고|문헌)|(?<!(본|이|이번|우리) ?)연구(들)?에서|연구에 ?따르면|에 ?따르면|것으로 ?(나타났|보고|알려)|문헌|학계|널리 ?(알려|사용|쓰)/g;
+const KO_ET_AL = /[A-Z][A-Za-z'-]+ ?등(은|이|의|에|과|도)?\s|[A-Z][A-Za-z'-]+ ?외 ?\d+인|\(\s*(19|20)\d\d\s*\)/;
+const KO_PRESENT_PERFECT = /(되어|해|하여|되) ?(왔|와)다|(되어|해|하여) ?오고 ?있|지속적으로 ?(보고|연구)/;
+const KO_HEDGE = /수 ?있(다|으며|는|을|음)|가능성|것으로 ?(보인|보이|생각|여겨|추정|예상|사료)|추정(된|되)|시사(한|하|된|되)|듯하|일 ?수|잠재적/g;
+const KO_SUPERLATIVE = /최초|처음으로|가장|최대|최고|주된|주요 ?원인|대표적(인|으로)|선도적|획기적|표준 ?(치료|방법)|골드 ?스탠다드/;
+const KO_COMPARATIVE = /보다 |에 ?비(해|하여|교하여)|비교하여|대조적으로|반면|우수(한|하)|열등|향상(되|시키|된)|개선(되|된|시키)|(더|훨씬) ?(높|낮|많|적|크|작|좋|나쁘|효과)/;
+const KO_PREVALENCE = /유병률|발생률|발병률|사망률|이환율|전 ?세계(적으로)?|세계적으로|[0-9,.]+ ?(만|억|백만|천만) ?명|수백만|수십만|주요 ?원인|위험 ?(인자|요인)|매년|연간|해마다|사망 ?원인|질병 ?부담|인구의|국민의|환자의 ?약/;
+const KO_EXAMPLE = /예를 ?들(어|면)|예컨대|(와|과) ?같(은|이)|등의 |등을 |포함(하여|한|하는|해)/;
+const KO_GENERALITY = /많은 |다양한|여러 |다수의|대부분|흔히|일반적으로|주로 |자주|점점|점차|널리|보편적|흔한/g;
+const KO_FIRST_PERSON = /우리(는|의|가|를|에게)|저자(들)?(은|는|이|가)|연구진(은|이)|본 ?연구진/g;
+const KO_WE_START = /^\s*(우리(는|가)|본 ?연구(에서는|는|에서)|이 ?연구(에서는|는)|저자(들)?(은|는))/;
+const KO_THIS_WORK = /본 ?(연구|논문|원고|분석|총설|리뷰|보고)|이 ?(연구|논문|총설)(에서|는|의)|이번 ?연구|요약하면|결론적으로/;
+const KO_OWN_ACTION = /(하였|했|시켰|측정하였|분석하였|관찰하였|확인하였|발견하였|개발하였|제안하였|제시하였|구축하였|설계하였|비교하였|평가하였|수행하였)다/;
+const KO_METHOD_VERB = /(사용|이용|수행|측정|분석|처리|적용|계산|추출|수집|선택|선정|정의|정규화|필터링|배양|염색|시퀀싱|정렬|학습|훈련|평가|모집|무작위 ?배정|제외|포함|다운로드|매핑|정량|희석|세척|원심분리)(하였|했|되었|됐)(다|으며|고)|(을|를) ?(사용|이용)하여|(으로|로) ?(처리|분석|측정)하였/;
+const KO_FIGURE_REF = /(그림|표|도표|보충 ?(자료|그림|표)|부록) ?[A-Z]?\d/;
+const KO_DEFINITION = /(이)?란 .{1,80}(이다|말한다|의미한다|뜻한다)\.?$|(은|는) .{1,60}의 ?(일종|하나)이다/;
+
+function countPattern(text: string, re: RegExp, cap: number): number {
+  if (!re.global) return re.test(text) ? 1 : 0;
+  re.lastIndex = 0;
+  let n = 0;
+  while (n < cap && re.exec(text) !== null) n++;
+  re.lastIndex = 0;
+  return n;
+}
+
+/**
+ * Sets the text features of a sentence containing Hangul from Korean cue phrases, on the same
+ * scale as the English ones, so the language-independent model judges Korean by the same signals.
+ * Korean words (어절) carry particles and endings: one is worth about 1.5 English words for length.
+ */
+function koreanFeatures(text: string, set: (name: string, value: number) => void): void {
+  const words = text.split(' ').filter((w) => w.length > 0).length * 1.5;
+  set('length:words', Math.min(Math.log1p(words) / Math.log(80), 1.5));
+  set('length:short', words < 8 ? 1 : 0);
+  set('length:long', words > 40 ? 1 : 0);
+  const max = (name: string, value: number): void => set(name, value);
+  max('hedge', Math.min(countPattern(text, KO_HEDGE, 3), 3) / 2);
+  max('priorWork', Math.min(countPattern(text, KO_PRIOR_WORK, 3), 3) / 2);
+  if (KO_ET_AL.test(text)) max('etAl', 1);
+  if (KO_PRESENT_PERFECT.test(text)) max('presentPerfect', 1);
+  if (KO_SUPERLATIVE.test(text)) max('superlative', 1);
+  if (KO_COMPARATIVE.test(text)) max('comparative', 1);
+  if (KO_PREVALENCE.test(text)) max('prevalence', 1);
+  if (KO_EXAMPLE.test(text)) max('example', 1);
+  max('generality', Math.min(countPattern(text, KO_GENERALITY, 3), 3) / 2);
+  const firstPerson = countPattern(text, KO_FIRST_PERSON, 3) + (KO_THIS_WORK.test(text) ? 1 : 0);
+  max('firstPerson', Math.min(firstPerson, 3) / 2);
+  if (KO_WE_START.test(text)) max('weStart', 1);
+  if (KO_THIS_WORK.test(text)) max('thisWork', 1);
+  if (firstPerson > 0 && KO_OWN_ACTION.test(text)) max('ownAction', 1);
+  if (KO_METHOD_VERB.test(text)) max('methodVerb', 1);
+  if (KO_FIGURE_REF.test(text)) max('figureRef', 1);
+  if (KO_DEFINITION.test(text)) max('definition', 1);
 }
 
 interface AnalysedText {

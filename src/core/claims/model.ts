@@ -24,6 +24,23 @@ export interface ClaimModel {
   readonly suggestedThreshold: number;
   /** Provenance: what the model was trained on and how. */
   readonly training: Readonly<Record<string, unknown>>;
+  /**
+   * A second model over the named features only (optional): it scores sentences in languages the
+   * word features were not trained on (Korean), through the signals every language shares
+   * (statistics, figures, years, names of tools) and each language's cue phrases.
+   */
+  readonly languageIndependent?: {
+    readonly bias: number;
+    readonly namedWeights: Readonly<Record<string, number>>;
+    readonly calibration: { readonly a: number; readonly b: number };
+  };
+}
+
+/** The named-features-only model, laid out for scoring. */
+export interface CompiledLanguageIndependentModel {
+  readonly bias: number;
+  readonly named: Float64Array;
+  readonly calibration: { readonly a: number; readonly b: number };
 }
 
 /** A model ready to score: the file's weights laid out for fast lookup. */
@@ -34,6 +51,8 @@ export interface CompiledModel {
   readonly hashed: Float64Array;
   /** Named weights, indexed like {@link NAMED_FEATURES}. */
   readonly named: Float64Array;
+  /** The named-features-only model, when the file has one. */
+  readonly languageIndependent?: CompiledLanguageIndependentModel;
 }
 
 /** Thrown when a model file does not have the expected shape. */
@@ -64,7 +83,39 @@ export function compileModel(value: unknown): CompiledModel {
     const w = m.namedWeights?.[name];
     named[i] = typeof w === 'number' && Number.isFinite(w) ? w : 0;
   });
-  return { model: m as ClaimModel, hashed, named };
+  const li = m.languageIndependent;
+  let languageIndependent: CompiledLanguageIndependentModel | undefined;
+  if (li !== undefined) {
+    const la = li?.calibration?.a;
+    const lb = li?.calibration?.b;
+    if (typeof li !== 'object' || li === null || typeof li.bias !== 'number' || !Number.isFinite(li.bias) || typeof li.namedWeights !== 'object' || li.namedWeights === null) {
+      throw new InvalidModelError('bad languageIndependent model');
+    }
+    if (typeof la !== 'number' || typeof lb !== 'number' || !Number.isFinite(la) || !Number.isFinite(lb)) throw new InvalidModelError('bad languageIndependent calibration');
+    const liNamed = new Float64Array(NAMED_FEATURES.length);
+    NAMED_FEATURES.forEach((name, i) => {
+      const w = li.namedWeights[name];
+      liNamed[i] = typeof w === 'number' && Number.isFinite(w) ? w : 0;
+    });
+    languageIndependent = { bias: li.bias, named: liNamed, calibration: { a: la, b: lb } };
+  }
+  return { model: m as ClaimModel, hashed, named, ...(languageIndependent ? { languageIndependent } : {}) };
+}
+
+const HANGUL_SYLLABLE = /[\uac00-\ud7a3]/g;
+const LATIN_LETTER = /[A-Za-z]/g;
+
+/**
+ * Whether a sentence is Korean (Hangul syllables outweigh Latin words), so that the word features,
+ * trained on English, say nothing about it.
+ */
+export function isKoreanText(text: string): boolean {
+  if (typeof text !== 'string' || text.length === 0) return false;
+  const sample = text.slice(0, 2000);
+  const hangul = sample.match(HANGUL_SYLLABLE)?.length ?? 0;
+  if (hangul === 0) return false;
+  const latin = sample.match(LATIN_LETTER)?.length ?? 0;
+  return hangul * 5 >= latin;
 }
 
 /** Raw logit of a feature vector under the model's weights (before calibration). */
@@ -82,10 +133,20 @@ export function sigmoid(z: number): number {
   return e / (1 + e);
 }
 
-/** Calibrated probability that the sentence needs a source, in [0, 1]. */
-export function probabilityOf(compiled: CompiledModel, sentence: SentenceForScoring): { probability: number; features: SentenceFeatures } {
+/**
+ * Calibrated probability that the sentence needs a source, in [0, 1], with the features and the
+ * named weights that produced it (the language-independent model's for a Korean sentence).
+ */
+export function probabilityOf(compiled: CompiledModel, sentence: SentenceForScoring): { probability: number; features: SentenceFeatures; named: Float64Array } {
   const features = extractFeatures(sentence, compiled.model.features);
+  const li = compiled.languageIndependent;
+  if (li && isKoreanText(sentence.text)) {
+    let z = li.bias;
+    for (let i = 0; i < features.named.length; i++) z += li.named[i] * features.named[i];
+    const p = sigmoid(li.calibration.a * z + li.calibration.b);
+    return { probability: Number.isFinite(p) ? p : 0, features, named: li.named };
+  }
   const z = logitOf(compiled, features);
   const p = sigmoid(compiled.model.calibration.a * z + compiled.model.calibration.b);
-  return { probability: Number.isFinite(p) ? p : 0, features };
+  return { probability: Number.isFinite(p) ? p : 0, features, named: compiled.named };
 }

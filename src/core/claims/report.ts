@@ -3,8 +3,10 @@
  * skipped ones, scores the rest and reports those at or above the threshold on the file.
  * Shared by the remark plugin (Markdown) and the LaTeX checker.
  */
+import * as l10n from '@vscode/l10n';
 import type { VFile } from 'vfile';
 import type { VFileMessage } from 'vfile-message';
+import { detectLanguage } from '../manuscript/languageDetect';
 import { LineIndex } from '../manuscript/lineIndex';
 import { displayText, sourceRangeOf, type ProseUnit } from '../manuscript/prose';
 import { splitSentences } from '../manuscript/sentences';
@@ -12,8 +14,8 @@ import { sentenceInParagraph } from './features';
 import { normalizeSentence } from './ignore';
 import type { ClaimScorer } from './scorer';
 
-import { CLAIM_RULE_ID, CLAIM_SOURCE } from './constants';
-export { CLAIM_RULE_ID, CLAIM_SOURCE, DEFAULT_SKIP_SECTIONS, DEFAULT_THRESHOLD } from './constants';
+import { CLAIM_RULE_ID, CLAIM_SOURCE, CLAIMS_LANGUAGES, UNCHECKED_LANGUAGE_RULE_ID } from './constants';
+export { CLAIM_RULE_ID, CLAIM_SOURCE, CLAIMS_LANGUAGES, DEFAULT_SKIP_SECTIONS, DEFAULT_THRESHOLD, UNCHECKED_LANGUAGE_RULE_ID } from './constants';
 
 /** A message about one sentence that may need a source: a `VFileMessage` with the score attached. */
 export interface ClaimMessage extends VFileMessage {
@@ -23,6 +25,24 @@ export interface ClaimMessage extends VFileMessage {
   sentence: string;
   /** The text the scorer saw. */
   scoredText: string;
+}
+
+/**
+ * A message saying a paragraph was not checked because it is written in a language the checker
+ * does not judge: a `VFileMessage` with the language and the number of sentences left unchecked.
+ */
+export interface UncheckedLanguageMessage extends VFileMessage {
+  /** ISO 639-1 code of the detected language. */
+  language: string;
+  /** Sentences of the paragraph that were not checked. */
+  sentenceCount: number;
+}
+
+declare module 'vfile' {
+  interface DataMap {
+    /** Sentences scored by the claims checker in this file (written by `reportSentences`). */
+    biowriteSentencesChecked: number;
+  }
 }
 
 /** What decides which sentences are reported. */
@@ -90,12 +110,35 @@ export function reportSentences(file: VFile, units: readonly ProseUnit[], option
       else ignored[sentenceAt(position - 1)] = true;
     }
     if (ignoreAll) continue;
+    const language = detectLanguage(unit.text).code;
+    if (language !== 'und' && !CLAIMS_LANGUAGES.includes(language)) {
+      // Scoring text in a language the model never saw gives confident nonsense: say so instead.
+      const uncheckedCount = spans.filter((_, index) => !cited[index] && !ignored[index]).length;
+      if (uncheckedCount === 0) continue;
+      lineIndex ??= new LineIndex(source);
+      const { start: startOffset } = sourceRangeOf(unit, source, spans[0].start, spans[0].end);
+      const { end: endOffset } = sourceRangeOf(unit, source, spans[spans.length - 1].start, spans[spans.length - 1].end);
+      const start = lineIndex.positionAt(startOffset);
+      const end = lineIndex.positionAt(endOffset);
+      const message = file.message(l10n.t('not checked: the claims checker does not judge text in this language ({0})', language), {
+        place: {
+          start: { line: start.line + 1, column: start.character + 1, offset: startOffset },
+          end: { line: end.line + 1, column: end.character + 1, offset: endOffset },
+        },
+        ruleId: UNCHECKED_LANGUAGE_RULE_ID,
+        source: CLAIM_SOURCE,
+      }) as UncheckedLanguageMessage;
+      message.language = language;
+      message.sentenceCount = uncheckedCount;
+      continue;
+    }
     const texts = spans.map((span) => unit.text.slice(span.start, span.end).replace(/\s+/g, ' '));
     for (let index = 0; index < spans.length; index++) {
       if (cited[index] || ignored[index]) continue;
       const span = spans[index];
       const sentence = displayText(unit, span.start, span.end);
       if (options.ignoredSentences && options.ignoredSentences.size > 0 && options.ignoredSentences.has(normalizeSentence(sentence))) continue;
+      file.data.biowriteSentencesChecked = (file.data.biowriteSentencesChecked ?? 0) + 1;
       const { score, reason } = options.scorer.score(sentenceInParagraph(texts, index, unit));
       if (!(score >= options.threshold)) continue;
       lineIndex ??= new LineIndex(source);

@@ -24,6 +24,8 @@ interface DocumentState {
   abort?: AbortController;
   findings: readonly ClaimFinding[];
   notice?: string;
+  /** Sentences left unchecked because of their language, and the languages. */
+  notChecked?: { readonly sentences: number; readonly languages: readonly string[] };
   /** Set when the last check failed as a whole, so the panel says "not checked" rather than "no claims". */
   failed?: boolean;
 }
@@ -34,6 +36,8 @@ export interface ClaimsCheckSummary {
   readonly count: number;
   readonly notices: readonly string[];
   readonly checked: boolean;
+  /** Sentences not checked because of their language (optional; default: 0). */
+  readonly notChecked?: number;
 }
 
 /**
@@ -197,6 +201,7 @@ export class ClaimsController extends Disposable {
     }
     state.findings = result.findings;
     state.failed = false;
+    state.notChecked = result.sentencesNotChecked > 0 ? { sentences: result.sentencesNotChecked, languages: [...new Set(result.unchecked.map((part) => part.language))] } : undefined;
     const problems = [...result.notices];
     const listProblem = this.ignoreLists.problemFor(document.uri);
     if (listProblem) problems.push(listProblem);
@@ -208,7 +213,7 @@ export class ClaimsController extends Disposable {
     state.notice = notices.length > 0 ? notices.join(' ') : undefined;
     this.publish(document.uri, result.findings, settings);
     this.refreshViews();
-    return { uri: key, count: result.findings.length, notices: problems, checked: true };
+    return { uri: key, count: result.findings.length, notices: problems, checked: true, notChecked: result.sentencesNotChecked };
   }
 
   private publish(uri: vscode.Uri, findings: readonly ClaimFinding[], settings: ClaimsSettings): void {
@@ -274,13 +279,20 @@ export class ClaimsController extends Disposable {
     }
     const count = state.findings.length;
     const severity = readClaimsSettings(document.uri).severity;
-    this.statusBar.text = count === 0 ? '$(pass) ' + vscode.l10n.t('No claims') : '$(checklist) ' + vscode.l10n.t('{0} claims', count);
+    const notChecked = state.notChecked;
+    const notCheckedMessage = notChecked ? notCheckedSentence(notChecked.sentences, notChecked.languages) : undefined;
+    this.statusBar.text = count === 0 ? (notChecked ? '$(circle-slash) ' : '$(pass) ') + vscode.l10n.t('No claims') : '$(checklist) ' + vscode.l10n.t('{0} claims', count);
     if (count === 1) this.statusBar.text = '$(checklist) ' + vscode.l10n.t('1 claim');
-    this.statusBar.tooltip = state.notice
+    // Text the checker cannot judge must not look checked: the count of it stays in view.
+    if (notChecked) this.statusBar.text += ' · ' + vscode.l10n.t('{0} not checked', notChecked.sentences);
+    const tooltip = state.notice
       ? state.notice
       : count === 0
-        ? vscode.l10n.t('Biowrite found no claims without sources in this document.')
+        ? notChecked
+          ? vscode.l10n.t('Biowrite found no claims without sources in the text it checked.')
+          : vscode.l10n.t('Biowrite found no claims without sources in this document.')
         : vscode.l10n.t('{0} sentences may need a source. Click to list them.', count);
+    this.statusBar.tooltip = notCheckedMessage ? `${tooltip}\n${notCheckedMessage}` : tooltip;
     // Hints do not appear in Problems, so the panel lists them instead.
     this.statusBar.command = severity === 'hint' ? 'biowrite.openPanel' : 'workbench.actions.view.problems';
     this.statusBar.accessibilityInformation = { label: vscode.l10n.t('{0} claims without sources', count) };
@@ -294,6 +306,7 @@ export class ClaimsController extends Disposable {
       claims,
       checked: state.failed !== true,
       ...(state.notice ? { notice: state.notice } : {}),
+      ...(notChecked && notCheckedMessage ? { notChecked: { sentences: notChecked.sentences, message: notCheckedMessage } } : {}),
     });
   }
 
@@ -312,4 +325,21 @@ export class ClaimsController extends Disposable {
 function documentName(document: vscode.TextDocument): string {
   const path = document.uri.path;
   return path.slice(path.lastIndexOf('/') + 1) || document.uri.toString();
+}
+
+/** A language's name in the display language ("Chinese", "중국어"), or its code when the runtime has no names. */
+function languageName(code: string): string {
+  try {
+    return new Intl.DisplayNames([vscode.env.language, 'en'], { type: 'language' }).of(code) ?? code;
+  } catch {
+    return code;
+  }
+}
+
+/** The sentence saying how many sentences were not checked, and in which languages. */
+function notCheckedSentence(sentences: number, languages: readonly string[]): string {
+  const names = languages.map(languageName).join(', ');
+  return sentences === 1
+    ? vscode.l10n.t('1 sentence in {0} was not checked: claims are checked in English and Korean only.', names)
+    : vscode.l10n.t('{0} sentences in {1} were not checked: claims are checked in English and Korean only.', sentences, names);
 }

@@ -22,6 +22,8 @@ export function scoreLabel(score: number): { readonly text: string; readonly lev
 export function claimsSummary(message: ClaimsMessage): string {
   if (message.checked === false) return message.documentName ? t('{0}: not checked', message.documentName) : t('No manuscript');
   const count = message.claims.length;
+  const notChecked = message.notChecked?.sentences ?? 0;
+  if (count === 0 && notChecked > 0) return t('{0}: no claims without sources in the checked text', message.documentName);
   if (count === 0) return t('{0}: no claims without sources', message.documentName);
   return count === 1 ? t('{0}: 1 claim without sources', message.documentName) : t('{0}: {1} claims without sources', message.documentName, count);
 }
@@ -54,8 +56,13 @@ export class ClaimsView {
       notice.setAttribute('role', 'status');
       this.container.append(notice);
     }
+    if (message.notChecked && message.notChecked.sentences > 0) {
+      const notChecked = el('p', 'notice notice-info claims-not-checked', message.notChecked.message);
+      notChecked.setAttribute('role', 'status');
+      this.container.append(notChecked);
+    }
     if (message.claims.length === 0) {
-      if (message.checked !== false) this.container.append(el('p', 'claims-empty', t('No claims without sources')));
+      if (message.checked !== false && !(message.notChecked && message.notChecked.sentences > 0)) this.container.append(el('p', 'claims-empty', t('No claims without sources')));
       return;
     }
     const list = el('ol', 'claims-list');

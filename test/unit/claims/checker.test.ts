@@ -125,3 +125,43 @@ test('the default scorer loads lazily and scores in [0, 1]', () => {
   assert.equal(findings.length, 4);
   for (const finding of findings) assert.ok(finding.score >= 0 && finding.score <= 1 && finding.message.length > 0);
 });
+
+test('paragraphs in a language the checker does not judge are reported as not checked, never as clean', () => {
+  const text = [
+    '# Introduction',
+    '',
+    'Colorectal cancer is the third most common cancer worldwide.',
+    '',
+    '结直肠癌是全球第三常见的癌症。TP53突变在约一半的患者中被观察到。本研究分析了3120名患者。',
+    '',
+    'Le cancer colorectal est le troisième cancer le plus fréquent dans le monde. Les mutations du gène sont observées chez la moitié des patients [@doi:10.1/x].',
+    '',
+    '대장암은 전 세계적으로 세 번째로 흔한 암이다. TP53 변이는 환자의 약 절반에서 관찰되는 것으로 보고되었다.',
+  ].join('\n');
+  const result = checkManuscript(text, { language: 'markdown', threshold: 0 });
+  assert.deepEqual(
+    result.unchecked.map((part) => [part.language, part.sentences, part.range.start.line, part.range.end.line]),
+    [
+      ['zh', 3, 4, 4],
+      // The cited French sentence has its source: only the uncited one counts as not checked.
+      ['fr', 1, 6, 6],
+    ],
+  );
+  assert.equal(result.sentencesNotChecked, 4);
+  // English and Korean sentences are scored; nothing of the Chinese or French is.
+  assert.equal(result.sentencesChecked, 3);
+  assert.ok(result.findings.every((finding) => !/[\u4e00-\u9fff]|cancer colorectal/.test(finding.text)));
+  assert.deepEqual(result.notices, []);
+  assert.equal(text.slice(result.unchecked[0].startOffset, result.unchecked[0].endOffset), text.split('\n')[4]);
+});
+
+test('the remark plugin reports an unchecked paragraph as its own message with the language', () => {
+  const file = new VFile({ value: 'Der Patient wurde mit der Therapie behandelt und die Ergebnisse sind in der Tabelle zusammengefasst. Die Nebenwirkungen waren gering.\n' });
+  const processor = unified().use(remarkParse).use(remarkClaims, { scorer: testScorer, threshold: 0 });
+  processor.runSync(processor.parse(file), file);
+  const unchecked = file.messages.filter((message) => message.ruleId === 'claims-language-not-checked');
+  assert.equal(unchecked.length, 1);
+  assert.equal((unchecked[0] as unknown as { language: string }).language, 'de');
+  assert.equal((unchecked[0] as unknown as { sentenceCount: number }).sentenceCount, 2);
+  assert.equal(file.messages.filter((message) => message.ruleId === 'claim-without-source').length, 0);
+});

@@ -171,3 +171,24 @@ test('a block left unchecked makes the run exit 2, and every format says which p
   const cleanJson = JSON.parse((await cli(clean, '--format', 'json')).stdout) as { files: Record<string, unknown>[] };
   assert.deepEqual(Object.keys(cleanJson.files[0]), ['path', 'findings'], 'no notChecked key when all was checked');
 });
+
+test('text in an unsupported language is a notice with its lines: exit code unchanged, JSON and SARIF say so', async () => {
+  const dir = temporaryDirectory('biowrite-check-');
+  const file = join(dir, 'mixed.md');
+  writeFileSync(file, '# Methods\n\nWe trained a model.\n\n结直肠癌是全球第三常见的癌症。TP53突变在约一半的患者中被观察到。\n');
+  const text = await cli(file);
+  assert.equal(text.code, 0, 'not an error, and not a finding');
+  assert.match(text.stderr, /mixed\.md: 2 sentences in zh \(line 5\) were not checked: claims are checked in English and Korean only\./);
+
+  const json = JSON.parse((await cli(file, '--format', 'json')).stdout) as { files: { notCheckedLanguage?: { language: string; sentences: number; range: { start: { line: number } } }[] }[] };
+  assert.deepEqual(json.files[0].notCheckedLanguage?.map((part) => [part.language, part.sentences, part.range.start.line]), [['zh', 2, 4]]);
+
+  const sarif = JSON.parse((await cli(file, '--format', 'sarif')).stdout) as {
+    runs: { invocations: { executionSuccessful: boolean; toolExecutionNotifications: { level: string; message: { text: string }; locations: { physicalLocation: { region: { startLine: number } } }[] }[] }[] }[];
+  };
+  const invocation = sarif.runs[0].invocations[0];
+  assert.equal(invocation.executionSuccessful, true);
+  assert.equal(invocation.toolExecutionNotifications.length, 1);
+  assert.equal(invocation.toolExecutionNotifications[0].level, 'note');
+  assert.equal(invocation.toolExecutionNotifications[0].locations[0].physicalLocation.region.startLine, 5);
+});

@@ -2,7 +2,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { HostMessage } from '../../../src/shared/protocol';
-import { claimsSummary } from '../../../src/webview/views/claimsView';
+import { claimsSummary, ClaimsView } from '../../../src/webview/views/claimsView';
+import { FakeNode, installFakeDocument } from './fakeDom';
+
+installFakeDocument();
 
 type ClaimsMessage = Extract<HostMessage, { type: 'claims' }>;
 
@@ -23,4 +26,17 @@ test('a document that was not checked says so, and no document reads as no manus
 test('counts read naturally', () => {
   assert.equal(claimsSummary({ ...base, claims: [claim] }), 'm.md: 1 claim without sources');
   assert.equal(claimsSummary({ ...base, claims: [claim, { ...claim, id: 'c2' }] }), 'm.md: 2 claims without sources');
+});
+
+test('text left unchecked for its language is said, and never reads as a clean document', () => {
+  const notChecked = { sentences: 4, message: '4 sentences in Chinese were not checked: claims are checked in English and Korean only.' };
+  assert.equal(claimsSummary({ ...base, notChecked }), 'm.md: no claims without sources in the checked text');
+  assert.equal(claimsSummary({ ...base, claims: [claim], notChecked }), 'm.md: 1 claim without sources');
+  const root = new FakeNode('DIV');
+  const view = new ClaimsView(root as unknown as HTMLElement, { post: () => undefined, newRequestId: () => 'r1' });
+  view.show({ ...base, notChecked: { ...notChecked, message: `${notChecked.message} <img src=x onerror=alert(1)>` } });
+  const notes = root.findAll((node) => node.className.includes('claims-not-checked'));
+  assert.equal(notes.length, 1);
+  assert.match(notes[0].textContent, /4 sentences in Chinese were not checked.*<img src=x/, 'set as text, never as markup');
+  assert.equal(root.findAll((node) => node.className === 'claims-empty').length, 0, 'no "No claims without sources" beside unchecked text');
 });
