@@ -10,7 +10,8 @@ import { parseNodeTestCounts } from './lib/nodeTestCounts.mjs';
 
 ensureDependencies();
 const { ensureSystemPackages } = await import('./lib/setup.mjs');
-ensureSystemPackages();
+// A Korean font too, for the screenshot of the Korean UI (korean.test.ts).
+ensureSystemPackages({ hangulFont: true });
 const { ensureServerInstalled } = await import('./lib/vscodeServer.mjs');
 ensureServerInstalled();
 build();

@@ -27,6 +27,8 @@ export interface StartServerOptions {
   readonly keepData?: boolean;
   readonly dataRoot?: string;
   readonly port?: number;
+  /** The display language (a VS Code language id such as `ko`): `--locale` plus a placeholder language pack. */
+  readonly locale?: string;
 }
 
 /** Finds a free TCP port on 127.0.0.1. */
@@ -35,6 +37,8 @@ export declare function findFreePort(): Promise<number>;
 export declare function makeTempDir(prefix: string, options?: { keep?: boolean }): string;
 /** Copies samples/ to a fresh temporary folder. */
 export declare function copySampleWorkspace(): string;
+/** Registers an empty language pack for `locale` in the server's user data folder; returns the languagepacks.json written. */
+export declare function writePlaceholderLanguagePack(userDataDir: string, locale: string): string;
 /** Starts the cached VS Code server on a free port with fresh data folders. */
 export declare function startServer(options?: StartServerOptions): Promise<RunningServer>;
 /** The Chromium to drive. */

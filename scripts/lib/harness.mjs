@@ -81,12 +81,51 @@ export function copySampleWorkspace() {
 }
 
 /**
+ * Registers an empty language pack for `locale` in the server's user data folder, as installing a
+ * language-pack extension would: code-server serves a display language other than English only when
+ * its `languagepacks.json` lists a pack for it (else `vscode.env.language` stays `en`, whatever the
+ * `--locale` flag, argv.json, cookie or browser language say). The pack translates nothing, so VS Code's
+ * own UI stays English, while the workbench, and with it `vscode.env.language`, the extensions'
+ * `package.nls.<locale>.json` and `l10n/bundle.l10n.<locale>.json`, switch to `locale`.
+ * @param {string} userDataDir The server's --user-data-dir.
+ * @param {string} locale A VS Code language id, e.g. `ko` or `zh-cn`.
+ * @returns {string} The languagepacks.json written.
+ */
+export function writePlaceholderLanguagePack(userDataDir, locale) {
+  const packDir = join(userDataDir, 'placeholder-language-packs', locale);
+  mkdirSync(packDir, { recursive: true });
+  const translations = join(packDir, 'main.i18n.json');
+  // VS Code's core messages come from `contents` (module → key → message); none, so all stay English.
+  writeFileSync(translations, JSON.stringify({ version: '1.0.0', contents: {} }));
+  const languagePacks = join(userDataDir, 'languagepacks.json');
+  writeFileSync(
+    languagePacks,
+    JSON.stringify(
+      {
+        [locale]: {
+          hash: `biowrite-placeholder-${locale}`,
+          // The server's language-pack service reads the first entry's id; a pack without one breaks the extension list.
+          extensions: [{ extensionIdentifier: { id: `biowrite-tests.placeholder-language-pack-${locale}` }, version: '0.0.0' }],
+          translations: { vscode: translations },
+          label: locale,
+        },
+      },
+      null,
+      2,
+    ),
+  );
+  return languagePacks;
+}
+
+/**
  * Starts VS Code's server (inside the cached code-server) on a free port, with fresh user and server
  * data folders so no setting leaks from one run to the next. `env` is added to the server's
  * environment, which its extension hosts inherit. `trusted: false` keeps workspace trust on, so a
- * folder opens in Restricted Mode as a freshly cloned repository does. Resolves once the server answers HTTP.
+ * folder opens in Restricted Mode as a freshly cloned repository does. `locale` (e.g. `ko`) sets the
+ * display language (`--locale` and a placeholder language pack, see {@link writePlaceholderLanguagePack}).
+ * Resolves once the server answers HTTP.
  */
-export async function startServer({ env = {}, smokeTestDriver = true, trusted = true, logFile = join(resultsDir, 'vscode-server.log'), keepData = false, dataRoot: fixedDataRoot, port: requestedPort } = {}) {
+export async function startServer({ env = {}, smokeTestDriver = true, trusted = true, logFile = join(resultsDir, 'vscode-server.log'), keepData = false, dataRoot: fixedDataRoot, port: requestedPort, locale } = {}) {
   ensureServerInstalled();
   installExitHooks();
   const port = requestedPort ?? (await findFreePort());
@@ -130,6 +169,11 @@ export async function startServer({ env = {}, smokeTestDriver = true, trusted = 
   ];
   if (smokeTestDriver) args.push('--enable-smoke-test-driver');
   if (trusted) args.push('--disable-workspace-trust');
+  if (locale && !locale.toLowerCase().startsWith('en')) {
+    writePlaceholderLanguagePack(userDataDir, locale.toLowerCase());
+    // The flag wins over argv.json, the `vscode.nls.locale` cookie and the browser's Accept-Language.
+    args.push('--locale', locale.toLowerCase());
+  }
   mkdirSync(resultsDir, { recursive: true });
   const log = createWriteStream(logFile);
   const child = spawn(nodeBinary, args, {

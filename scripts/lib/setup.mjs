@@ -67,25 +67,40 @@ function debianPackageInstalled(name) {
   return result.status === 0 && /install ok installed/.test(result.stdout);
 }
 
+/** Whether fontconfig knows a font covering `language` (false without fontconfig). */
+function hasFontFor(language) {
+  const result = spawnSync('fc-list', [`:lang=${language}`, 'family'], { encoding: 'utf8' });
+  return result.status === 0 && result.stdout.trim() !== '';
+}
+
 /**
  * The system packages the tests and the VS Code server build need: Debian's `chromium` (drives the
  * workbench; BIOWRITE_CHROMIUM names another browser) and `libkrb5-dev` (the server's kerberos
  * module compiles against it). Installs the missing ones with apt-get when running as root on
  * Debian; otherwise throws with the exact command, before a long build would fail in node-gyp.
- * @param {{ chromium?: boolean, krb5?: boolean, log?: (line: string) => void }} [needs] What is needed (default: both).
+ * `hangulFont` (off unless asked) adds `fonts-nanum`, a font with Korean glyphs, so that the Korean UI
+ * test's screenshot shows text instead of empty boxes (its assertions read the DOM and need no font).
+ * @param {{ chromium?: boolean, krb5?: boolean, hangulFont?: boolean, log?: (line: string) => void }} [needs] What is needed (default: Chromium and the headers).
  * @returns {string[]} The packages installed now.
  */
-export function ensureSystemPackages({ chromium = true, krb5 = true, log = console.log } = {}) {
+export function ensureSystemPackages({ chromium = true, krb5 = true, hangulFont = false, log = console.log } = {}) {
   if (process.platform !== 'linux') return [];
   const missing = [];
   if (chromium && !process.env.BIOWRITE_CHROMIUM && !existsSync('/usr/bin/chromium')) missing.push('chromium');
   const hasDpkg = spawnSync('dpkg-query', ['--version'], { stdio: 'ignore' }).status === 0;
   // Without dpkg (another distribution) the header decides: that is what node-gyp needs.
   if (krb5 && (hasDpkg ? !debianPackageInstalled('libkrb5-dev') : !existsSync('/usr/include/gssapi/gssapi.h'))) missing.push('libkrb5-dev');
+  // Only on Debian: elsewhere any installed Korean font will do, and none only makes the screenshot unreadable.
+  if (hangulFont && hasDpkg && !debianPackageInstalled('fonts-nanum') && !hasFontFor('ko')) missing.push('fonts-nanum');
   if (missing.length === 0) return [];
   const command = `apt-get install -y --no-install-recommends ${missing.join(' ')}`;
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
   if (!isRoot || !hasDpkg || spawnSync('apt-get', ['--version'], { stdio: 'ignore' }).status !== 0) {
+    // The font is a nicety: without it only the Korean screenshot is unreadable, so say so and go on.
+    if (missing.every((name) => name === 'fonts-nanum')) {
+      log(`[setup] no Korean font: the Korean UI screenshot will show boxes (install one with: sudo ${command})`);
+      return [];
+    }
     throw new Error(`missing system packages: ${missing.join(', ')}. Install them with: sudo apt-get update && sudo ${command} (on other systems, install Chromium and the Kerberos development headers; BIOWRITE_CHROMIUM names another Chromium).`);
   }
   log(`[setup] installing system packages: ${missing.join(', ')} (apt-get, as root)`);

@@ -23,14 +23,18 @@ export const uiTimeoutMs = 30_000;
  * `trusted: false` opens the folder in Restricted Mode, as a freshly cloned repository would.
  * `userSettings` are written to the (fresh) user settings, where application-scoped settings such as
  * Biowrite's service base URLs live: in the browser profile, not on the server.
+ * `locale` (a VS Code language id such as `ko`) is the display language: the server's (see
+ * `startServer`), and the browser's language too, as a user of that language would have. VS Code's own
+ * UI stays English (the server's language pack for it is empty), so command titles of VS Code itself
+ * can still be typed in English.
  */
-export async function openWorkbench(options: { trusted?: boolean; label?: string; userSettings?: Record<string, unknown> } = {}): Promise<Workbench> {
+export async function openWorkbench(options: { trusted?: boolean; label?: string; userSettings?: Record<string, unknown>; locale?: string } = {}): Promise<Workbench> {
   const label = options.label ?? 'e2e';
   const workspace = copySampleWorkspace();
-  const server = await startServer({ trusted: options.trusted ?? true, logFile: join(resultsDir, `${label}-vscode-server.log`) });
+  const server = await startServer({ trusted: options.trusted ?? true, logFile: join(resultsDir, `${label}-vscode-server.log`), ...(options.locale ? { locale: options.locale } : {}) });
   const { browser, close: closeBrowser } = await launchBrowser();
   try {
-    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 }, ...(options.locale ? { locale: options.locale } : {}) });
     page.setDefaultTimeout(uiTimeoutMs);
     await page.goto(workbenchUrl({ port: server.port, folder: workspace }));
     await page.locator('.monaco-workbench').waitFor();

@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'node:test';
-import { workbenchUrl } from '../../../scripts/lib/harness.mjs';
+import { workbenchUrl, writePlaceholderLanguagePack } from '../../../scripts/lib/harness.mjs';
 import { parseNodeTestCounts } from '../../../scripts/lib/nodeTestCounts.mjs';
 
 test('node:test counts are read from the spec reporter', () => {
@@ -37,4 +40,22 @@ test('without a tests path the URL only loads the extension, for a person to use
 test('a file to open is passed as a remote URI in the payload', () => {
   const url = new URL(workbenchUrl({ port: 8123, folder: '/samples', extensionDevelopmentPath: '/repo', openFile: '/samples/manuscript.md' }));
   assert.deepEqual(JSON.parse(url.searchParams.get('payload') ?? '')[1], ['openFile', 'vscode-remote://127.0.0.1:8123/samples/manuscript.md']);
+});
+
+test('a placeholder language pack lists the locale with an existing, empty core translation and an extension id', () => {
+  const userDataDir = mkdtempSync(join(tmpdir(), 'biowrite-languagepack-'));
+  try {
+    const file = writePlaceholderLanguagePack(userDataDir, 'ko');
+    assert.equal(file, join(userDataDir, 'languagepacks.json'));
+    const packs = JSON.parse(readFileSync(file, 'utf8'));
+    assert.deepEqual(Object.keys(packs), ['ko']);
+    assert.equal(typeof packs.ko.hash, 'string');
+    // The server reads the first extension's identifier; without one it fails to list the extensions.
+    assert.equal(typeof packs.ko.extensions[0].extensionIdentifier.id, 'string');
+    const translations = packs.ko.translations.vscode;
+    assert.ok(existsSync(translations));
+    assert.deepEqual(JSON.parse(readFileSync(translations, 'utf8')).contents, {});
+  } finally {
+    rmSync(userDataDir, { recursive: true, force: true });
+  }
 });
