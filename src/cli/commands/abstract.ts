@@ -2,7 +2,7 @@
  * `biowrite abstract FILE [--words N] [--structure S] [--language L]`: drafts an abstract with the LLM
  * configured in the environment and writes it to stdout; grounding issues and token use go to stderr.
  */
-import { abstractStructures, findAbstractStructure } from '../../core/writing/abstractStructures';
+import { abstractStructures, findAbstractStructure, suggestedLength } from '../../core/writing/abstractStructures';
 import { defaultContextTokens, draftAbstract } from '../../core/writing/abstractDraft';
 import { redactIdentifiers } from '../../core/privacy/identifiers';
 import { defaultLengthUnit, type LengthUnit } from '../../core/writing/text';
@@ -51,13 +51,14 @@ export async function runAbstract(args: readonly string[], io: CliIo = processIo
     const structureId = String(parsed.options.get('structure') ?? 'imrad');
     const structure = findAbstractStructure(structureId);
     if (!structure) throw new Error(`unknown structure “${structureId}”; use one of ${abstractStructures.map((s) => s.id).join(', ')}.`);
-    const wordLimit = positiveInteger(parsed.options.get('words'), 'words') ?? structure.defaultWordLimit;
     const contextTokens = positiveInteger(parsed.options.get('context-tokens'), 'context-tokens') ?? defaultContextTokens;
-    const language = String(parsed.options.get('language') ?? 'en');
+    const language = String(parsed.options.get('language') ?? structure.language ?? 'en');
     const units: Readonly<Record<string, LengthUnit>> = { words: 'words', characters: 'characters', 'characters-with-spaces': 'charactersWithSpaces' };
     const unitOption = parsed.options.get('unit');
     if (unitOption !== undefined && (typeof unitOption !== 'string' || !units[unitOption])) throw new Error('--unit must be words, characters or characters-with-spaces.');
-    const lengthUnit = typeof unitOption === 'string' ? units[unitOption] : defaultLengthUnit(language);
+    const presetUnit = structure.defaultLength && structure.language === language.toLowerCase().split('-')[0] ? structure.defaultLength.unit : undefined;
+    const lengthUnit = typeof unitOption === 'string' ? units[unitOption] : (presetUnit ?? defaultLengthUnit(language));
+    const wordLimit = positiveInteger(parsed.options.get('words'), 'words') ?? suggestedLength(structure, language, lengthUnit);
     const path = parsed.positionals[0];
     const manuscript = await readInput(path);
     const { client, baseUrl } = endpointFromEnv(io.env);

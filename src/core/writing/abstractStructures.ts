@@ -25,6 +25,13 @@ export interface AbstractStructure {
   readonly defaultWordLimit: number;
   /** The reporting checklist to check the draft against (optional). */
   readonly checklist?: readonly ChecklistItem[];
+  /** The language the preset is for (optional; absent: any). Picking the preset proposes it. */
+  readonly language?: string;
+  /**
+   * The limit in the unit the journals of `language` count (optional; absent: `defaultWordLimit`
+   * words). Korean journals count characters with spaces (자).
+   */
+  readonly defaultLength?: { readonly limit: number; readonly unit: 'words' | 'characters' | 'charactersWithSpaces' };
 }
 
 /** CONSORT 2010 for abstracts (Hopewell et al. 2008), the items an abstract's text must carry. */
@@ -92,7 +99,40 @@ export const abstractStructures: readonly AbstractStructure[] = [
     defaultWordLimit: 350,
   },
   { id: 'plosmed', label: 'PLOS Medicine style', description: 'Background, Methods and findings, Conclusions; 350 words.', headings: ['Background', 'Methods and findings', 'Conclusions'], defaultWordLimit: 350 },
+  // Korean journals ask for a Korean abstract (국문 초록) beside the English one, limited in 자.
+  {
+    id: 'ko-structured',
+    label: 'Korean structured abstract (국문 초록)',
+    description: '목적, 방법, 결과, 결론; 500자 (characters with spaces), the limit most Korean medical journals set: check yours.',
+    headings: ['목적', '방법', '결과', '결론'],
+    defaultWordLimit: 250,
+    language: 'ko',
+    defaultLength: { limit: 500, unit: 'charactersWithSpaces' },
+  },
+  {
+    id: 'ko-unstructured',
+    label: 'Korean unstructured abstract (국문 초록, 단락)',
+    description: 'One paragraph; 500자 (characters with spaces).',
+    headings: [],
+    defaultWordLimit: 250,
+    language: 'ko',
+    defaultLength: { limit: 500, unit: 'charactersWithSpaces' },
+  },
 ];
+
+/**
+ * The limit and unit a structure proposes for an abstract in `language`: its own length when it
+ * is a preset for that language, else its word limit converted to the language's usual unit.
+ * @param structure The structure.
+ * @param language The abstract's language code.
+ * @param unit The unit the abstract is counted in.
+ */
+export function suggestedLength(structure: AbstractStructure, language: string, unit: 'words' | 'characters' | 'charactersWithSpaces'): number {
+  if (structure.defaultLength && structure.language === language.toLowerCase().split('-')[0] && structure.defaultLength.unit === unit) return structure.defaultLength.limit;
+  if (unit === 'words') return structure.defaultWordLimit;
+  // About three characters with spaces a word in Korean, two characters in Chinese and Japanese.
+  return Math.round((structure.defaultWordLimit * (unit === 'charactersWithSpaces' ? 3 : 2)) / 50) * 50;
+}
 
 /**
  * Finds a structure by id (case-insensitive).

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { redactIdentifiers } from '../../core/privacy/identifiers';
-import { abstractStructures, findAbstractStructure, languageName, publishingLanguages, type AbstractStructure } from '../../core/writing/abstractStructures';
+import { abstractStructures, findAbstractStructure, languageName, publishingLanguages, suggestedLength, type AbstractStructure } from '../../core/writing/abstractStructures';
 import { defaultContextTokens, draftAbstract, type AbstractDraftResult } from '../../core/writing/abstractDraft';
 import { findExistingAbstract, planAbstractEdit, selectionIsAbstract, type OffsetRange } from '../../core/writing/abstractPlacement';
 import { defaultLengthUnit, type LengthUnit } from '../../core/writing/text';
@@ -46,7 +46,7 @@ function isArgs(value: unknown): value is DraftAbstractArgs {
 async function pickStructure(defaultId: string): Promise<AbstractStructure | undefined> {
   const items = abstractStructures.map((structure) => ({
     label: structure.label,
-    description: vscode.l10n.t('{0} words', structure.defaultWordLimit),
+    description: structure.defaultLength && structure.defaultLength.unit !== 'words' ? vscode.l10n.t('{0} characters', structure.defaultLength.limit) : vscode.l10n.t('{0} words', structure.defaultWordLimit),
     detail: structure.description,
     picked: structure.id === defaultId,
     structure,
@@ -95,18 +95,18 @@ export async function runDraftAbstract(environment: BiowriteEnvironment, session
     const configuredLimit = config.get<number>('wordLimit', 250);
     const suggestedLimit = structure.id === configuredStructure || ['imrad', 'unstructured'].includes(structure.id) ? configuredLimit : structure.defaultWordLimit;
     // The language decides the unit (Korean journals count 자, Chinese and Japanese ones characters), so it is asked first.
-    const language = args.language ?? (await pickLanguage(config.get<string>('language', 'en')));
+    const language = args.language ?? (await pickLanguage(structure.language ?? config.get<string>('language', 'en')));
     if (!language) return undefined;
     const configuredUnit = config.get<string>('lengthUnit', 'auto');
-    const lengthUnit: LengthUnit = configuredUnit === 'words' || configuredUnit === 'characters' || configuredUnit === 'charactersWithSpaces' ? configuredUnit : defaultLengthUnit(language);
+    const presetUnit = structure.defaultLength && structure.language === language.toLowerCase().split('-')[0] ? structure.defaultLength.unit : undefined;
+    const lengthUnit: LengthUnit = configuredUnit === 'words' || configuredUnit === 'characters' || configuredUnit === 'charactersWithSpaces' ? configuredUnit : (presetUnit ?? defaultLengthUnit(language));
     const inCharacters = lengthUnit !== 'words';
     let wordLimit = args.wordLimit;
     if (wordLimit === undefined) {
       const [lowest, highest] = inCharacters ? [100, 5000] : [50, 1000];
       const typed = await vscode.window.showInputBox({
         title: inCharacters ? (lengthUnit === 'characters' ? vscode.l10n.t('Draft Abstract: limit in characters, spaces not counted') : vscode.l10n.t('Draft Abstract: limit in characters, spaces included')) : vscode.l10n.t('Draft Abstract: word limit'),
-        // A word limit in characters: about three characters a word in Korean, two in Chinese and Japanese.
-        value: String(inCharacters ? Math.round((suggestedLimit * (lengthUnit === 'charactersWithSpaces' ? 3 : 2)) / 50) * 50 : suggestedLimit),
+        value: String(suggestedLength(structure.defaultLength ? structure : { ...structure, defaultWordLimit: suggestedLimit }, language, lengthUnit)),
         validateInput: (value) => (/^\d+$/.test(value.trim()) && Number(value) >= lowest && Number(value) <= highest ? undefined : vscode.l10n.t('A whole number from {0} to {1}.', lowest, highest)),
       });
       if (typed === undefined) return undefined;

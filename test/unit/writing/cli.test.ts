@@ -50,6 +50,24 @@ test('abstract --json gives a machine-readable result', async () => {
   assert.ok(parsed.issues.length > 0);
 });
 
+test('abstract --structure ko-structured proposes Korean, 500 characters with spaces and Korean headings', async () => {
+  const out = io(local());
+  assert.equal(await runAbstract([`${fixtures}/trialManuscript.md`, '--json', '--structure', 'ko-structured'], out), 0, out.err);
+  const parsed = JSON.parse(out.out) as { wordLimit: number; structure: string };
+  assert.equal(parsed.structure, 'ko-structured');
+  assert.equal(parsed.wordLimit, 500);
+  const draftRequest = chatRequests(server()).filter((request) => (request.body as { stream?: boolean }).stream).at(-1)!;
+  const [system, user] = messagesOf(draftRequest).map((message) => message.content);
+  assert.match(system, /Korean/);
+  assert.match(system, /500 characters/);
+  assert.match(user, /목적; 방법; 결과; 결론/);
+
+  // Another language keeps the preset's headings but counts in that language's unit, converted.
+  const english = io(local());
+  assert.equal(await runAbstract([`${fixtures}/trialManuscript.md`, '--json', '--structure', 'ko-structured', '--language', 'en'], english), 0, english.err);
+  assert.equal((JSON.parse(english.out) as { wordLimit: number }).wordLimit, 250);
+});
+
 test('translate writes the translation to stdout with markup intact and applies the glossary file', async () => {
   const dir = temporaryDirectory('biowrite-');
   writeFileSync(join(dir, 'glossary.tsv'), 'tumour response\tréponse tumorale\n');
