@@ -19,6 +19,9 @@
 // in-situ weights are those learned on the OTHER manuscripts (scripts/citeInSituHeldOut.json, from
 // `npm run train:cite:in-situ`); the cold weights are the shipped ones, which were chosen on seven of
 // these sets (marked * below) and never saw the others.
+// `-- --distractors N` adds N entries of the other sets' libraries to each manuscript's library, as a
+// user's own library of many papers holds entries the manuscript never cites (combines with the others).
+import { distractorsFor } from './lib/citeDistractors.mjs';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -64,7 +67,7 @@ const heldOutParameters = heldOutMode ? JSON.parse(readFileSync(heldOutFile, 'ut
 const shippedParameters = JSON.parse(readFileSync(join(repo, 'src', 'core', 'literature', 'library', 'rankingParameters.json'), 'utf8'));
 /** The sets the shipped cold weights were chosen on. */
 const coldTrainedOn = new Set(Object.keys(JSON.parse(readFileSync(join(repo, 'scripts', 'citeHeldOutParameters.json'), 'utf8'))));
-const scratch = heldOutMode || baselineMode ? mkdtempSync(join(tmpdir(), 'biowrite-eval-cite-')) : '';
+const scratch = heldOutMode || baselineMode || process.argv.includes('--distractors') ? mkdtempSync(join(tmpdir(), 'biowrite-eval-cite-')) : '';
 process.on('exit', () => scratch && rmSync(scratch, { recursive: true, force: true }));
 
 if (!existsSync(cli)) {
@@ -74,6 +77,23 @@ if (!existsSync(cli)) {
 if (!existsSync(root)) {
   console.error(`No evaluation sets at ${root} (set BIOWRITE_EVAL_DIR).`);
   process.exit(2);
+}
+
+const distractorsArg = process.argv.indexOf('--distractors');
+const distractorCount = distractorsArg >= 0 ? Number(process.argv[distractorsArg + 1]) : 0;
+if (distractorsArg >= 0 && !(Number.isInteger(distractorCount) && distractorCount > 0)) {
+  console.error('--distractors takes a positive whole number.');
+  process.exit(2);
+}
+
+/** The library a manuscript is ranked against: its own, plus `--distractors N` entries of the other sets' (see lib/citeDistractors.mjs). */
+function libraryFor(name, dir) {
+  const ownPath = join(dir, 'library.json');
+  if (distractorCount === 0) return ownPath;
+  const own = JSON.parse(readFileSync(ownPath, 'utf8'));
+  const path = join(scratch, `${name}-library.json`);
+  writeFileSync(path, JSON.stringify([...own, ...distractorsFor(root, name, own, distractorCount)]));
+  return path;
 }
 
 function evaluate(name) {
@@ -103,7 +123,8 @@ function evaluate(name) {
     extra.push('--ranking', file);
   }
   if (inSituMode) extra.push('--manuscript', join(dir, 'cited.md'));
-  const run = spawnSync(process.execPath, [cli, 'cite', '--library', join(dir, 'library.json'), '--queries', queriesFile, '--top', '10', '--format', 'jsonl', '--stats', ...extra], {
+  const library = libraryFor(name, dir);
+  const run = spawnSync(process.execPath, [cli, 'cite', '--library', library, '--queries', queriesFile, '--top', '10', '--format', 'jsonl', '--stats', ...extra], {
     encoding: 'utf8',
     maxBuffer: 64 * 1024 * 1024,
   });
@@ -125,7 +146,7 @@ function evaluate(name) {
     }
   }
   if (n !== gold.size) throw new Error(`${name}: ${gold.size} queries but ${n} answers.`);
-  const libraryRecords = JSON.parse(readFileSync(join(dir, 'library.json'), 'utf8')).length;
+  const libraryRecords = JSON.parse(readFileSync(library, 'utf8')).length;
   return { name, n, libraryRecords, r1: r1 / n, r5: r5 / n, r10: r10 / n, mrr: mrr / n, msPerQuery };
 }
 

@@ -3,7 +3,9 @@
 // ../shared/data/manuscripts that has cited.md and queries-insitu.jsonl. The cold weights stay as shipped
 // (`npm run train:cite` chooses them); only the in-situ weights move, by coordinate ascent from zero on the
 // mean over manuscripts of MRR + 0.5 × R@5 (macro: a big review counts as much as a short article).
-// Features are computed once per query, so each step is cheap.
+// Features are computed once per query, so each step is cheap. Each manuscript is seen twice: with its own
+// bibliography as the library and with 1,000 entries of the other sets' libraries added (a user's library
+// holds many papers the manuscript never cites).
 //
 // Writes:
 //   src/core/literature/library/rankingParameters.json  the in-situ weights learned on all manuscripts;
@@ -17,6 +19,7 @@ import { parseCslJson } from '../src/core/literature/library/cslJson';
 import { IN_SITU_FEATURE_NAMES, ManuscriptCitations } from '../src/core/literature/library/inSitu';
 import { DEFAULT_PARAMETERS, FEATURE_NAMES, FIRST_IN_SITU_FEATURE, LibraryIndex } from '../src/core/literature/library/librarySearch';
 import { LineIndex } from '../src/core/manuscript/lineIndex';
+import { DEFAULT_DISTRACTORS, distractorsFor } from './lib/citeDistractors.mjs';
 
 const repo = join(__dirname, '..');
 const root = process.env.BIOWRITE_EVAL_DIR ?? join(repo, '..', 'shared', 'data', 'manuscripts');
@@ -30,9 +33,11 @@ interface PreparedManuscript { name: string; queries: PreparedQuery[] }
 const K = IN_SITU_FEATURE_NAMES.length;
 const coldWeights = DEFAULT_PARAMETERS.featureWeights.slice(0, FIRST_IN_SITU_FEATURE);
 
-function prepare(name: string): PreparedManuscript {
+function prepare(name: string, distractors = 0): PreparedManuscript {
   const dir = join(root, name);
-  const { records } = parseCslJson(readFileSync(join(dir, 'library.json'), 'utf8'));
+  const ownEntries = JSON.parse(readFileSync(join(dir, 'library.json'), 'utf8')) as { id?: string; DOI?: string }[];
+  const entries = distractors > 0 ? [...ownEntries, ...distractorsFor(root, name, ownEntries, distractors)] : ownEntries;
+  const { records } = parseCslJson(JSON.stringify(entries));
   const coldParameters = { ...DEFAULT_PARAMETERS, featureWeights: [...coldWeights, ...IN_SITU_FEATURE_NAMES.map(() => 0)] };
   const index = new LibraryIndex(records, coldParameters);
   const text = readFileSync(join(dir, 'cited.md'), 'utf8');
@@ -123,24 +128,34 @@ function learn(use: readonly PreparedManuscript[]): number[] {
 const names = readdirSync(root)
   .filter((name) => ['cited.md', 'queries-insitu.jsonl', 'library.json'].every((file) => existsSync(join(root, name, file))))
   .sort();
-const manuscripts = names.map(prepare);
+// Each manuscript twice: against its own bibliography (every entry cited somewhere) and against a
+// library with distractors (most entries cited nowhere), so the weights fit a user's Zotero library as
+// well as the manuscript's bibliography file. The objective weighs both equally.
+const manuscripts = names.flatMap((name) => [prepare(name), { ...prepare(name, DEFAULT_DISTRACTORS), name: `${name} +distractors` }]);
+const setOf = (m: PreparedManuscript): string => m.name.replace(/ \+distractors$/, '');
 const f = (x: number): string => x.toFixed(3);
 const zero = IN_SITU_FEATURE_NAMES.map(() => 0);
 console.log(`${'held-out manuscript'.padEnd(30)}   R@1    R@5    R@10   MRR    (cold R@5 / MRR)`);
 const heldOut: Record<string, { inSituWeights: number[]; r5: number; mrr: number }> = {};
 const rows: Scores[] = [];
 const coldRows: Scores[] = [];
-for (const m of manuscripts) {
-  const w = learn(manuscripts.filter((other) => other !== m));
-  const s = score(m, w);
-  const cold = score(m, zero);
+const distractedRows: Scores[] = [];
+const distractedColdRows: Scores[] = [];
+for (const name of names) {
+  const [own, distracted] = manuscripts.filter((m) => setOf(m) === name);
+  const w = learn(manuscripts.filter((other) => setOf(other) !== name));
+  const s = score(own, w);
+  const cold = score(own, zero);
+  const sd = score(distracted, w);
   rows.push(s);
   coldRows.push(cold);
-  heldOut[m.name] = { inSituWeights: w, r5: Math.round(s.r5 * 1e4) / 1e4, mrr: Math.round(s.mrr * 1e4) / 1e4 };
-  console.log(`${m.name.padEnd(30)}   ${f(s.r1)}  ${f(s.r5)}  ${f(s.r10)}  ${f(s.mrr)}  (${f(cold.r5)} / ${f(cold.mrr)})`);
+  distractedRows.push(sd);
+  distractedColdRows.push(score(distracted, zero));
+  heldOut[name] = { inSituWeights: w, r5: Math.round(s.r5 * 1e4) / 1e4, mrr: Math.round(s.mrr * 1e4) / 1e4 };
+  console.log(`${name.padEnd(30)}   ${f(s.r1)}  ${f(s.r5)}  ${f(s.r10)}  ${f(s.mrr)}  (${f(cold.r5)} / ${f(cold.mrr)})   with distractors R@5 ${f(sd.r5)} MRR ${f(sd.mrr)}`);
 }
 const mean = (list: Scores[], key: keyof Scores): number => list.reduce((sum, s) => sum + s[key], 0) / Math.max(1, list.length);
-console.log(`${'mean (leave-one-manuscript-out)'.padEnd(30)}   ${f(mean(rows, 'r1'))}  ${f(mean(rows, 'r5'))}  ${f(mean(rows, 'r10'))}  ${f(mean(rows, 'mrr'))}  (${f(mean(coldRows, 'r5'))} / ${f(mean(coldRows, 'mrr'))})`);
+console.log(`${'mean (leave-one-manuscript-out)'.padEnd(30)}   ${f(mean(rows, 'r1'))}  ${f(mean(rows, 'r5'))}  ${f(mean(rows, 'r10'))}  ${f(mean(rows, 'mrr'))}  (${f(mean(coldRows, 'r5'))} / ${f(mean(coldRows, 'mrr'))})   with ${DEFAULT_DISTRACTORS} distractors R@5 ${f(mean(distractedRows, 'r5'))} MRR ${f(mean(distractedRows, 'mrr'))} (cold ${f(mean(distractedColdRows, 'r5'))} / ${f(mean(distractedColdRows, 'mrr'))})`);
 const shipped = learn(manuscripts);
 console.log(`in-situ weights (all manuscripts): ${IN_SITU_FEATURE_NAMES.map((name, k) => `${name} ${shipped[k]}`).join(', ')}`);
 if (!dryRun) {

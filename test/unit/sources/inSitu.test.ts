@@ -4,7 +4,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCite } from '../../../src/cli/commands/cite';
 import { parseCslJson } from '../../../src/core/literature/library/cslJson';
-import { ManuscriptCitations } from '../../../src/core/literature/library/inSitu';
+import { IN_SITU_FEATURE_NAMES, ManuscriptCitations } from '../../../src/core/literature/library/inSitu';
 import { LibraryIndex } from '../../../src/core/literature/library/librarySearch';
 import { temporaryDirectory } from '../temporaryDirectory';
 
@@ -61,6 +61,22 @@ test('in situ: a reference cited in the same paragraph outranks one the words al
   assert.equal(reason.inParagraph, 2, 'both citations of atlasA in the paragraph, by DOI');
   assert.equal(reason.elsewhere, 2);
   assert.match(reason.example ?? '', /^Their transcriptomes differ by lobe\.?$|^Acinar cells/);
+});
+
+test('in situ: "cited nowhere else" counts in a mostly cited bibliography, and fades in a large library of uncited papers', () => {
+  const notCited = IN_SITU_FEATURE_NAMES.indexOf('notCitedElsewhere');
+  const { citations, span, index } = setUp();
+  const unused = index.records.findIndex((record) => record.libraryId === 'unused');
+  // 4 of the 5 entries are cited outside the span: the uncited one was likely added for a sentence to cite.
+  const small = citations.evidence(span, 'The same single-cell atlas approach was applied here.').features[notCited][unused];
+  assert.ok(Math.abs(small - 4 / 5) < 1e-9, String(small));
+  // The same manuscript against a library of 200 papers it never cites: the signal all but disappears.
+  const extra = Array.from({ length: 195 }, (_, i) => ({ id: `other${i}`, type: 'article-journal', title: `Unrelated study number ${i}` }));
+  const { records } = parseCslJson(JSON.stringify([...JSON.parse(libraryJson), ...extra]));
+  const large = new LibraryIndex(records);
+  const largeCitations = new ManuscriptCitations(large.records, manuscript, 'markdown');
+  const value = largeCitations.evidence(span, 'The same single-cell atlas approach was applied here.').features[notCited][large.records.findIndex((record) => record.libraryId === 'unused')];
+  assert.ok(value > 0 && value <= 4 / 200 + 1e-9, String(value));
 });
 
 test('in situ: co-cited references and citing sentences make candidates that share no word with the query', () => {

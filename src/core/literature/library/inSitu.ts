@@ -236,12 +236,17 @@ export class ManuscriptCitations {
         if (sentence.section === here.section) counts.section[doc]++;
       }
     });
+    // "Cited nowhere else" says "this entry was added for a sentence still to cite" only in a
+    // bibliography that is mostly cited already; in a Zotero library of thousands it says nothing.
+    let citedEntries = 0;
+    for (let doc = 0; doc < n; doc++) if (counts.all[doc] > 0) citedEntries++;
+    const citedShare = n > 0 ? citedEntries / n : 0;
     for (let doc = 0; doc < n; doc++) {
       paragraphF[doc] = Math.log1p(counts.paragraph[doc]);
       nearbyF[doc] = Math.log1p(counts.nearby[doc]);
       sectionF[doc] = Math.log1p(counts.section[doc]);
       elsewhereF[doc] = Math.log1p(counts.all[doc]);
-      notCitedF[doc] = counts.all[doc] === 0 ? 1 : 0;
+      notCitedF[doc] = counts.all[doc] === 0 ? citedShare : 0;
       closenessF[doc] = Number.isFinite(closest[doc]) ? 1 / (1 + closest[doc]) : 0;
       if (counts.paragraph[doc] > 0 || counts.nearby[doc] > 0) candidate[doc] = 1;
     }
