@@ -49,3 +49,18 @@ for (const name of readdirSync(root).sort()) {
   );
 }
 console.log(`${'all'.padEnd(30)} ${String(totalGold).padStart(5)} ${String(totalExact).padStart(7)} ${((100 * totalExact) / totalGold).toFixed(1).padStart(6)}%   ${totalCitedAgree}/${totalCited}`);
+
+// Korean: the labelled Korean test set (test/fixtures/claims-ko), whose sentences were translated one by
+// one from the English gold sentences, so its gold spans are the translator's sentence boundaries.
+const koreanDir = join(process.cwd(), 'test', 'fixtures', 'claims-ko');
+if (existsSync(join(koreanDir, 'sentences.jsonl'))) {
+  const text = readFileSync(join(koreanDir, 'manuscript.md'), 'utf8');
+  const gold = readFileSync(join(koreanDir, 'sentences.jsonl'), 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as { line: number; start: number; end: number; ko: string });
+  const ours = new Set(readSentences(text, 'markdown').map((sentence) => `${sentence.range.start.line}:${sentence.range.start.character}:${sentence.range.end.character}`));
+  const exact = gold.filter((sentence) => ours.has(`${sentence.line}:${sentence.start}:${sentence.end}`)).length;
+  if (verbose) for (const sentence of gold) if (!ours.has(`${sentence.line}:${sentence.start}:${sentence.end}`)) console.log(`  miss ${sentence.line}:${sentence.start}-${sentence.end} ${sentence.ko.slice(0, 60)}`);
+  console.log(`${'Korean test set (claims-ko)'.padEnd(30)} ${String(gold.length).padStart(5)} ${String(exact).padStart(7)} ${((100 * exact) / gold.length).toFixed(1).padStart(6)}%`);
+}
