@@ -81,6 +81,23 @@ export function isSkippedSection(headingPath: readonly string[], skipSections: r
   });
 }
 
+/** A point of a message's place, as unist counts: 1-based line and column, 0-based offset. */
+interface PlacePoint {
+  readonly line: number;
+  readonly column: number;
+  readonly offset: number;
+}
+
+/** A message's place (a unist `Position`) from source offsets. */
+function placeOf(lineIndex: LineIndex, startOffset: number, endOffset: number): { start: PlacePoint; end: PlacePoint } {
+  const start = lineIndex.positionAt(startOffset);
+  const end = lineIndex.positionAt(endOffset);
+  return {
+    start: { line: start.line + 1, column: start.character + 1, offset: startOffset },
+    end: { line: end.line + 1, column: end.character + 1, offset: endOffset },
+  };
+}
+
 /**
  * Reports the sentences of `units` that need a source on `file`.
  *
@@ -118,13 +135,8 @@ export function reportSentences(file: VFile, units: readonly ProseUnit[], option
       lineIndex ??= new LineIndex(source);
       const { start: startOffset } = sourceRangeOf(unit, source, spans[0].start, spans[0].end);
       const { end: endOffset } = sourceRangeOf(unit, source, spans[spans.length - 1].start, spans[spans.length - 1].end);
-      const start = lineIndex.positionAt(startOffset);
-      const end = lineIndex.positionAt(endOffset);
       const message = file.message(l10n.t('not checked: the claims checker does not judge text in this language ({0})', language), {
-        place: {
-          start: { line: start.line + 1, column: start.character + 1, offset: startOffset },
-          end: { line: end.line + 1, column: end.character + 1, offset: endOffset },
-        },
+        place: placeOf(lineIndex, startOffset, endOffset),
         ruleId: UNCHECKED_LANGUAGE_RULE_ID,
         source: CLAIM_SOURCE,
       }) as UncheckedLanguageMessage;
@@ -143,13 +155,8 @@ export function reportSentences(file: VFile, units: readonly ProseUnit[], option
       if (!(score >= options.threshold)) continue;
       lineIndex ??= new LineIndex(source);
       const { start: startOffset, end: endOffset } = sourceRangeOf(unit, source, span.start, span.end);
-      const start = lineIndex.positionAt(startOffset);
-      const end = lineIndex.positionAt(endOffset);
       const message = file.message(reason, {
-        place: {
-          start: { line: start.line + 1, column: start.character + 1, offset: startOffset },
-          end: { line: end.line + 1, column: end.character + 1, offset: endOffset },
-        },
+        place: placeOf(lineIndex, startOffset, endOffset),
         ruleId: CLAIM_RULE_ID,
         source: CLAIM_SOURCE,
       }) as ClaimMessage;
