@@ -21,8 +21,13 @@
 // these sets (marked * below) and never saw the others.
 // `-- --distractors N` adds N entries of the other sets' libraries to each manuscript's library, as a
 // user's own library of many papers holds entries the manuscript never cites (combines with the others).
+// `-- --fetch-abstracts` runs `biowrite cite --fetch-abstracts` against ../shared/refs/fake_services.py serving
+// ../shared/refs/world.json (PubMed, OpenAlex, Europe PMC on 127.0.0.1), so entries without an abstract are
+// ranked with the one the services hold for their DOI or PMID. `-- --strip-abstracts` first removes the
+// library's abstract from every entry the world serves one for: with and without --fetch-abstracts it
+// measures what enrichment recovers for entries whose library copy has none (combines with the others).
 import { distractorsFor } from './lib/citeDistractors.mjs';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -39,6 +44,8 @@ const BASELINE = {
   featureWeights: [1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0],
 };
 const heldOutMode = process.argv.includes('--held-out');
+const fetchAbstracts = process.argv.includes('--fetch-abstracts');
+const stripAbstracts = process.argv.includes('--strip-abstracts');
 const inSituMode = process.argv.includes('--in-situ');
 if (inSituMode && (pmcMode || baselineMode)) {
   console.error('--in-situ combines only with --held-out: the PMC sets and the baseline have no in-situ data.');
@@ -67,7 +74,7 @@ const heldOutParameters = heldOutMode ? JSON.parse(readFileSync(heldOutFile, 'ut
 const shippedParameters = JSON.parse(readFileSync(join(repo, 'src', 'core', 'literature', 'library', 'rankingParameters.json'), 'utf8'));
 /** The sets the shipped cold weights were chosen on. */
 const coldTrainedOn = new Set(Object.keys(JSON.parse(readFileSync(join(repo, 'scripts', 'citeHeldOutParameters.json'), 'utf8'))));
-const scratch = heldOutMode || baselineMode || process.argv.includes('--distractors') ? mkdtempSync(join(tmpdir(), 'biowrite-eval-cite-')) : '';
+const scratch = heldOutMode || baselineMode || fetchAbstracts || stripAbstracts || process.argv.includes('--distractors') ? mkdtempSync(join(tmpdir(), 'biowrite-eval-cite-')) : '';
 process.on('exit', () => scratch && rmSync(scratch, { recursive: true, force: true }));
 
 if (!existsSync(cli)) {
@@ -79,6 +86,41 @@ if (!existsSync(root)) {
   process.exit(2);
 }
 
+const refsDir = join(repo, '..', 'shared', 'refs');
+/** The abstracts the fake services hold, by `doi:…` and `pmid:…`. */
+const worldAbstracts = new Map();
+if (fetchAbstracts || stripAbstracts) {
+  if (!existsSync(join(refsDir, 'world.json'))) {
+    console.error(`No world of records at ${refsDir}/world.json: --fetch-abstracts and --strip-abstracts need ../shared/refs.`);
+    process.exit(2);
+  }
+  for (const record of JSON.parse(readFileSync(join(refsDir, 'world.json'), 'utf8')).records) {
+    if (!record.abstract) continue;
+    if (record.doi) worldAbstracts.set(`doi:${String(record.doi).toLowerCase()}`, record.abstract);
+    if (record.pmid) worldAbstracts.set(`pmid:${record.pmid}`, record.abstract);
+  }
+}
+/** The environment of each CLI run: with --fetch-abstracts, the fakes' URLs and a fresh cache per manuscript. */
+const cliEnvironment = { ...process.env };
+let fakes;
+if (fetchAbstracts) {
+  fakes = spawn('python3', [join(refsDir, 'fake_services.py'), join(refsDir, 'world.json'), '0', '--quiet'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  process.on('exit', () => fakes.kill('SIGTERM'));
+  const base = await new Promise((resolve, reject) => {
+    let seen = '';
+    fakes.stderr.on('data', (chunk) => {
+      seen += chunk;
+      const match = /on (http:\/\/127\.0\.0\.1:\d+)/.exec(seen);
+      if (match) resolve(match[1]);
+    });
+    fakes.on('exit', (code) => reject(new Error(`fake_services.py exited (${code}): ${seen}`)));
+  });
+  Object.assign(cliEnvironment, { BIOWRITE_PUBMED_URL: `${base}/pubmed`, BIOWRITE_EUROPEPMC_URL: `${base}/europepmc`, BIOWRITE_OPENALEX_URL: `${base}/openalex`, BIOWRITE_CROSSREF_URL: `${base}/crossref` });
+}
+let strippedTotal = 0;
+let fetchedTotal = 0;
+let lackingTotal = 0;
+
 const distractorsArg = process.argv.indexOf('--distractors');
 const distractorCount = distractorsArg >= 0 ? Number(process.argv[distractorsArg + 1]) : 0;
 if (distractorsArg >= 0 && !(Number.isInteger(distractorCount) && distractorCount > 0)) {
@@ -89,10 +131,19 @@ if (distractorsArg >= 0 && !(Number.isInteger(distractorCount) && distractorCoun
 /** The library a manuscript is ranked against: its own, plus `--distractors N` entries of the other sets' (see lib/citeDistractors.mjs). */
 function libraryFor(name, dir) {
   const ownPath = join(dir, 'library.json');
-  if (distractorCount === 0) return ownPath;
-  const own = JSON.parse(readFileSync(ownPath, 'utf8'));
+  if (distractorCount === 0 && !stripAbstracts) return ownPath;
+  let own = JSON.parse(readFileSync(ownPath, 'utf8'));
+  if (stripAbstracts) {
+    own = own.map((entry) => {
+      const served = [entry.DOI && `doi:${String(entry.DOI).toLowerCase()}`, entry.PMID && `pmid:${entry.PMID}`].some((key) => key && worldAbstracts.has(key));
+      if (!served || !entry.abstract) return entry;
+      strippedTotal++;
+      const { abstract, ...rest } = entry;
+      return rest;
+    });
+  }
   const path = join(scratch, `${name}-library.json`);
-  writeFileSync(path, JSON.stringify([...own, ...distractorsFor(root, name, own, distractorCount)]));
+  writeFileSync(path, JSON.stringify([...own, ...(distractorCount > 0 ? distractorsFor(root, name, own, distractorCount) : [])]));
   return path;
 }
 
@@ -123,12 +174,21 @@ function evaluate(name) {
     extra.push('--ranking', file);
   }
   if (inSituMode) extra.push('--manuscript', join(dir, 'cited.md'));
+  if (fetchAbstracts) extra.push('--fetch-abstracts');
   const library = libraryFor(name, dir);
   const run = spawnSync(process.execPath, [cli, 'cite', '--library', library, '--queries', queriesFile, '--top', '10', '--format', 'jsonl', '--stats', ...extra], {
     encoding: 'utf8',
     maxBuffer: 64 * 1024 * 1024,
+    env: fetchAbstracts ? { ...cliEnvironment, BIOWRITE_CACHE_DIR: join(scratch, `${name}-cache`) } : cliEnvironment,
   });
   if (run.status !== 0) throw new Error(`biowrite cite failed on ${name} (exit ${run.status}):\n${run.stderr}`);
+  if (fetchAbstracts) {
+    const summary = /abstracts: (\d+) entr(?:y lacks|ies lack) one .*?; (\d+) fetched/.exec(run.stderr);
+    if (!summary) throw new Error(`${name}: biowrite cite --fetch-abstracts said nothing about abstracts:\n${run.stderr}`);
+    lackingTotal += Number(summary[1]);
+    fetchedTotal += Number(summary[2]);
+    if (/warning: abstracts:/.test(run.stderr)) console.error(`${name}: ${run.stderr.split('\n').filter((line) => /warning: abstracts:/.test(line)).join('\n')}`);
+  }
   const msPerQuery = Number(/([\d.]+) ms\/query/.exec(run.stderr)?.[1] ?? NaN);
   let r1 = 0, r5 = 0, r10 = 0, mrr = 0, n = 0;
   for (const line of run.stdout.split('\n')) {
@@ -154,6 +214,9 @@ const names = readdirSync(root)
   .filter((name) => ['library.json', ...(inSituMode ? ['queries-insitu.jsonl', 'cited.md'] : ['queries.jsonl'])].every((file) => existsSync(join(root, name, file))))
   .sort();
 const rows = names.map(evaluate);
+// The fakes would keep this process alive.
+fakes?.kill('SIGTERM');
+fakes?.stderr.destroy();
 const setLabel = baselineMode ? 'baseline' : heldOutMode ? 'held-out' : pmcMode ? 'unseen' : 'trained';
 if (inSituMode) console.log(`In situ: each sentence ranked with what the rest of its manuscript cites (${heldOutMode ? 'in-situ weights learned on the other manuscripts' : 'shipped in-situ weights, learned on all these manuscripts'}; * = a set the cold weights were chosen on).`);
 if (baselineMode) console.log('Baseline: BM25 (k1 1.2, b 0.75) over title and abstract, the sentence alone as the query.');
@@ -164,6 +227,8 @@ else console.log(
     ? 'Held-out: each manuscript ranked with parameters selected on the other manuscripts only (leave-one-manuscript-out).'
     : 'Shipped parameters (selected on all these manuscripts by `npm run train:cite`; see `-- --held-out` for honest figures).',
 );
+if (stripAbstracts) console.log(`Abstracts stripped from ${strippedTotal} library entries the fake services hold one for.`);
+if (fetchAbstracts) console.log(`Abstract enrichment (fake services on ../shared/refs/world.json): ${fetchedTotal} fetched for ${lackingTotal} entries without one that have a DOI or PMID.`);
 const f = (x) => x.toFixed(3);
 const header = `${'manuscript'.padEnd(30)} ${'set'.padEnd(8)} ${'queries'.padStart(7)} ${'refs'.padStart(5)}   R@1    R@5    R@10   MRR    ms/query`;
 console.log(header);

@@ -1,7 +1,7 @@
 // A small world of bibliographic records served on 127.0.0.1 in the real response shapes of the
 // lookups the reference audit makes: Crossref `/works?filter=doi:…`, `/works/{doi}/agency` and
 // `query.bibliographic`; OpenAlex `/works?filter=doi:a|b` and `search`; PubMed `efetch.fcgi`;
-// Europe PMC `search`; arXiv `/api/query?id_list=`. The records are written here for the tests.
+// Europe PMC `search` (`DOI:"…"` and `EXT_ID:…` clauses); arXiv `/api/query?id_list=`. The records are written here for the tests.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -20,6 +20,44 @@ export interface WorldRecord {
   readonly retractedBy?: string;
   /** The DOI of the published version (`is-preprint-of`, `arxiv:doi`). */
   readonly publishedAs?: string;
+  /** Served as PubMed `AbstractText`, OpenAlex `abstract_inverted_index` and Europe PMC `abstractText`. */
+  readonly abstract?: string;
+  /** The services that have {@link abstract} (optional; default: all three). */
+  readonly abstractIn?: readonly ('pubmed' | 'openalex' | 'europepmc')[];
+}
+
+/** The abstract as `service` serves it. */
+function abstractIn(record: WorldRecord, service: 'pubmed' | 'openalex' | 'europepmc'): string | undefined {
+  return !record.abstractIn || record.abstractIn.includes(service) ? record.abstract : undefined;
+}
+
+/** Options of the fakes. */
+export interface FakeReferenceServicesOptions {
+  /** Services that answer every request with 500 (optional). */
+  readonly failing?: readonly ('crossref' | 'openalex' | 'pubmed' | 'europepmc' | 'arxiv')[];
+}
+
+/** OpenAlex's form of an abstract: each word with the positions it stands at. */
+function invertedIndex(text: string): Record<string, number[]> {
+  const index: Record<string, number[]> = {};
+  text.split(/\s+/).filter(Boolean).forEach((word, position) => {
+    (index[word] ??= []).push(position);
+  });
+  return index;
+}
+
+function europePmcResult(record: WorldRecord): Record<string, unknown> {
+  return {
+    id: record.pmid ?? record.doi,
+    source: record.pmid ? 'MED' : 'PPR',
+    ...(record.pmid ? { pmid: record.pmid } : {}),
+    ...(record.doi ? { doi: record.doi } : {}),
+    title: `${record.title}.`,
+    authorString: record.authors.map((author) => `${author.family} ${author.given.charAt(0)}`).join(', '),
+    journalTitle: record.journal,
+    pubYear: String(record.year),
+    ...(abstractIn(record, 'europepmc') ? { abstractText: abstractIn(record, 'europepmc') } : {}),
+  };
 }
 
 /** The default world: a real-looking handful, one retracted, one preprint since published. */
@@ -69,6 +107,7 @@ function openAlexWork(record: WorldRecord): Record<string, unknown> {
     authorships: record.authors.map((author) => ({ author: { display_name: `${author.given} ${author.family}` }, raw_author_name: `${author.given} ${author.family}` })),
     biblio: { volume: record.volume ?? null, issue: null, first_page: record.page?.split('-')[0] ?? null, last_page: record.page?.split('-')[1] ?? null },
     is_retracted: Boolean(record.retractedBy),
+    abstract_inverted_index: abstractIn(record, 'openalex') ? invertedIndex(abstractIn(record, 'openalex') ?? '') : null,
     type: record.arxiv ? 'preprint' : 'article',
   };
 }
@@ -79,7 +118,7 @@ function escapeXml(text: string): string {
 
 function pubmedArticle(record: WorldRecord): string {
   const authors = record.authors.map((author) => `<Author ValidYN="Y"><LastName>${escapeXml(author.family)}</LastName><ForeName>${escapeXml(author.given)}</ForeName></Author>`).join('');
-  return `<PubmedArticle><MedlineCitation Status="MEDLINE" Owner="NLM"><PMID Version="1">${record.pmid}</PMID><Article PubModel="Print"><Journal><JournalIssue><Volume>${record.volume ?? ''}</Volume><PubDate><Year>${record.year}</Year></PubDate></JournalIssue><Title>${escapeXml(record.journal ?? '')}</Title></Journal><ArticleTitle>${escapeXml(record.title)}.</ArticleTitle><Pagination><MedlinePgn>${record.page ?? ''}</MedlinePgn></Pagination><AuthorList>${authors}</AuthorList><PublicationTypeList><PublicationType>Journal Article</PublicationType></PublicationTypeList></Article></MedlineCitation><PubmedData><ArticleIdList><ArticleId IdType="pubmed">${record.pmid}</ArticleId>${record.doi ? `<ArticleId IdType="doi">${record.doi}</ArticleId>` : ''}</ArticleIdList></PubmedData></PubmedArticle>`;
+  return `<PubmedArticle><MedlineCitation Status="MEDLINE" Owner="NLM"><PMID Version="1">${record.pmid}</PMID><Article PubModel="Print"><Journal><JournalIssue><Volume>${record.volume ?? ''}</Volume><PubDate><Year>${record.year}</Year></PubDate></JournalIssue><Title>${escapeXml(record.journal ?? '')}</Title></Journal><ArticleTitle>${escapeXml(record.title)}.</ArticleTitle><Pagination><MedlinePgn>${record.page ?? ''}</MedlinePgn></Pagination>${abstractIn(record, 'pubmed') ? `<Abstract><AbstractText>${escapeXml(abstractIn(record, 'pubmed') ?? '')}</AbstractText></Abstract>` : ''}<AuthorList>${authors}</AuthorList><PublicationTypeList><PublicationType>Journal Article</PublicationType></PublicationTypeList></Article></MedlineCitation><PubmedData><ArticleIdList><ArticleId IdType="pubmed">${record.pmid}</ArticleId>${record.doi ? `<ArticleId IdType="doi">${record.doi}</ArticleId>` : ''}</ArticleIdList></PubmedData></PubmedArticle>`;
 }
 
 function arxivEntry(record: WorldRecord): string {
@@ -98,8 +137,9 @@ function titleMatches(world: readonly WorldRecord[], query: string): WorldRecord
 /**
  * Starts the fakes on one port.
  * @param world The records served (optional; default: {@link defaultWorld}).
+ * @param options Services made to fail (optional).
  */
-export async function startFakeReferenceServices(world: readonly WorldRecord[] = defaultWorld): Promise<FakeReferenceServices> {
+export async function startFakeReferenceServices(world: readonly WorldRecord[] = defaultWorld, options: FakeReferenceServicesOptions = {}): Promise<FakeReferenceServices> {
   const requests: string[] = [];
   const json = (response: ServerResponse, status: number, body: unknown): void => {
     response.writeHead(status, { 'content-type': 'application/json' });
@@ -109,6 +149,11 @@ export async function startFakeReferenceServices(world: readonly WorldRecord[] =
     const url = new URL(request.url ?? '/', 'http://127.0.0.1');
     requests.push(`${url.pathname}${url.search}`);
     const params = url.searchParams;
+    if (options.failing?.some((service) => url.pathname.startsWith(`/${service}/`))) {
+      response.writeHead(500, { 'content-type': 'text/plain' });
+      response.end('Internal Server Error');
+      return;
+    }
     const byDoi = (doi: string): WorldRecord | undefined => world.find((record) => record.doi === doi.toLowerCase());
     const agency = /^\/crossref\/works\/(.+)\/agency$/.exec(url.pathname);
     if (agency) {
@@ -132,9 +177,12 @@ export async function startFakeReferenceServices(world: readonly WorldRecord[] =
       case '/openalex/works': {
         const filter = params.get('filter') ?? '';
         const doiFilter = /^doi:(.+)$/.exec(filter);
+        const pmidFilter = /^pmid:(.+)$/.exec(filter);
         const search = params.get('search');
         const found = doiFilter
           ? world.filter((record) => doiFilter[1].split('|').some((doi) => doi.replace(/^https:\/\/doi\.org\//, '').toLowerCase() === record.doi))
+          : pmidFilter
+            ? world.filter((record) => record.pmid && pmidFilter[1].split('|').includes(record.pmid))
           : search
             ? titleMatches(world, search)
             : [];
@@ -148,9 +196,14 @@ export async function startFakeReferenceServices(world: readonly WorldRecord[] =
         response.end(`<?xml version="1.0" ?>\n<PubmedArticleSet>${found.map(pubmedArticle).join('')}</PubmedArticleSet>`);
         return;
       }
-      case '/europepmc/search':
-        json(response, 200, { version: '6.9', hitCount: 0, resultList: { result: [] } });
+      case '/europepmc/search': {
+        const query = params.get('query') ?? '';
+        const dois = [...query.matchAll(/DOI:"([^"]+)"/g)].map((match) => match[1].toLowerCase());
+        const pmids = [...query.matchAll(/EXT_ID:(\d+)/g)].map((match) => match[1]);
+        const found = world.filter((record) => (record.doi && dois.includes(record.doi)) || (record.pmid && pmids.includes(record.pmid)));
+        json(response, 200, { version: '6.9', hitCount: found.length, resultList: { result: found.map(europePmcResult) } });
         return;
+      }
       case '/arxiv/api/query': {
         const ids = (params.get('id_list') ?? '').split(',');
         const found = world.filter((record) => record.arxiv && ids.includes(record.arxiv));

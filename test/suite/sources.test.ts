@@ -58,10 +58,12 @@ suite('Sources: find and insert citations', () => {
     await sources().update('openalex.baseUrl', servers.urls.openalex, vscode.ConfigurationTarget.Global);
     await sources().update('zotero.enabled', false, vscode.ConfigurationTarget.Global);
     await sources().update('llmAssist', false, vscode.ConfigurationTarget.Global);
+    // Rankings here are of the fixture library as it is; the test of abstract fetching turns it on.
+    await sources().update('fetchMissingAbstracts', false, vscode.ConfigurationTarget.Global);
   });
 
   suiteTeardown(async () => {
-    for (const key of ['pubmed.baseUrl', 'europepmc.baseUrl', 'crossref.baseUrl', 'openalex.baseUrl', 'zotero.enabled', 'zotero.url', 'llmAssist', 'services']) {
+    for (const key of ['pubmed.baseUrl', 'europepmc.baseUrl', 'crossref.baseUrl', 'openalex.baseUrl', 'zotero.enabled', 'zotero.url', 'llmAssist', 'services', 'fetchMissingAbstracts']) {
       await sources().update(key, undefined, vscode.ConfigurationTarget.Global);
     }
     await llmSettings().update('baseUrl', saved.llmBaseUrl, vscode.ConfigurationTarget.Global);
@@ -97,6 +99,51 @@ suite('Sources: find and insert citations', () => {
     assert.ok(searchId, 'the command returned a search id');
     return vscode.commands.executeCommand<readonly HostMessage[]>('biowrite.sources.searchMessages', searchId);
   }
+
+  test('missing abstracts are fetched once by identifier in the background, and the next search ranks with them', async () => {
+    const { startFakeReferenceServices } = await import('../fakes/fakeReferenceServices');
+    const abstract = 'Zebrafish fin regeneration requires retinoic acid signalling in the blastema, as shown by lineage tracing and chemical inhibition.';
+    const world = await startFakeReferenceServices([{ doi: '10.1000/fin.regen', title: 'Fin regeneration', authors: [{ given: 'Ada', family: 'Lovelace' }], year: 2018, abstract, abstractIn: ['openalex'] }]);
+    try {
+      await sources().update('openalex.baseUrl', world.urls.openalex, vscode.ConfigurationTarget.Global);
+      await sources().update('services', ['openalex'], vscode.ConfigurationTarget.Global);
+      await sources().update('fetchMissingAbstracts', true, vscode.ConfigurationTarget.Global);
+      const others = ['Deep learning', 'Single-cell RNA sequencing of the mouse brain', 'Gut microbiome and obesity', 'Signalling pathways in development', 'Heart regeneration in zebrafish'].map((title, index) => ({
+        id: `other${index}`,
+        type: 'article-journal',
+        title,
+        abstract: `${title}: studied here with several methods across model organisms and human cohorts.`,
+      }));
+      const libraryText = JSON.stringify([{ id: 'fin2018', type: 'article-journal', title: 'Fin regeneration', DOI: '10.1000/fin.regen' }, ...others], null, 2);
+      fs.writeFileSync(path.join(dir, 'refs.json'), libraryText);
+      const sentence = 'Blastema formation during zebrafish regrowth depends on retinoic acid signalling, as lineage tracing showed.';
+      fs.writeFileSync(path.join(dir, 'manuscript.md'), `---\nbibliography: refs.json\n---\n\n${sentence}\n`);
+      const editor = await open();
+      const search = async (): Promise<readonly HostMessage[]> => {
+        const range = rangeOf(editor.document, sentence);
+        const searchId = await vscode.commands.executeCommand<string>('biowrite.findSources', {
+          uri: editor.document.uri.toString(),
+          range: { startLine: range.start.line, startCharacter: range.start.character, endLine: range.end.line, endCharacter: range.end.character },
+          sentence,
+        });
+        return messagesOf(searchId);
+      };
+      const libraryTop = (messages: readonly HostMessage[]): string | undefined => results(messages).find((r) => r.source === 'library')?.results[0]?.title;
+      assert.notStrictEqual(libraryTop(await search()), 'Fin regeneration', 'the first search ranks with the library as it is');
+      await vscode.commands.executeCommand('biowrite.sources.abstractsFetched', editor.document.uri.toString());
+      assert.ok(world.requests.some((request) => decodeURIComponent(request).includes('filter=doi:10.1000/fin.regen')), world.requests.join('\n'));
+      assert.strictEqual(libraryTop(await search()), 'Fin regeneration');
+      const asked = world.requests.filter((request) => request.includes('filter=doi')).length;
+      await search();
+      assert.strictEqual(world.requests.filter((request) => request.includes('filter=doi')).length, asked, 'each abstract is fetched once');
+      assert.strictEqual(fs.readFileSync(path.join(dir, 'refs.json'), 'utf8'), libraryText, 'the bibliography file is not changed');
+    } finally {
+      await sources().update('openalex.baseUrl', servers.urls.openalex, vscode.ConfigurationTarget.Global);
+      await sources().update('services', undefined, vscode.ConfigurationTarget.Global);
+      await sources().update('fetchMissingAbstracts', false, vscode.ConfigurationTarget.Global);
+      await world.close();
+    }
+  });
 
   test('offline: the quick-fix argument searches the library; the existing key is reused', async () => {
     await sources().update('services', [], vscode.ConfigurationTarget.Global);

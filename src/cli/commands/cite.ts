@@ -2,6 +2,8 @@
  * `biowrite cite`: finds sources for sentences in a CSL JSON or BibTeX library, and online with `--online`.
  */
 import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { abstractServicesFor, enrichAbstracts, FileAbstractStore, MemoryAbstractStore } from '../../core/literature/abstractEnrichment';
 import { LibraryIndex, parseSearchParameters, type SearchParameters } from '../../core/literature/library/librarySearch';
 import { readLibraryFiles } from '../../core/literature/library/loadLibrary';
 import { DiskCache } from '../../core/literature/cache';
@@ -59,7 +61,7 @@ async function searchOnlineForQuery(
   return { results: [...best.values()].sort((a, b) => b.score - a.score).slice(0, top), failures };
 }
 
-const help = `Usage: biowrite cite --library FILE.json|FILE.bib --queries Q.jsonl [--manuscript M] [--top 10] [--online] [--format jsonl] [--stats]
+const help = `Usage: biowrite cite --library FILE.json|FILE.bib --queries Q.jsonl [--manuscript M] [--top 10] [--online] [--fetch-abstracts] [--format jsonl] [--stats]
 
 Ranks the references of a library (CSL JSON or BibTeX) for each sentence of Q.jsonl.
 
@@ -75,6 +77,11 @@ Options:
   --top N          results per query (default: 10)
   --online         also search PubMed, Europe PMC, Crossref and OpenAlex; base URLs come from
                    BIOWRITE_PUBMED_URL, BIOWRITE_EUROPEPMC_URL, BIOWRITE_CROSSREF_URL, BIOWRITE_OPENALEX_URL
+  --fetch-abstracts
+                   before ranking, fetch the abstracts library entries lack, by their PMID or DOI, from
+                   PubMed, OpenAlex and Europe PMC (same base URL variables; only identifiers are sent),
+                   kept in abstracts.json in the cache directory (BIOWRITE_CACHE_DIR) so each is fetched
+                   once; the library files are not changed
   --format jsonl   output format (jsonl is the only one)
   --stats          print the search time per query to standard error
   --ranking FILE   ranking parameters (JSON, as written by \`npm run train:cite\`) instead of the shipped ones
@@ -99,6 +106,8 @@ export interface CiteOptions {
   readonly ranking?: string;
   /** The manuscript whose other citations are evidence (optional). */
   readonly manuscript?: string;
+  /** Fetch missing abstracts by identifier before ranking (optional; default: false). */
+  readonly fetchAbstracts?: boolean;
 }
 
 /** One query line. */
@@ -122,6 +131,7 @@ export function parseCiteArgs(args: readonly string[]): CiteOptions | 'help' {
   let stats = false;
   let ranking: string | undefined;
   let manuscript: string | undefined;
+  let fetchAbstracts = false;
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
     const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
@@ -152,6 +162,9 @@ export function parseCiteArgs(args: readonly string[]): CiteOptions | 'help' {
       case '--stats':
         stats = true;
         break;
+      case '--fetch-abstracts':
+        fetchAbstracts = true;
+        break;
       case '--ranking':
         ranking = value();
         break;
@@ -170,7 +183,8 @@ export function parseCiteArgs(args: readonly string[]): CiteOptions | 'help' {
   }
   if (libraries.length === 0 && !online) throw new UsageError('give a library with --library FILE.json|FILE.bib (or search online with --online).');
   if (!queries) throw new UsageError('give the queries with --queries Q.jsonl.');
-  return { libraries, queries, top, online, stats, ...(ranking !== undefined ? { ranking } : {}), ...(manuscript !== undefined ? { manuscript } : {}) };
+  if (fetchAbstracts && libraries.length === 0) throw new UsageError('--fetch-abstracts fills in the abstracts of a library: give one with --library.');
+  return { libraries, queries, top, online, stats, ...(ranking !== undefined ? { ranking } : {}), ...(manuscript !== undefined ? { manuscript } : {}), ...(fetchAbstracts ? { fetchAbstracts } : {}) };
 }
 
 /**
@@ -217,6 +231,31 @@ async function readQueriesText(path: string): Promise<string> {
     const code = (error as NodeJS.ErrnoException).code;
     throw new UsageError(code === 'ENOENT' ? `${path}: file not found.` : `${path}: cannot be read (${code ?? String(error)}).`);
   }
+}
+
+/**
+ * Fills in missing abstracts from PubMed, OpenAlex and Europe PMC (base URLs from the environment), kept in
+ * `abstracts.json` in the CLI's cache directory, and says on stderr what it did.
+ */
+async function fetchMissingAbstracts(records: readonly LiteratureRecord[], signal: AbortSignal, stderr: CiteOutput['stderr']): Promise<{ records: LiteratureRecord[] }> {
+  const cacheDir = literatureCacheDirFromEnv();
+  const store = cacheDir ? await new FileAbstractStore(join(cacheDir, 'abstracts.json')).load() : new MemoryAbstractStore();
+  const result = await enrichAbstracts(records, {
+    services: abstractServicesFor(literatureConfigFromEnv(), ['pubmed', 'openalex', 'europepmc']),
+    store,
+    signal,
+  }).catch((error: unknown) => {
+    // The cache file could not be written: ranking goes on with what the library holds.
+    stderr.write(`biowrite cite: warning: abstracts were not fetched (${error instanceof Error ? error.message : String(error)}).\n`);
+    return undefined;
+  });
+  if (!result) return { records: [...records] };
+  for (const failure of result.failures) stderr.write(`biowrite cite: warning: abstracts: ${failure.message}\n`);
+  const foundNowhere = result.missing - result.fromStore - result.fetched;
+  stderr.write(
+    `biowrite cite: abstracts: ${result.missing} ${result.missing === 1 ? 'entry lacks' : 'entries lack'} one and ${result.missing === 1 ? 'has' : 'have'} a DOI or PMID; ${result.fetched} fetched, ${result.fromStore} from the cache, ${foundNowhere} not found${result.withoutIdentifier > 0 ? `; ${result.withoutIdentifier} without an identifier` : ''}.\n`,
+  );
+  return { records: result.records };
 }
 
 /** Output of one result. */
@@ -284,7 +323,17 @@ export async function runCite(args: readonly string[], io: CiteOutput = process)
     for (const error of library.errors) stderr.write(`biowrite cite: ${error}\n`);
     return 2;
   }
-  const index = new LibraryIndex(library.records, parameters);
+  const abort = new AbortController();
+  const onSignal = (): void => abort.abort();
+  process.once('SIGINT', onSignal);
+  if (io.signal?.aborted) abort.abort();
+  io.signal?.addEventListener('abort', onSignal, { once: true });
+  let records = library.records;
+  if (options.fetchAbstracts) {
+    const enrichment = await fetchMissingAbstracts(records, abort.signal, stderr);
+    records = enrichment.records;
+  }
+  const index = new LibraryIndex(records, parameters);
   const manuscript =
     manuscriptText !== undefined && options.manuscript !== undefined
       ? {
@@ -297,11 +346,6 @@ export async function runCite(args: readonly string[], io: CiteOutput = process)
   }
   const cacheDir = options.online ? literatureCacheDirFromEnv() : undefined;
   const cache = cacheDir ? new DiskCache({ directory: cacheDir }) : undefined;
-  const abort = new AbortController();
-  const onSignal = (): void => abort.abort();
-  process.once('SIGINT', onSignal);
-  if (io.signal?.aborted) abort.abort();
-  io.signal?.addEventListener('abort', onSignal, { once: true });
   let searchMs = 0;
   let queriesWithoutOnline = 0;
   try {
@@ -352,7 +396,7 @@ export async function runCite(args: readonly string[], io: CiteOutput = process)
     return 130;
   }
   if (options.stats) {
-    stderr.write(`biowrite cite: ${queries.length} queries, ${library.records.length} references, ${(searchMs / Math.max(1, queries.length)).toFixed(3)} ms/query (library search)\n`);
+    stderr.write(`biowrite cite: ${queries.length} queries, ${records.length} references, ${(searchMs / Math.max(1, queries.length)).toFixed(3)} ms/query (library search)\n`);
   }
   if (queriesWithoutOnline > 0) {
     stderr.write(

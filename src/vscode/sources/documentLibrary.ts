@@ -23,6 +23,11 @@ export interface DocumentLibrary {
   readonly problems: readonly string[];
   /** Built lazily by the caller; cached with the library. */
   index?: import('../../core/literature/library/librarySearch').LibraryIndex;
+  /**
+   * The background fetch of the abstracts its entries lack (see `abstractEnrichment`); when it has filled
+   * any, {@link index} is rebuilt over the enriched records. Started once per library.
+   */
+  abstracts?: Promise<void>;
   /** The citations of the last document searched from, resolved over {@link index}; rebuilt when the document changed. */
   citations?: { readonly uri: string; readonly version: number; readonly value: import('../../core/literature/library/inSitu').ManuscriptCitations };
 }

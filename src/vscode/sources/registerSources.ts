@@ -32,6 +32,10 @@ export function registerSources(environment: BiowriteEnvironment): SourcesContro
       typeof searchId === 'string' && typeof resultId === 'string' && (target === 'pubmed' || target === 'doi' || target === 'pmc') ? controller.openResult(searchId, resultId, target) : undefined,
     ),
     vscode.commands.registerCommand('biowrite.sources.searchMessages', (searchId: unknown) => (typeof searchId === 'string' ? controller.messagesOf(searchId) : [])),
+    vscode.commands.registerCommand('biowrite.sources.abstractsFetched', async (uri: unknown) => {
+      const document = typeof uri === 'string' ? vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri) : undefined;
+      await controller.abstractsFetched(document);
+    }),
   );
   return controller;
 }

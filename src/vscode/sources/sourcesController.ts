@@ -59,6 +59,10 @@ export class SourcesController implements vscode.Disposable {
   private counter = 0;
   /** LLM problems already shown this session: the same one is not repeated on every search. */
   private readonly llmProblemsShown = new Set<string>();
+  /** Stops the background abstract fetches when the extension is deactivated. */
+  private readonly enrichment = new AbortController();
+  /** The fetched abstracts on disk, read once. */
+  private abstractStore?: Promise<import('../../core/literature/abstractEnrichment').FileAbstractStore>;
 
   /**
    * @param environment The shared environment (panel, log, LLM, context).
@@ -71,6 +75,7 @@ export class SourcesController implements vscode.Disposable {
 
   /** Stops every running search. */
   dispose(): void {
+    this.enrichment.abort();
     for (const search of this.searches.values()) search.controller.abort();
     this.searches.clear();
   }
@@ -149,6 +154,43 @@ export class SourcesController implements vscode.Disposable {
     return llm;
   }
 
+  /**
+   * Starts, once per library, the background fetch of the abstracts its entries lack; this search ranks
+   * with what the library holds, the next ones with the abstracts found. Only identifiers are sent.
+   */
+  private fetchMissingAbstracts(library: DocumentLibrary, settings: Awaited<ReturnType<typeof readSourcesSettings>>): void {
+    const services = settings.services.filter((service) => service !== 'crossref');
+    if (library.abstracts || !settings.fetchMissingAbstracts || services.length === 0 || library.records.length === 0) return;
+    library.abstracts = (async () => {
+      const [{ abstractServicesFor, enrichAbstracts, FileAbstractStore }, { LibraryIndex }] = await Promise.all([
+        import('../../core/literature/abstractEnrichment'),
+        import('../../core/literature/library/librarySearch'),
+      ]);
+      this.abstractStore ??= new FileAbstractStore(vscode.Uri.joinPath(this.environment.context.globalStorageUri, 'literature-cache', 'abstracts.json').fsPath).load();
+      const result = await enrichAbstracts(library.records, {
+        services: abstractServicesFor(settings.config, services, { logger: this.environment.logRequest }),
+        store: await this.abstractStore,
+        signal: this.enrichment.signal,
+      });
+      for (const failure of result.failures) this.environment.log.warn(`abstracts: ${failure.service} failed; its entries are asked again next time`);
+      if (result.missing > 0) this.environment.log.info(`abstracts: ${result.missing} library entries lack one; ${result.fetched} fetched, ${result.fromStore} from the cache`);
+      if (result.fetched + result.fromStore === 0 || this.enrichment.signal.aborted) return;
+      // Swapped together: the manuscript's citations are resolved over the index's records.
+      library.index = new LibraryIndex(result.records);
+      library.citations = undefined;
+    })().catch((error: unknown) => {
+      this.environment.log.warn(`abstracts: not fetched (${error instanceof Error ? error.name : 'error'})`);
+    });
+  }
+
+  /**
+   * Waits for the background abstract fetch of the library a document uses, if one runs (for tests).
+   * @param document The manuscript.
+   */
+  async abstractsFetched(document: vscode.TextDocument | undefined): Promise<void> {
+    await (await this.libraries.forDocument(document)).abstracts;
+  }
+
   private async run(active: ActiveSearch, request: SearchRequest, settings: Awaited<ReturnType<typeof readSourcesSettings>>, services: readonly SourceName[]): Promise<void> {
     const [{ findSources, onlineSearch, withoutIdentifiers }, { LibraryIndex }, { toResultItem }, { RetractionIndex }, { ManuscriptCitations }] = await Promise.all([
       import('../../core/literature/sourceSearch'),
@@ -170,6 +212,7 @@ export class SourcesController implements vscode.Disposable {
     };
     const library = active.library;
     if (library.records.length > 0 && !library.index) library.index = new LibraryIndex(library.records);
+    if (!this.onlineOverride) this.fetchMissingAbstracts(library, settings);
     // A sentence of the manuscript is ranked with what the rest of the manuscript already cites (its own citations excluded).
     let inSitu: { citations: InstanceType<typeof ManuscriptCitations>; span: { start: number; end: number } } | undefined;
     const document = request.document;

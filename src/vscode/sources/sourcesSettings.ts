@@ -19,6 +19,8 @@ export interface SourcesSettings {
   readonly zoteroEnabled: boolean;
   readonly maxResults: number;
   readonly llmAssist: boolean;
+  /** Fetch the abstracts library entries lack, by identifier, from the enabled services (`biowrite.sources.fetchMissingAbstracts`). */
+  readonly fetchMissingAbstracts: boolean;
 }
 
 function text(section: string, key: string, fallback: string, log?: WarningLog): string {
@@ -75,6 +77,7 @@ export async function readSourcesSettings(secrets: vscode.SecretStorage, log?: W
   const maxResults = vscode.workspace.getConfiguration('biowrite.sources', resource).get<number>('maxResults', 10);
   const zotero = readApplicationSetting<unknown>('biowrite.sources', 'zotero.enabled', true, log);
   const llmAssist = readApplicationSetting<unknown>('biowrite.sources', 'llmAssist', true, log);
+  const fetchMissingAbstracts = readApplicationSetting<unknown>('biowrite.sources', 'fetchMissingAbstracts', true, log);
   return {
     services,
     config: {
@@ -88,6 +91,7 @@ export async function readSourcesSettings(secrets: vscode.SecretStorage, log?: W
     zoteroEnabled: zotero !== false,
     maxResults: typeof maxResults === 'number' && Number.isFinite(maxResults) ? Math.min(50, Math.max(1, Math.round(maxResults))) : 10,
     llmAssist: llmAssist !== false,
+    fetchMissingAbstracts: fetchMissingAbstracts !== false,
   };
 }
 

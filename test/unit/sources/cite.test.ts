@@ -162,3 +162,59 @@ test('--online outcomes are honest: failures named in the JSON line, exit 1 when
     await servers.close();
   }
 });
+
+test('--fetch-abstracts: entries without an abstract are ranked with the one a service holds for their identifier, fetched once', async () => {
+  const { startFakeReferenceServices } = await import('../../fakes/fakeReferenceServices');
+  const fin = 'Zebrafish fin regeneration requires retinoic acid signalling in the blastema, as shown by lineage tracing and chemical inhibition.';
+  const author = [{ given: 'Ada', family: 'Lovelace' }];
+  const services = await startFakeReferenceServices([{ doi: '10.1000/fin', pmid: '31000009', title: 'Fin regeneration', authors: author, year: 2018, abstract: fin }]);
+  const dir = temporaryDirectory('biowrite-cite-abstracts-');
+  const saved = { ...process.env };
+  try {
+    const useServices = (urls: typeof services.urls): void => {
+      process.env.BIOWRITE_PUBMED_URL = urls.pubmed;
+      process.env.BIOWRITE_EUROPEPMC_URL = urls.europepmc;
+      process.env.BIOWRITE_OPENALEX_URL = urls.openalex;
+    };
+    useServices(services.urls);
+    process.env.BIOWRITE_CACHE_DIR = join(dir, 'cache');
+    const others = ['Deep learning', 'Single-cell RNA sequencing of the mouse brain', 'Gut microbiome and obesity', 'Signalling pathways in development', 'Heart regeneration in zebrafish'].map((title, index) => ({
+      id: `other${index}`,
+      type: 'article-journal',
+      title,
+      abstract: `${title}: studied here with several methods across model organisms and human cohorts.`,
+    }));
+    const library = join(dir, 'library.json');
+    const libraryText = JSON.stringify([{ id: 'fin2018', type: 'article-journal', title: 'Fin regeneration', DOI: '10.1000/fin' }, ...others]);
+    writeFileSync(library, libraryText);
+    const queries = join(dir, 'q.jsonl');
+    writeFileSync(queries, '{"id": "q1", "text": "Blastema formation during zebrafish regrowth depends on retinoic acid signalling, as lineage tracing showed."}\n');
+    const topOf = (stdout: string): string | undefined => (JSON.parse(stdout.trim()) as { results: { id: string }[] }).results[0]?.id;
+
+    const cold = await run(['--library', library, '--queries', queries]);
+    assert.notEqual(topOf(cold.stdout), 'fin2018');
+    const first = await run(['--library', library, '--queries', queries, '--fetch-abstracts']);
+    assert.equal(first.code, 0, first.stderr);
+    assert.equal(topOf(first.stdout), 'fin2018');
+    assert.match(first.stderr, /abstracts: 1 entry lacks one and has a DOI or PMID; 1 fetched, 0 from the cache, 0 not found/);
+    assert.equal((await import('node:fs')).readFileSync(library, 'utf8'), libraryText, 'the library file is not changed');
+
+    services.requests.length = 0;
+    const second = await run(['--library', library, '--queries', queries, '--fetch-abstracts']);
+    assert.equal(topOf(second.stdout), 'fin2018');
+    assert.match(second.stderr, /0 fetched, 1 from the cache/);
+    assert.equal(services.requests.length, 0, 'fetched once');
+
+    // Wrong base URLs: each service answers 404, which is not retried.
+    useServices({ ...services.urls, pubmed: `${services.urls.pubmed}/wrong`, openalex: `${services.urls.openalex}/wrong`, europepmc: `${services.urls.europepmc}/wrong` });
+    process.env.BIOWRITE_CACHE_DIR = 'none';
+    const offline = await run(['--library', library, '--queries', queries, '--fetch-abstracts']);
+    assert.equal(offline.code, 0, 'failing services only warn: the ranking still answers');
+    assert.match(offline.stderr, /warning: abstracts: .*OpenAlex/s);
+    assert.equal(JSON.parse(offline.stdout.trim()).results.length > 0, true);
+    assert.throws(() => parseCiteArgs(['--queries', 'q', '--online', '--fetch-abstracts']), /give one with --library/);
+  } finally {
+    process.env = saved;
+    await services.close();
+  }
+});
