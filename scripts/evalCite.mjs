@@ -89,6 +89,9 @@ if (!existsSync(root)) {
 const refsDir = join(repo, '..', 'shared', 'refs');
 /** The abstracts the fake services hold, by `doi:…` and `pmid:…`. */
 const worldAbstracts = new Map();
+/** An identifier as the CLI compares it: DOIs lower-cased without a resolver prefix, PMIDs without leading zeros. */
+const doiKey = (doi) => `doi:${String(doi).trim().replace(/^(?:https?:\/\/(?:dx\.)?doi\.org\/|doi:)/i, '').toLowerCase()}`;
+const pmidKey = (pmid) => `pmid:${String(pmid).trim().replace(/^0+/, '')}`;
 if (fetchAbstracts || stripAbstracts) {
   if (!existsSync(join(refsDir, 'world.json'))) {
     console.error(`No world of records at ${refsDir}/world.json: --fetch-abstracts and --strip-abstracts need ../shared/refs.`);
@@ -96,8 +99,8 @@ if (fetchAbstracts || stripAbstracts) {
   }
   for (const record of JSON.parse(readFileSync(join(refsDir, 'world.json'), 'utf8')).records) {
     if (!record.abstract) continue;
-    if (record.doi) worldAbstracts.set(`doi:${String(record.doi).toLowerCase()}`, record.abstract);
-    if (record.pmid) worldAbstracts.set(`pmid:${record.pmid}`, record.abstract);
+    if (record.doi) worldAbstracts.set(doiKey(record.doi), record.abstract);
+    if (record.pmid) worldAbstracts.set(pmidKey(record.pmid), record.abstract);
   }
 }
 /** The environment of each CLI run: with --fetch-abstracts, the fakes' URLs and a fresh cache per manuscript. */
@@ -135,7 +138,7 @@ function libraryFor(name, dir) {
   let own = JSON.parse(readFileSync(ownPath, 'utf8'));
   if (stripAbstracts) {
     own = own.map((entry) => {
-      const served = [entry.DOI && `doi:${String(entry.DOI).toLowerCase()}`, entry.PMID && `pmid:${entry.PMID}`].some((key) => key && worldAbstracts.has(key));
+      const served = [entry.DOI && doiKey(entry.DOI), entry.PMID && pmidKey(entry.PMID)].some((key) => key && worldAbstracts.has(key));
       if (!served || !entry.abstract) return entry;
       strippedTotal++;
       const { abstract, ...rest } = entry;

@@ -251,6 +251,7 @@ async function fetchMissingAbstracts(records: readonly LiteratureRecord[], signa
   });
   if (!result) return { records: [...records] };
   for (const failure of result.failures) stderr.write(`biowrite cite: warning: abstracts: ${failure.message}\n`);
+  if (result.storeError) stderr.write(`biowrite cite: warning: the abstract cache in ${cacheDir} could not be written (${result.storeError}); they will be fetched again next time.\n`);
   const foundNowhere = result.missing - result.fromStore - result.fetched;
   stderr.write(
     `biowrite cite: abstracts: ${result.missing} ${result.missing === 1 ? 'entry lacks' : 'entries lack'} one and ${result.missing === 1 ? 'has' : 'have'} a DOI or PMID; ${result.fetched} fetched, ${result.fromStore} from the cache, ${foundNowhere} not found${result.withoutIdentifier > 0 ? `; ${result.withoutIdentifier} without an identifier` : ''}.\n`,
@@ -329,26 +330,26 @@ export async function runCite(args: readonly string[], io: CiteOutput = process)
   if (io.signal?.aborted) abort.abort();
   io.signal?.addEventListener('abort', onSignal, { once: true });
   let records = library.records;
-  if (options.fetchAbstracts) {
-    const enrichment = await fetchMissingAbstracts(records, abort.signal, stderr);
-    records = enrichment.records;
-  }
-  const index = new LibraryIndex(records, parameters);
-  const manuscript =
-    manuscriptText !== undefined && options.manuscript !== undefined
-      ? {
-          citations: new ManuscriptCitations(index.records, manuscriptText.replace(/^\uFEFF/, ''), /\.(?:tex|ltx|latex)$/i.test(options.manuscript) ? 'latex' : 'markdown'),
-          lines: new LineIndex(manuscriptText.replace(/^\uFEFF/, '')),
-        }
-      : undefined;
-  if (manuscript && !manuscript.citations.hasCitations) {
-    stderr.write(`biowrite cite: warning: ${options.manuscript} cites no entry of the library, so every query ranks on the library alone.\n`);
-  }
-  const cacheDir = options.online ? literatureCacheDirFromEnv() : undefined;
-  const cache = cacheDir ? new DiskCache({ directory: cacheDir }) : undefined;
   let searchMs = 0;
   let queriesWithoutOnline = 0;
   try {
+    if (options.fetchAbstracts) {
+      const enrichment = await fetchMissingAbstracts(records, abort.signal, stderr);
+      records = enrichment.records;
+    }
+    const index = new LibraryIndex(records, parameters);
+    const manuscript =
+      manuscriptText !== undefined && options.manuscript !== undefined
+        ? {
+            citations: new ManuscriptCitations(index.records, manuscriptText.replace(/^\uFEFF/, ''), /\.(?:tex|ltx|latex)$/i.test(options.manuscript) ? 'latex' : 'markdown'),
+            lines: new LineIndex(manuscriptText.replace(/^\uFEFF/, '')),
+          }
+        : undefined;
+    if (manuscript && !manuscript.citations.hasCitations) {
+      stderr.write(`biowrite cite: warning: ${options.manuscript} cites no entry of the library, so every query ranks on the library alone.\n`);
+    }
+    const cacheDir = options.online ? literatureCacheDirFromEnv() : undefined;
+    const cache = cacheDir ? new DiskCache({ directory: cacheDir }) : undefined;
     for (const query of queries) {
       if (abort.signal.aborted) break;
       if (query.text.trim() === '') {

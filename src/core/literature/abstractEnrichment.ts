@@ -8,7 +8,7 @@
  * identifier, never written into the author's bibliography file.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { ClientCommonOptions, ClientSearchOptions, ClientSearchResult } from './client';
 import type { LiteratureConfig } from './config';
@@ -27,8 +27,9 @@ const onlineServices: readonly OnlineService[] = ['pubmed', 'europepmc', 'crossr
 /** Shorter texts are not abstracts (a stray "Abstract", a copyright line). */
 const minimumAbstractLength = 50;
 
-/** Europe PMC identifiers per `OR` query (its query length stays far below the URL limit). */
+/** Europe PMC identifiers per `OR` query, and the longest query (URLs stay well below common 8 KB limits). */
 const europePmcBatchSize = 25;
+const europePmcQueryLength = 3000;
 
 /** The lookups enrichment needs from each service; each is optional, and a missing one is skipped. */
 export interface AbstractServices {
@@ -64,6 +65,9 @@ export interface StoredAbstract {
   readonly checkedAt: number;
   /** With no abstract: the services that were asked (a service added since is asked before the answer expires). */
   readonly asked?: readonly OnlineService[];
+  /** With an abstract: the identifiers of the record it came from, so an entry whose other identifier disagrees does not take it. */
+  readonly doi?: string;
+  readonly pmid?: string;
 }
 
 /** Where fetched abstracts are kept, by identifier key (`doi:10.…` or `pmid:…`). */
@@ -93,36 +97,50 @@ export class MemoryAbstractStore implements AbstractStore {
 
 /**
  * A store in one JSON file (`{"version":1,"entries":{key: StoredAbstract}}`), read once on {@link load}
- * and written atomically (a temporary file renamed over it) on {@link save}. A missing, unreadable or
- * malformed file is an empty store: the abstracts are fetched again, nothing the user wrote is lost.
+ * and written atomically (a temporary file renamed over it) on {@link save}. Saves run one at a time and
+ * merge what is on disk first (the newer answer of a key wins), so two libraries, or two windows sharing
+ * the file, keep each other's abstracts. A missing or malformed file is an empty store; a file that
+ * exists but cannot be read is never overwritten.
  */
 export class FileAbstractStore implements AbstractStore {
-  private entries = new Map<string, StoredAbstract>();
-  private dirty = false;
+  private readonly entries = new Map<string, StoredAbstract>();
+  /** Bumped by every {@link set}: a save clears "dirty" only when nothing was set while it wrote. */
+  private generation = 0;
+  private savedGeneration = 0;
+  private writable = true;
+  private saving: Promise<void> = Promise.resolve();
 
   /** @param path The JSON file, e.g. `…/literature-cache/abstracts.json`. */
   constructor(readonly path: string) {}
 
-  /** Reads the file, once; later calls do nothing. */
+  /** Reads the file; call once before use. */
   async load(): Promise<this> {
+    const read = await this.readEntries();
+    if (read === 'unreadable') this.writable = false;
+    else for (const [key, value] of read) this.entries.set(key, value);
+    return this;
+  }
+
+  private async readEntries(): Promise<Map<string, StoredAbstract> | 'unreadable'> {
+    const entries = new Map<string, StoredAbstract>();
     let text: string;
     try {
       text = await readFile(this.path, 'utf8');
-    } catch {
-      return this;
+    } catch (error) {
+      return (error as NodeJS.ErrnoException).code === 'ENOENT' ? entries : 'unreadable';
     }
     try {
       const parsed = JSON.parse(text) as { version?: unknown; entries?: unknown };
       if (parsed.version === 1 && parsed.entries && typeof parsed.entries === 'object') {
         for (const [key, value] of Object.entries(parsed.entries as Record<string, unknown>)) {
           const stored = storedAbstract(value);
-          if (stored) this.entries.set(key, stored);
+          if (stored) entries.set(key, stored);
         }
       }
     } catch {
       // A torn or hand-edited file: start again.
     }
-    return this;
+    return entries;
   }
 
   /** @inheritdoc */
@@ -133,17 +151,37 @@ export class FileAbstractStore implements AbstractStore {
   /** @inheritdoc */
   set(key: string, value: StoredAbstract): void {
     this.entries.set(key, value);
-    this.dirty = true;
+    this.generation++;
   }
 
   /** @inheritdoc */
-  async save(): Promise<void> {
-    if (!this.dirty) return;
+  save(): Promise<void> {
+    const run = this.saving.then(() => this.write());
+    // One failed save must not block the next ones.
+    this.saving = run.catch(() => undefined);
+    return run;
+  }
+
+  private async write(): Promise<void> {
+    if (!this.writable || this.generation === this.savedGeneration) return;
+    const generation = this.generation;
+    const onDisk = await this.readEntries();
+    if (onDisk !== 'unreadable') {
+      for (const [key, value] of onDisk) {
+        const mine = this.entries.get(key);
+        if (!mine || value.checkedAt > mine.checkedAt) this.entries.set(key, value);
+      }
+    }
     await mkdir(dirname(this.path), { recursive: true });
     const temporary = `${this.path}.${randomBytes(6).toString('hex')}.tmp`;
-    await writeFile(temporary, JSON.stringify({ version: 1, entries: Object.fromEntries(this.entries) }), { encoding: 'utf8', mode: 0o600 });
-    await rename(temporary, this.path);
-    this.dirty = false;
+    try {
+      await writeFile(temporary, JSON.stringify({ version: 1, entries: Object.fromEntries(this.entries) }), { encoding: 'utf8', mode: 0o600 });
+      await rename(temporary, this.path);
+    } catch (error) {
+      await rm(temporary, { force: true }).catch(() => undefined);
+      throw error;
+    }
+    this.savedGeneration = generation;
   }
 }
 
@@ -152,13 +190,15 @@ function storedAbstract(value: unknown): StoredAbstract | undefined {
   const { abstract, source, checkedAt } = value as Record<string, unknown>;
   if (typeof checkedAt !== 'number' || !Number.isFinite(checkedAt)) return undefined;
   if (abstract !== undefined && (typeof abstract !== 'string' || abstract.length < minimumAbstractLength)) return undefined;
-  const { asked } = value as Record<string, unknown>;
+  const { asked, doi, pmid } = value as Record<string, unknown>;
   const isService = (name: unknown): name is OnlineService => typeof name === 'string' && (onlineServices as readonly string[]).includes(name);
   return {
     ...(typeof abstract === 'string' ? { abstract } : {}),
     ...(isService(source) ? { source } : {}),
     checkedAt,
     ...(Array.isArray(asked) ? { asked: asked.filter(isService) } : {}),
+    ...(normaliseDoi(doi) ? { doi: normaliseDoi(doi) } : {}),
+    ...(normalisePmid(pmid) ? { pmid: normalisePmid(pmid) } : {}),
   };
 }
 
@@ -196,6 +236,8 @@ export interface AbstractEnrichment {
   readonly failures: readonly EnrichmentFailure[];
   /** True when the signal stopped the lookups before every service was asked. */
   readonly cancelled: boolean;
+  /** Why the store could not be written, when it could not (the abstracts are still in {@link records}). */
+  readonly storeError?: string;
 }
 
 /** The store keys of a record: `pmid:…` and `doi:…`, as it has them. */
@@ -219,15 +261,26 @@ interface Pending {
   readonly doi?: string;
   abstract?: string;
   source?: OnlineService;
+  /** The identifiers of the record the abstract came from. */
+  found?: { readonly doi?: string; readonly pmid?: string };
   /** A service that could have answered for it failed: no negative answer is stored. */
   uncertain: boolean;
+}
+
+/** Whether a record (or stored answer) with these identifiers is the entry's work: one matches, none disagrees. */
+function sameWork(entry: { readonly doi?: string; readonly pmid?: string }, other: { readonly doi?: string; readonly pmid?: string }): boolean {
+  const doiMatch = entry.doi !== undefined && entry.doi === other.doi;
+  const pmidMatch = entry.pmid !== undefined && entry.pmid === other.pmid;
+  const doiConflict = entry.doi !== undefined && other.doi !== undefined && entry.doi !== other.doi;
+  const pmidConflict = entry.pmid !== undefined && other.pmid !== undefined && entry.pmid !== other.pmid;
+  return (doiMatch || pmidMatch) && !doiConflict && !pmidConflict;
 }
 
 /**
  * Fills in the abstracts a library lacks, from the store first, then PubMed (by PMID), OpenAlex (by DOI,
  * then PMID) and Europe PMC (by DOI or PMID), each asked only for what the ones before did not answer.
- * A returned record counts only when its own identifier is the one asked for. A failing service is
- * reported and skipped; the others still run.
+ * A returned record counts only when its identifier is the one asked for and its other identifier does
+ * not disagree with the entry's. A failing service is reported and skipped; the others still run.
  * @param records The library's records (not changed; see {@link AbstractEnrichment.records}).
  * @param options Services, store, signal and clock.
  */
@@ -237,56 +290,59 @@ export async function enrichAbstracts(records: readonly LiteratureRecord[], opti
   const failures: EnrichmentFailure[] = [];
   const pending: Pending[] = [];
   const filled = new Map<number, string>();
+  const askable = (['pubmed', 'openalex', 'europepmc'] as const).filter((service) => options.services[service]);
   let missing = 0;
   let fromStore = 0;
   let withoutIdentifier = 0;
   records.forEach((record, index) => {
     if (!lacksAbstract(record)) return;
-    const keys = abstractKeys(record);
+    const ids = { pmid: normalisePmid(record.pmid), doi: normaliseDoi(record.doi) };
+    const keys = abstractKeys(ids);
     if (keys.length === 0) {
       withoutIdentifier++;
       return;
     }
     missing++;
-    const stored = keys.map((key) => store.get(key)).filter((value): value is StoredAbstract => value !== undefined);
-    const known = stored.find((value) => value.abstract);
+    const known = keys.map((key) => store.get(key)).find((value) => value?.abstract && sameWork(ids, { doi: value.doi ?? ids.doi, pmid: value.pmid ?? ids.pmid }));
     if (known?.abstract) {
       filled.set(index, known.abstract);
       fromStore++;
       return;
     }
-    const askable = (['pubmed', 'openalex', 'europepmc'] as const).filter((service) => options.services[service]);
-    if (stored.some((value) => now() - value.checkedAt < negativeLifetimeMs && askable.every((service) => value.asked?.includes(service) ?? true))) return;
-    pending.push({ index, pmid: normalisePmid(record.pmid), doi: normaliseDoi(record.doi), uncertain: false });
+    // Skipped only when every identifier has a fresh "none" from every service asked now: a DOI added to
+    // an entry, or a service enabled, is asked at once.
+    const settled = (value: StoredAbstract | undefined): boolean =>
+      value !== undefined && !value.abstract && now() - value.checkedAt < negativeLifetimeMs && askable.every((service) => value.asked?.includes(service) ?? true);
+    if (keys.every((key) => settled(store.get(key)))) return;
+    pending.push({ index, ...ids, uncertain: false });
   });
 
   const open = (): Pending[] => pending.filter((entry) => !entry.abstract);
   const accept = (found: readonly LiteratureRecord[], service: OnlineService, candidates: readonly Pending[]): void => {
-    const byPmid = new Map<string, string>();
-    const byDoi = new Map<string, string>();
-    for (const record of found) {
+    const usable = found.flatMap((record) => {
       const abstract = record.abstract?.trim();
-      if (!abstract || abstract.length < minimumAbstractLength) continue;
-      const pmid = normalisePmid(record.pmid);
-      const doi = normaliseDoi(record.doi);
-      if (pmid && !byPmid.has(pmid)) byPmid.set(pmid, abstract);
-      if (doi && !byDoi.has(doi)) byDoi.set(doi, abstract);
-    }
+      return abstract && abstract.length >= minimumAbstractLength ? [{ abstract, doi: normaliseDoi(record.doi), pmid: normalisePmid(record.pmid) }] : [];
+    });
     for (const entry of candidates) {
-      const abstract = (entry.pmid && byPmid.get(entry.pmid)) || (entry.doi && byDoi.get(entry.doi)) || undefined;
-      if (abstract) {
-        entry.abstract = abstract;
-        entry.source = service;
-      }
+      const match = usable.find((record) => sameWork(entry, record));
+      if (!match) continue;
+      entry.abstract = match.abstract;
+      entry.source = service;
+      entry.found = { ...(match.doi ? { doi: match.doi } : {}), ...(match.pmid ? { pmid: match.pmid } : {}) };
     }
   };
   let cancelled = false;
-  /** Runs one service's lookup; false when cancelled. */
-  const ask = async (service: OnlineService, candidates: readonly Pending[], lookup: () => Promise<LiteratureRecord[]>): Promise<boolean> => {
+  /**
+   * Runs one service's lookup; false when cancelled. `complete` false (a page that did not hold every hit)
+   * keeps the entries left open from being remembered as "none".
+   */
+  const ask = async (service: OnlineService, candidates: readonly Pending[], lookup: () => Promise<{ records: LiteratureRecord[]; complete: boolean }>): Promise<boolean> => {
     if (candidates.length === 0) return true;
     if (options.signal.aborted) return false;
     try {
-      accept(await lookup(), service, candidates);
+      const { records: found, complete } = await lookup();
+      accept(found, service, candidates);
+      if (!complete) for (const entry of candidates) if (!entry.abstract) entry.uncertain = true;
       return true;
     } catch (error) {
       if (options.signal.aborted || (error instanceof LiteratureServiceError && error.kind === 'aborted')) return false;
@@ -295,32 +351,50 @@ export async function enrichAbstracts(records: readonly LiteratureRecord[], opti
       return true;
     }
   };
+  const all = async (records: Promise<LiteratureRecord[]>): Promise<{ records: LiteratureRecord[]; complete: boolean }> => ({ records: await records, complete: true });
 
   const { pubmed, openalex, europepmc } = options.services;
   const steps: (() => Promise<boolean>)[] = [];
   if (pubmed) {
     steps.push(() => {
       const asked = open().filter((entry) => entry.pmid);
-      return ask('pubmed', asked, () => pubmed.fetchByPmids(asked.map((entry) => entry.pmid as string), options.signal));
+      return ask('pubmed', asked, () => all(pubmed.fetchByPmids(asked.map((entry) => entry.pmid as string), options.signal)));
     });
   }
   if (openalex) {
     steps.push(() => {
       const asked = open().filter((entry) => entry.doi);
-      return ask('openalex', asked, () => openalex.worksByIds('doi', asked.map((entry) => entry.doi as string), options.signal));
+      return ask('openalex', asked, () => all(openalex.worksByIds('doi', asked.map((entry) => entry.doi as string), options.signal)));
     });
     steps.push(() => {
       const asked = open().filter((entry) => entry.pmid);
-      return ask('openalex', asked, () => openalex.worksByIds('pmid', asked.map((entry) => entry.pmid as string), options.signal));
+      return ask('openalex', asked, () => all(openalex.worksByIds('pmid', asked.map((entry) => entry.pmid as string), options.signal)));
     });
   }
   if (europepmc) {
     steps.push(async () => {
+      const clause = (entry: Pending): string => {
+        const byPmid = entry.pmid ? `(EXT_ID:${entry.pmid} AND SRC:MED)` : undefined;
+        // normaliseDoi admits no quote or backslash, so the DOI is safe inside a phrase.
+        const byDoi = entry.doi ? `DOI:"${entry.doi}"` : undefined;
+        return byDoi && byPmid ? `(${byDoi} OR ${byPmid})` : (byDoi ?? byPmid ?? '');
+      };
       const asked = open();
-      for (let start = 0; start < asked.length; start += europePmcBatchSize) {
-        const batch = asked.slice(start, start + europePmcBatchSize);
-        const clauses = batch.map((entry) => (entry.doi ? `DOI:"${entry.doi.replace(/"/g, '')}"` : `(EXT_ID:${entry.pmid} AND SRC:MED)`));
-        const carried = await ask('europepmc', batch, async () => (await europepmc.search(clauses.join(' OR '), { maxResults: batch.length * 2, signal: options.signal })).records);
+      let start = 0;
+      while (start < asked.length) {
+        const batch: Pending[] = [];
+        let length = 0;
+        for (let next = start; next < asked.length && batch.length < europePmcBatchSize; next++) {
+          const added = clause(asked[next]).length + 4;
+          if (batch.length > 0 && length + added > europePmcQueryLength) break;
+          batch.push(asked[next]);
+          length += added;
+        }
+        start += batch.length;
+        const carried = await ask('europepmc', batch, async () => {
+          const result = await europepmc.search(batch.map(clause).join(' OR '), { maxResults: batch.length * 2, signal: options.signal });
+          return { records: result.records, complete: result.total === undefined || result.total <= result.records.length };
+        });
         if (!carried) return false;
       }
       return true;
@@ -336,17 +410,25 @@ export async function enrichAbstracts(records: readonly LiteratureRecord[], opti
   const checkedAt = now();
   let fetched = 0;
   for (const entry of pending) {
-    const keys = abstractKeys(entry);
     if (entry.abstract) {
       fetched++;
       filled.set(entry.index, entry.abstract);
-      for (const key of keys) store.set(key, { abstract: entry.abstract, ...(entry.source ? { source: entry.source } : {}), checkedAt });
+      // Kept only under the identifiers the returned record shares with the entry: a wrong PMID in one
+      // library must not lend another paper's abstract to every entry with that PMID.
+      const found = entry.found ?? {};
+      const keys = abstractKeys({ ...(entry.doi === found.doi ? { doi: entry.doi } : {}), ...(entry.pmid === found.pmid ? { pmid: entry.pmid } : {}) });
+      for (const key of keys) store.set(key, { abstract: entry.abstract, ...(entry.source ? { source: entry.source } : {}), checkedAt, ...found });
     } else if (!cancelled && !entry.uncertain && steps.length > 0) {
-      const asked = (['pubmed', 'openalex', 'europepmc'] as const).filter((service) => options.services[service]);
-      for (const key of keys) store.set(key, { checkedAt, asked });
+      for (const key of abstractKeys(entry)) store.set(key, { checkedAt, asked: askable });
     }
   }
-  await store.save?.();
+  let storeError: string | undefined;
+  try {
+    await store.save?.();
+  } catch (error) {
+    // The abstracts found are still used now; they are fetched again next time.
+    storeError = error instanceof Error ? error.message : String(error);
+  }
   return {
     records: records.map((record, index) => {
       const abstract = filled.get(index);
@@ -358,5 +440,6 @@ export async function enrichAbstracts(records: readonly LiteratureRecord[], opti
     withoutIdentifier,
     failures,
     cancelled,
+    ...(storeError !== undefined ? { storeError } : {}),
   };
 }

@@ -29,7 +29,7 @@ export interface DocumentLibrary {
    */
   abstracts?: Promise<void>;
   /** The citations of the last document searched from, resolved over {@link index}; rebuilt when the document changed. */
-  citations?: { readonly uri: string; readonly version: number; readonly value: import('../../core/literature/library/inSitu').ManuscriptCitations };
+  citations?: { readonly uri: string; readonly version: number; readonly records: readonly LiteratureRecord[]; readonly value: import('../../core/literature/library/inSitu').ManuscriptCitations };
 }
 
 async function exists(uri: vscode.Uri): Promise<boolean> {

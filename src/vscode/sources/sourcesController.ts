@@ -173,9 +173,10 @@ export class SourcesController implements vscode.Disposable {
         signal: this.enrichment.signal,
       });
       for (const failure of result.failures) this.environment.log.warn(`abstracts: ${failure.service} failed; its entries are asked again next time`);
+      if (result.storeError) this.environment.log.warn('abstracts: the cache could not be written; they are fetched again next time');
       if (result.missing > 0) this.environment.log.info(`abstracts: ${result.missing} library entries lack one; ${result.fetched} fetched, ${result.fromStore} from the cache`);
       if (result.fetched + result.fromStore === 0 || this.enrichment.signal.aborted) return;
-      // Swapped together: the manuscript's citations are resolved over the index's records.
+      // The citations cached for the old index are rebuilt over the new records on the next search.
       library.index = new LibraryIndex(result.records);
       library.citations = undefined;
     })().catch((error: unknown) => {
@@ -213,15 +214,20 @@ export class SourcesController implements vscode.Disposable {
     const library = active.library;
     if (library.records.length > 0 && !library.index) library.index = new LibraryIndex(library.records);
     if (!this.onlineOverride) this.fetchMissingAbstracts(library, settings);
+    // Read once: the background abstract fetch may swap the library's index while this search awaits,
+    // and the manuscript's citations must be resolved over the records of the index searched.
+    const index = library.index;
     // A sentence of the manuscript is ranked with what the rest of the manuscript already cites (its own citations excluded).
     let inSitu: { citations: InstanceType<typeof ManuscriptCitations>; span: { start: number; end: number } } | undefined;
     const document = request.document;
-    if (library.index && request.fromSentence && request.target && document && !document.isClosed && document.version === request.target.version) {
+    if (index && request.fromSentence && request.target && document && !document.isClosed && document.version === request.target.version) {
       const uri = document.uri.toString();
-      if (library.citations?.uri !== uri || library.citations.version !== document.version) {
-        library.citations = { uri, version: document.version, value: new ManuscriptCitations(library.index.records, document.getText(), document.languageId === 'latex' ? 'latex' : 'markdown') };
+      let citations = library.citations;
+      if (citations?.uri !== uri || citations.version !== document.version || citations.records !== index.records) {
+        citations = { uri, version: document.version, records: index.records, value: new ManuscriptCitations(index.records, document.getText(), document.languageId === 'latex' ? 'latex' : 'markdown') };
+        library.citations = citations;
       }
-      if (library.citations.value.hasCitations) inSitu = { citations: library.citations.value, span: { start: request.target.start, end: request.target.end } };
+      if (citations.value.hasCitations) inSitu = { citations: citations.value, span: { start: request.target.start, end: request.target.end } };
     }
     let online: OnlineSearch | undefined = this.onlineOverride;
     if (!online && settings.services.length > 0) {
@@ -240,7 +246,7 @@ export class SourcesController implements vscode.Disposable {
       for await (const event of findSources({
         text: request.query,
         ...(request.context ? { context: request.context } : {}),
-        ...(library.index ? { library: library.index } : {}),
+        ...(index ? { library: index } : {}),
         ...(inSitu ? { inSitu } : {}),
         ...(online ? { online } : {}),
         ...(llm ? { llm } : {}),

@@ -168,6 +168,101 @@ describe('abstract enrichment, hostile answers and files', () => {
     assert.equal((await new FileAbstractStore(path).load()).get('doi:10.1000/fin')?.abstract, abstracts.europepmc);
   });
 
+  it('keeps an abstract only under the identifiers the returned record shares, and refuses a record whose other identifier disagrees', async () => {
+    const store = new MemoryAbstractStore();
+    const services: AbstractServices = {
+      openalex: {
+        worksByIds: async (kind, ids) =>
+          kind === 'doi' && ids.includes('10.1000/a') ? [libraryRecord('a', { doi: '10.1000/a', abstract: abstracts.openalex }), libraryRecord('b', { doi: '10.1000/b', pmid: '123', abstract: abstracts.pubmed })] : [],
+      },
+    };
+    const result = await enrichAbstracts([libraryRecord('typo', { doi: '10.1000/a', pmid: '999' }), libraryRecord('conflict', { doi: '10.1000/b', pmid: '124' })], { services, store, signal });
+    assert.equal(result.records[0].abstract, abstracts.openalex, 'the DOI matches and the record names no PMID');
+    assert.equal(store.get('doi:10.1000/a')?.abstract, abstracts.openalex);
+    assert.equal(store.get('pmid:999'), undefined, 'the entry’s PMID was not confirmed: nothing is kept under it');
+    assert.equal(result.records[1].abstract, undefined, 'PMID 123 is not the entry’s 124: another work');
+    const other = await enrichAbstracts([libraryRecord('real999', { pmid: '999' })], { services: { pubmed: { fetchByPmids: async () => [] } }, store, signal });
+    assert.equal(other.records[0].abstract, undefined, 'an entry that really has PMID 999 does not get paper A’s abstract');
+  });
+
+  it('asks at once for an identifier added to an entry whose other identifier is remembered as “none”', async () => {
+    const store = new MemoryAbstractStore();
+    const asked: string[] = [];
+    const services: AbstractServices = { openalex: { worksByIds: async (kind, ids) => (asked.push(`${kind}:${ids.join('|')}`), kind === 'doi' ? [libraryRecord('x', { doi: '10.1000/new', abstract: abstracts.openalex })] : []) } };
+    await enrichAbstracts([libraryRecord('e', { pmid: '5' })], { services, store, signal });
+    assert.equal(store.get('pmid:5')?.abstract, undefined);
+    asked.length = 0;
+    const result = await enrichAbstracts([libraryRecord('e', { pmid: '5', doi: '10.1000/new' })], { services, store, signal });
+    assert.deepEqual(asked, ['doi:10.1000/new']);
+    assert.equal(result.records[0].abstract, abstracts.openalex);
+  });
+
+  it('stopped halfway, keeps what the first service found and remembers no “none” for the rest', async () => {
+    const controller = new AbortController();
+    const store = new MemoryAbstractStore();
+    let openAlexAsked = false;
+    const services: AbstractServices = {
+      pubmed: {
+        fetchByPmids: async () => {
+          controller.abort();
+          return [libraryRecord('p', { pmid: '1', abstract: abstracts.pubmed })];
+        },
+      },
+      openalex: { worksByIds: async () => ((openAlexAsked = true), []) },
+    };
+    const result = await enrichAbstracts([libraryRecord('one', { pmid: '1' }), libraryRecord('two', { pmid: '2', doi: '10.1000/two' })], { services, store, signal: controller.signal });
+    assert.equal(result.cancelled, true);
+    assert.equal(openAlexAsked, false);
+    assert.equal(result.records[0].abstract, abstracts.pubmed);
+    assert.equal(store.get('pmid:1')?.abstract, abstracts.pubmed);
+    assert.equal(store.get('pmid:2'), undefined);
+    assert.equal(store.get('doi:10.1000/two'), undefined);
+  });
+
+  it('asks Europe PMC by DOI or PMID in one clause, within a bounded query, and does not trust a truncated page', async () => {
+    const queries: string[] = [];
+    const store = new MemoryAbstractStore();
+    const sici = '10.1002/(sici)1097-4636(199606)31:2<213::aid-jbm9>3.0.co;2-j';
+    const services: AbstractServices = {
+      europepmc: {
+        search: async (query) => {
+          queries.push(query);
+          return { records: [], total: 500 };
+        },
+      },
+    };
+    const many = Array.from({ length: 60 }, (_, i) => libraryRecord(`m${i}`, { doi: `10.1000/${'x'.repeat(200)}.${i}` }));
+    await enrichAbstracts([libraryRecord('both', { doi: sici, pmid: '77' }), ...many], { services, store, signal });
+    assert.ok(queries[0].startsWith(`(DOI:"${sici}" OR (EXT_ID:77 AND SRC:MED))`), queries[0]);
+    assert.ok(queries.every((query) => query.length <= 3100), `longest query ${Math.max(...queries.map((q) => q.length))}`);
+    assert.equal(queries.length > 3, true, 'long identifiers are split over several queries');
+    assert.equal(store.get('pmid:77'), undefined, 'a page that did not hold every hit proves nothing');
+  });
+
+  it('still returns what it found when the store cannot be written', async () => {
+    const store = { get: () => undefined, set: () => undefined, save: async () => Promise.reject(new Error('disk full')) };
+    const services: AbstractServices = { openalex: { worksByIds: async () => [libraryRecord('f', { doi: '10.1000/fin', abstract: abstracts.europepmc })] } };
+    const result = await enrichAbstracts([libraryRecord('fin', { doi: '10.1000/fin' })], { services, store, signal });
+    assert.equal(result.records[0].abstract, abstracts.europepmc);
+    assert.equal(result.storeError, 'disk full');
+  });
+
+  it('merges the file on save, so two windows sharing it keep each other’s abstracts; saves of one store run in turn', async () => {
+    const path = join(temporaryDirectory('biowrite-abstracts-'), 'abstracts.json');
+    const first = await new FileAbstractStore(path).load();
+    const second = await new FileAbstractStore(path).load();
+    first.set('doi:10.1000/one', { abstract: abstracts.pubmed, checkedAt: 1 });
+    second.set('doi:10.1000/two', { abstract: abstracts.openalex, checkedAt: 2 });
+    await first.save();
+    await second.save();
+    first.set('doi:10.1000/three', { abstract: abstracts.europepmc, checkedAt: 3 });
+    await Promise.all([first.save(), first.save()]);
+    const reread = await new FileAbstractStore(path).load();
+    assert.equal(reread.get('doi:10.1000/one')?.abstract, abstracts.pubmed);
+    assert.equal(reread.get('doi:10.1000/two')?.abstract, abstracts.openalex);
+    assert.equal(reread.get('doi:10.1000/three')?.abstract, abstracts.europepmc);
+  });
+
   it('does nothing for an empty library or one where every entry has an abstract', async () => {
     let asked = 0;
     const services: AbstractServices = { pubmed: { fetchByPmids: async () => (asked++, []) } };
