@@ -61,6 +61,8 @@ export class SourcesController implements vscode.Disposable {
   private readonly llmProblemsShown = new Set<string>();
   /** Stops the background abstract fetches when the extension is deactivated. */
   private readonly enrichment = new AbortController();
+  /** The latest background abstract fetch (they run one after another). */
+  private lastAbstractFetch: Promise<void> = Promise.resolve();
   /** The fetched abstracts on disk, read once. */
   private abstractStore?: Promise<import('../../core/literature/abstractEnrichment').FileAbstractStore>;
 
@@ -161,7 +163,10 @@ export class SourcesController implements vscode.Disposable {
   private fetchMissingAbstracts(library: DocumentLibrary, settings: Awaited<ReturnType<typeof readSourcesSettings>>): void {
     const services = settings.services.filter((service) => service !== 'crossref');
     if (library.abstracts || !settings.fetchMissingAbstracts || services.length === 0 || library.records.length === 0) return;
+    // One fetch at a time: a library re-read after an edit then asks only for what the last fetch left open.
+    const previous = this.lastAbstractFetch;
     library.abstracts = (async () => {
+      await previous;
       const [{ abstractServicesFor, enrichAbstracts, FileAbstractStore }, { LibraryIndex }] = await Promise.all([
         import('../../core/literature/abstractEnrichment'),
         import('../../core/literature/library/librarySearch'),
@@ -182,6 +187,7 @@ export class SourcesController implements vscode.Disposable {
     })().catch((error: unknown) => {
       this.environment.log.warn(`abstracts: not fetched (${error instanceof Error ? error.name : 'error'})`);
     });
+    this.lastAbstractFetch = library.abstracts;
   }
 
   /**
