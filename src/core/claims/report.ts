@@ -108,6 +108,12 @@ function placeOf(lineIndex: LineIndex, startOffset: number, endOffset: number): 
 export function reportSentences(file: VFile, units: readonly ProseUnit[], options: ReportOptions): void {
   let lineIndex: LineIndex | undefined;
   const source = String(file.value ?? '');
+  // Both kinds of message are built here, so they place, name and attach their fields the same way.
+  const report = <T extends VFileMessage>(text: string, startOffset: number, endOffset: number, ruleId: string, fields: Omit<T, keyof VFileMessage>): T => {
+    lineIndex ??= new LineIndex(source);
+    const message = file.message(text, { place: placeOf(lineIndex, startOffset, endOffset), ruleId, source: CLAIM_SOURCE });
+    return Object.assign(message, fields) as unknown as T;
+  };
   for (const unit of units) {
     if (unit.ignoreAll || isSkippedSection(unit.headingPath, options.skipSections)) continue;
     const spans = splitSentences(unit.text);
@@ -132,16 +138,12 @@ export function reportSentences(file: VFile, units: readonly ProseUnit[], option
       // Scoring text in a language the model never saw gives confident nonsense: say so instead.
       const uncheckedCount = spans.filter((_, index) => !cited[index] && !ignored[index]).length;
       if (uncheckedCount === 0) continue;
-      lineIndex ??= new LineIndex(source);
-      const { start: startOffset } = sourceRangeOf(unit, source, spans[0].start, spans[0].end);
-      const { end: endOffset } = sourceRangeOf(unit, source, spans[spans.length - 1].start, spans[spans.length - 1].end);
-      const message = file.message(l10n.t('not checked: the claims checker does not judge text in this language ({0})', language), {
-        place: placeOf(lineIndex, startOffset, endOffset),
-        ruleId: UNCHECKED_LANGUAGE_RULE_ID,
-        source: CLAIM_SOURCE,
-      }) as UncheckedLanguageMessage;
-      message.language = language;
-      message.sentenceCount = uncheckedCount;
+      const { start } = sourceRangeOf(unit, source, spans[0].start, spans[0].end);
+      const { end } = sourceRangeOf(unit, source, spans[spans.length - 1].start, spans[spans.length - 1].end);
+      report<UncheckedLanguageMessage>(l10n.t('not checked: the claims checker does not judge text in this language ({0})', language), start, end, UNCHECKED_LANGUAGE_RULE_ID, {
+        language,
+        sentenceCount: uncheckedCount,
+      });
       continue;
     }
     const texts = spans.map((span) => unit.text.slice(span.start, span.end).replace(/\s+/g, ' '));
@@ -153,16 +155,8 @@ export function reportSentences(file: VFile, units: readonly ProseUnit[], option
       file.data.biowriteSentencesChecked = (file.data.biowriteSentencesChecked ?? 0) + 1;
       const { score, reason } = options.scorer.score(sentenceInParagraph(texts, index, unit));
       if (!(score >= options.threshold)) continue;
-      lineIndex ??= new LineIndex(source);
-      const { start: startOffset, end: endOffset } = sourceRangeOf(unit, source, span.start, span.end);
-      const message = file.message(reason, {
-        place: placeOf(lineIndex, startOffset, endOffset),
-        ruleId: CLAIM_RULE_ID,
-        source: CLAIM_SOURCE,
-      }) as ClaimMessage;
-      message.score = score;
-      message.sentence = sentence;
-      message.scoredText = texts[index];
+      const { start, end } = sourceRangeOf(unit, source, span.start, span.end);
+      report<ClaimMessage>(reason, start, end, CLAIM_RULE_ID, { score, sentence, scoredText: texts[index] });
     }
   }
 }
