@@ -1,10 +1,26 @@
 // Runs a compiled suite inside the remote extension host of the VS Code server: the page gets
 // `codeAutomationExit` before it loads, the workbench calls it with the suite's exit code, and the
 // suite's report file (BIOWRITE_TEST_REPORT) is tailed to the terminal meanwhile.
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { copySampleWorkspace, launchBrowser, makeTempDir, resultsDir, startServer, workbenchUrl } from './harness.mjs';
 import { repoRoot } from './vscodeServer.mjs';
+
+/** The extension's own log files (its LogOutputChannel) under the server's folders, newest run last. */
+function extensionLogs(server) {
+  const found = [];
+  const walk = (dir, depth) => {
+    if (depth > 8 || !existsSync(dir)) return;
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) walk(path, depth + 1);
+      // The channel's file: …/exthost1/biowrite.biowrite/Biowrite.log (or "1-Biowrite.log").
+      else if (/(^|-)Biowrite\.log$/.test(entry.name)) found.push(path);
+    }
+  };
+  for (const dir of [server.serverDataDir, server.userDataDir]) walk(dir, 0);
+  return found;
+}
 
 function tailer(file, write) {
   let offset = 0;
@@ -47,6 +63,7 @@ export async function runInExtensionHost({ extensionTestsPath, folder, extension
   const flush = tailer(reportFile, echo);
   const poll = setInterval(flush, 250);
   let exitCode = 1;
+  let extensionLogText = '';
   try {
     const page = await browser.newPage();
     page.on('console', (message) => browserLog.push(`[${message.type()}] ${message.text()}`));
@@ -78,6 +95,11 @@ export async function runInExtensionHost({ extensionTestsPath, folder, extension
     writeFileSync(browserLogPath, browserLog.join('\n'));
     await close();
     await server.stop();
+    // Biowrite's own log says why a command gave up (no editor, a failed request…), which an
+    // assertion on its result cannot: kept beside the other logs, and its end shown on failure.
+    const logs = extensionLogs(server).map((file) => readFileSync(file, 'utf8')).join('\n');
+    extensionLogText = logs;
+    writeFileSync(join(resultsDir, `${label}-biowrite.log`), logs);
   }
   let summary;
   try {
@@ -90,6 +112,10 @@ export async function runInExtensionHost({ extensionTestsPath, folder, extension
     // The suite never reported: show why (extension or suite failed to load) from the browser console.
     const errors = browserLog.filter((line) => /error|fail|exception/i.test(line)).slice(-30);
     echo(`\n[${label}] the suite did not report results (exit ${exitCode}). Browser console errors (all in ${browserLogPath}):\n${errors.join('\n')}\n`);
+  }
+  if ((exitCode !== 0 || (summary?.failed ?? 0) > 0) && extensionLogText.trim() !== '') {
+    const tail = extensionLogText.trimEnd().split('\n').slice(-60).join('\n');
+    echo(`\n[${label}] the end of Biowrite's log (all of it in test-results/${label}-biowrite.log):\n${tail}\n`);
   }
   return { exitCode, summary, reportText };
 }

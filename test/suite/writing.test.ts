@@ -199,11 +199,21 @@ suite('Writing: abstracts and translation', () => {
     const line = manuscript.split('\n').findIndex((candidate) => candidate.startsWith('Mortality'));
     await select(editor, new vscode.Selection(line, 0, line, editor.document.lineAt(line).text.length));
     // No target language: the command asks, and the document changes while the question is open.
+    // The command reads the document before it asks (the edit reaches the extension host only after a
+    // round trip through the workbench), so the edit lands while the question is pending.
     const pending = vscode.commands.executeCommand<TranslateResult | undefined>('biowrite.translateSelection', { privacy: 'send' });
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    let settled = false;
+    void pending.then(
+      () => (settled = true),
+      () => (settled = true),
+    );
     assert.ok(await editor.edit((builder) => builder.insert(new vscode.Position(0, 0), '<!-- edited -->\n')));
     const edited = editor.document.getText();
-    await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+    // The quick pick opens when the workbench gets to it: accept until the command has its answer.
+    for (let attempt = 0; attempt < 300 && !settled; attempt += 1) {
+      await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+      await Promise.race([pending, new Promise((resolve) => setTimeout(resolve, 100))]);
+    }
     const result = await pending;
     assert.ok(result, 'the translation ran');
     assert.strictEqual(await vscode.commands.executeCommand('biowrite.writing.acceptDraft', result.draftId), 'stale');

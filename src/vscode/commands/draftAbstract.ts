@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { snapshotActiveEditor } from '../editorSnapshot';
 import type { BiowriteEnvironment } from '../environment';
 import type { ProposalDocuments } from '../writing/proposals';
 import type { DraftSessions } from '../writing/draftSessions';
@@ -18,8 +19,9 @@ export const draftAbstractCommandId = 'biowrite.draftAbstract';
 export function registerDraftAbstractCommand(environment: BiowriteEnvironment, sessions: DraftSessions, proposals: ProposalDocuments): void {
   environment.context.subscriptions.push(
     vscode.commands.registerCommand(draftAbstractCommandId, async (rawArgs?: unknown) => {
+      const invokedOn = snapshotActiveEditor();
       const { runDraftAbstract } = await import('../writing/draftAbstractFlow');
-      return runDraftAbstract(environment, sessions, proposals, rawArgs);
+      return runDraftAbstract(environment, sessions, proposals, invokedOn, rawArgs);
     }),
   );
 }

@@ -1,6 +1,8 @@
 import * as vscode from 'vscode';
 import type { WireRange } from '../../shared/protocol';
 import type { SearchRequest, SourcesController } from '../sources/sourcesController';
+import { LineIndex } from '../../core/manuscript/lineIndex';
+import { snapshotActiveEditor, type EditorSnapshot } from '../editorSnapshot';
 
 /** The command id, as declared in package.json. */
 export const findSourcesCommandId = 'biowrite.findSources';
@@ -27,15 +29,18 @@ export function isFindSourcesArgument(value: unknown): value is FindSourcesArgum
  * sentence it ends in; an empty selection means the sentence at the cursor).
  * @returns The request, or a message explaining why there is none.
  */
-export async function requestFor(argument: unknown): Promise<SearchRequest | string> {
+export async function requestFor(argument: unknown, invokedOn: EditorSnapshot | undefined = snapshotActiveEditor()): Promise<SearchRequest | string> {
   const [{ sentenceForSelection, paragraphAt }, { relocateSentence }] = await Promise.all([import('../../core/citations/sentenceAt'), import('../../core/citations/insertCitation')]);
   let document: vscode.TextDocument;
+  let text: string;
+  let version: number;
   let start: number;
   let end: number;
   if (argument !== undefined && !(argument instanceof vscode.Uri)) {
     if (!isFindSourcesArgument(argument)) return vscode.l10n.t('Find Sources was given an argument it does not understand. Select a sentence and run it again.');
     document = await vscode.workspace.openTextDocument(vscode.Uri.parse(argument.uri, true));
-    const text = document.getText();
+    text = document.getText();
+    version = document.version;
     const range = new vscode.Range(argument.range.startLine, argument.range.startCharacter, argument.range.endLine, argument.range.endCharacter);
     start = document.offsetAt(range.start);
     end = document.offsetAt(range.end);
@@ -47,13 +52,15 @@ export async function requestFor(argument: unknown): Promise<SearchRequest | str
       end = moved + wanted.length;
     }
   } else {
-    const editor = vscode.window.activeTextEditor;
-    if (!editor) return vscode.l10n.t('Open a manuscript and select a sentence first.');
-    document = editor.document;
-    start = document.offsetAt(editor.selection.start);
-    end = document.offsetAt(editor.selection.end);
+    // The selection and text of the invocation: the modules above load in a turn of the event loop.
+    if (!invokedOn) return vscode.l10n.t('Open a manuscript and select a sentence first.');
+    document = invokedOn.editor.document;
+    text = invokedOn.text;
+    version = invokedOn.version;
+    const lines = new LineIndex(text);
+    start = lines.offsetAt(invokedOn.selection.start);
+    end = lines.offsetAt(invokedOn.selection.end);
   }
-  const text = document.getText();
   const span = sentenceForSelection(text, { start, end });
   if (!span || text.slice(span.start, span.end).trim() === '') return vscode.l10n.t('Select the sentence you want a source for.');
   const sentence = text.slice(span.start, span.end);
@@ -63,7 +70,7 @@ export async function requestFor(argument: unknown): Promise<SearchRequest | str
   return {
     query: sentence.replace(/\s+/g, ' ').trim(),
     ...(context.trim() !== sentence.trim() ? { context: context.slice(0, 4000) } : {}),
-    target: { uri: document.uri, version: document.version, sentence, start: span.start, end: span.end },
+    target: { uri: document.uri, version, sentence, start: span.start, end: span.end },
     document,
     fromSentence: true,
   };
@@ -76,7 +83,7 @@ export async function requestFor(argument: unknown): Promise<SearchRequest | str
  */
 export function registerFindSourcesCommand(controller: SourcesController): vscode.Disposable {
   return vscode.commands.registerCommand(findSourcesCommandId, async (argument?: unknown): Promise<string | undefined> => {
-    const request = await requestFor(argument);
+    const request = await requestFor(argument, snapshotActiveEditor());
     if (typeof request === 'string') {
       void vscode.window.showWarningMessage(request);
       return undefined;

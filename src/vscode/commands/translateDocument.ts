@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { BiowriteEnvironment } from '../environment';
+import { snapshotActiveEditor } from '../editorSnapshot';
 import type { DraftSessions } from '../writing/draftSessions';
 import type { ProposalDocuments } from '../writing/proposals';
 
@@ -14,6 +15,9 @@ export const translateDocumentCommandId = 'biowrite.translateDocument';
  */
 export function registerTranslateDocumentCommand(environment: BiowriteEnvironment, sessions: DraftSessions, proposals: ProposalDocuments): void {
   environment.context.subscriptions.push(
-    vscode.commands.registerCommand(translateDocumentCommandId, async (args?: unknown) => (await import('../writing/translationFlow')).runTranslation(environment, sessions, proposals, 'document', translateDocumentCommandId, args)),
+    vscode.commands.registerCommand(translateDocumentCommandId, async (args?: unknown) => {
+      const invokedOn = snapshotActiveEditor();
+      return (await import('../writing/translationFlow')).runTranslation(environment, sessions, proposals, 'document', translateDocumentCommandId, invokedOn, args);
+    }),
   );
 }

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { BiowriteEnvironment } from '../environment';
+import { snapshotActiveEditor } from '../editorSnapshot';
 import type { DraftSessions } from '../writing/draftSessions';
 import type { ProposalDocuments } from '../writing/proposals';
 
@@ -14,6 +15,9 @@ export const translateSelectionCommandId = 'biowrite.translateSelection';
  */
 export function registerTranslateSelectionCommand(environment: BiowriteEnvironment, sessions: DraftSessions, proposals: ProposalDocuments): void {
   environment.context.subscriptions.push(
-    vscode.commands.registerCommand(translateSelectionCommandId, async (args?: unknown) => (await import('../writing/translationFlow')).runTranslation(environment, sessions, proposals, 'selection', translateSelectionCommandId, args)),
+    vscode.commands.registerCommand(translateSelectionCommandId, async (args?: unknown) => {
+      const invokedOn = snapshotActiveEditor();
+      return (await import('../writing/translationFlow')).runTranslation(environment, sessions, proposals, 'selection', translateSelectionCommandId, invokedOn, args);
+    }),
   );
 }

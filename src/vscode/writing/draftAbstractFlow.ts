@@ -1,10 +1,12 @@
 import * as vscode from 'vscode';
+import { LineIndex } from '../../core/manuscript/lineIndex';
 import { redactIdentifiers } from '../../core/privacy/identifiers';
 import { abstractStructures, findAbstractStructure, languageName, publishingLanguages, suggestedLength, type AbstractStructure } from '../../core/writing/abstractStructures';
 import { defaultContextTokens, draftAbstract, type AbstractDraftResult } from '../../core/writing/abstractDraft';
 import { findExistingAbstract, planAbstractEdit, selectionIsAbstract, type OffsetRange } from '../../core/writing/abstractPlacement';
 import { defaultLengthUnit, type LengthUnit } from '../../core/writing/text';
 import type { GroundingIssue } from '../../shared/protocol';
+import type { EditorSnapshot } from '../editorSnapshot';
 import type { BiowriteEnvironment } from '../environment';
 import { formatOfDocument } from './documentFormat';
 import { checkPrivacy, type PresetPrivacyDecision } from './privacyGate';
@@ -72,16 +74,23 @@ async function pickLanguage(defaultCode: string): Promise<string | undefined> {
  * @param environment The shared environment.
  * @param sessions The drafts awaiting a decision.
  * @param proposals The proposal documents for diff views.
+ * @param invokedOn The active editor when the command was invoked, or `undefined` when there was none.
  * @param rawArgs The command's argument (optional; tests pass {@link DraftAbstractArgs}).
  */
-export async function runDraftAbstract(environment: BiowriteEnvironment, sessions: DraftSessions, proposals: ProposalDocuments, rawArgs?: unknown): Promise<DraftAbstractCommandResult | undefined> {
+export async function runDraftAbstract(
+  environment: BiowriteEnvironment,
+  sessions: DraftSessions,
+  proposals: ProposalDocuments,
+  invokedOn: EditorSnapshot | undefined,
+  rawArgs?: unknown,
+): Promise<DraftAbstractCommandResult | undefined> {
   {
     const args: DraftAbstractArgs = isArgs(rawArgs) ? rawArgs : {};
-    const editor = vscode.window.activeTextEditor;
-    if (!editor) {
+    if (!invokedOn) {
       void vscode.window.showInformationMessage(vscode.l10n.t('Open a manuscript (Markdown or LaTeX) to draft its abstract.'));
       return undefined;
     }
+    const { editor, text } = invokedOn;
     const document = editor.document;
     const format = formatOfDocument(document);
     const config = vscode.workspace.getConfiguration('biowrite.abstract', document.uri);
@@ -113,11 +122,12 @@ export async function runDraftAbstract(environment: BiowriteEnvironment, session
       wordLimit = Number(typed);
     }
 
-    // What to draft from, and what accepting does.
-    const text = document.getText();
-    // The version of this text: the questions below are asked while the document may still change.
-    const documentVersion = document.version;
-    const selection: OffsetRange | undefined = editor.selection.isEmpty ? undefined : { start: document.offsetAt(editor.selection.start), end: document.offsetAt(editor.selection.end) };
+    // What to draft from, and what accepting does: the text and selection of the invocation, whose
+    // version an accept checks, since the module load and the questions take time in which the
+    // document may change.
+    const documentVersion = invokedOn.version;
+    const lines = new LineIndex(text);
+    const selection: OffsetRange | undefined = invokedOn.selection.isEmpty ? undefined : { start: lines.offsetAt(invokedOn.selection.start), end: lines.offsetAt(invokedOn.selection.end) };
     let source = text;
     let replace: OffsetRange | undefined;
     if (selection && selectionIsAbstract(text, selection, format)) {
@@ -200,7 +210,9 @@ export async function runDraftAbstract(environment: BiowriteEnvironment, session
     const canAccept = !result.cancelled && result.text.trim() !== '';
     if (canAccept) {
       const planned = planAbstractEdit(text, result.text, format, replace);
-      const range = new vscode.Range(document.positionAt(planned.start), document.positionAt(planned.end));
+      const from = lines.positionAt(planned.start);
+      const to = lines.positionAt(planned.end);
+      const range = new vscode.Range(from.line, from.character, to.line, to.character);
       session.edit = { range, text: planned.text };
       if (replace) {
         const proposed = text.slice(0, planned.start) + planned.text + text.slice(planned.end);

@@ -1,8 +1,10 @@
 import * as vscode from 'vscode';
+import { LineIndex } from '../../core/manuscript/lineIndex';
 import { languageName, publishingLanguages } from '../../core/writing/abstractStructures';
 import { parseGlossary, type GlossaryEntry } from '../../core/writing/glossary';
 import { summarizeTranslation, translateManuscript, type TranslationResult } from '../../core/writing/translateManuscript';
 import type { GroundingIssue } from '../../shared/protocol';
+import type { EditorSnapshot } from '../editorSnapshot';
 import type { BiowriteEnvironment } from '../environment';
 import { mayReadWorkspaceFile } from '../workspaceContainment';
 import { formatOfDocument } from './documentFormat';
@@ -83,6 +85,7 @@ async function readGlossary(document: vscode.TextDocument, target: string, envir
  * @param proposals The proposal documents for diff views.
  * @param scope The selection or the whole document.
  * @param commandId The command, for "run again".
+ * @param invokedOn The active editor when the command was invoked, or `undefined` when there was none.
  * @param rawArgs Options given by a caller (optional).
  * @returns The translation, or `undefined` when nothing was done.
  */
@@ -92,44 +95,56 @@ export async function runTranslation(
   proposals: ProposalDocuments,
   scope: 'selection' | 'document',
   commandId: string,
+  invokedOn: EditorSnapshot | undefined,
   rawArgs?: unknown,
 ): Promise<TranslateCommandResult | undefined> {
   const args: TranslateArgs = typeof rawArgs === 'object' && rawArgs !== null && !(rawArgs instanceof vscode.Uri) ? (rawArgs as TranslateArgs) : {};
-  const editor = vscode.window.activeTextEditor;
-  if (!editor) {
+  if (!invokedOn) {
+    environment.log.info('translate: no active editor');
     void vscode.window.showInformationMessage(vscode.l10n.t('Open a manuscript (Markdown or LaTeX) to translate it.'));
     return undefined;
   }
+  const { editor, selection, text: full, version: documentVersion } = invokedOn;
   const document = editor.document;
-  if (scope === 'selection' && editor.selection.isEmpty) {
+  if (scope === 'selection' && selection.isEmpty) {
+    environment.log.info('translate: the selection is empty');
     void vscode.window.showInformationMessage(vscode.l10n.t('Select the text to translate, or use “Translate Document…”.'));
     return undefined;
   }
-  const range = scope === 'selection' ? new vscode.Range(editor.selection.start, editor.selection.end) : new vscode.Range(document.positionAt(0), document.positionAt(document.getText().length));
-  const source = document.getText(range);
-  // The text, offsets and version the result applies to: the questions below are asked while the document may still change.
-  const full = document.getText();
-  const rangeStart = document.offsetAt(range.start);
-  const rangeEnd = document.offsetAt(range.end);
-  const documentVersion = document.version;
+  // The text, offsets and version the result applies to are those of the invocation: the module load
+  // and the questions below take time in which the document may change.
+  const lines = new LineIndex(full);
+  const rangeStart = scope === 'selection' ? lines.offsetAt(selection.start) : 0;
+  const rangeEnd = scope === 'selection' ? lines.offsetAt(selection.end) : full.length;
+  const source = full.slice(rangeStart, rangeEnd);
+  const endOfText = lines.positionAt(full.length);
+  const range = scope === 'selection' ? new vscode.Range(selection.start, selection.end) : new vscode.Range(0, 0, endOfText.line, endOfText.character);
   const configured = vscode.workspace.getConfiguration('biowrite.translation', document.uri).get<string>('targetLanguage', '').trim();
   const target = args.targetLanguage ?? (configured !== '' ? configured : await pickTargetLanguage());
-  if (!target) return undefined;
+  if (!target) {
+    environment.log.info('translate: no target language picked');
+    return undefined;
+  }
 
   let glossary: readonly GlossaryEntry[];
   try {
     glossary = await readGlossary(document, target, environment);
   } catch (error) {
+    environment.log.warn('translate: the glossary could not be read');
     void vscode.window.showErrorMessage(vscode.l10n.t('The glossary could not be read: {0}', error instanceof Error ? error.message : String(error)));
     return undefined;
   }
 
   const privacy = await checkPrivacy(environment, source, args.privacy);
-  if (!privacy) return undefined;
+  if (!privacy) {
+    environment.log.info('translate: cancelled at the privacy check');
+    return undefined;
+  }
   let client;
   try {
     client = await environment.getLlmClient();
   } catch (error) {
+    environment.log.warn('translate: no language model client');
     void vscode.window.showErrorMessage(error instanceof Error ? error.message : String(error));
     return undefined;
   }
