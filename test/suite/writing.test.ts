@@ -239,6 +239,22 @@ suite('Writing: abstracts and translation', () => {
     assert.strictEqual(await undoIn(editor.document), manuscript, 'one undo removes the whole translation');
   });
 
+  test('Translate Selection works on the selection it was invoked on, even when the selection moves before its flow has loaded', async () => {
+    const editor = await openManuscript(manuscript);
+    const line = manuscript.split('\n').findIndex((candidate) => candidate.startsWith('Mortality'));
+    await select(editor, new vscode.Selection(line, 0, line, editor.document.lineAt(line).text.length));
+    const selected = editor.document.getText(editor.selection);
+    // The handler runs up to its first await inside executeCommand; the selection moves right after.
+    const pending = vscode.commands.executeCommand<TranslateResult>('biowrite.translateSelection', { targetLanguage: 'fr' });
+    const methods = manuscript.split('\n').findIndex((candidate) => candidate.startsWith('We randomised'));
+    editor.selection = new vscode.Selection(methods, 0, methods, 10);
+    const result = await pending;
+    assert.ok(result, 'the translation ran');
+    assert.strictEqual(result.text, fakeTranslate(selected));
+    assert.strictEqual(await vscode.commands.executeCommand('biowrite.writing.discardDraft', result.draftId), true);
+    assert.strictEqual(editor.document.getText(), manuscript);
+  });
+
   test('Translate Document through a model that mangles every placeholder: markup intact; Discard leaves the document alone', async () => {
     const mangler = createManglingTranslator();
     server.setHandler(mangler.handler);

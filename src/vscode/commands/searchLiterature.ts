@@ -27,10 +27,13 @@ export function registerSearchLiteratureCommand(controller: SourcesController): 
     const isManuscript = editor && ['markdown', 'latex', 'quarto', 'rmd', 'pandoc'].includes(editor.document.languageId);
     let target: SearchRequest['target'];
     if (editor && isManuscript) {
-      const { sentenceAt } = await import('../../core/citations/sentenceAt');
+      // Read before the module loads, so the sentence, its offsets and the version belong together.
       const text = editor.document.getText();
-      const span = sentenceAt(text, editor.document.offsetAt(editor.selection.active));
-      if (span) target = { uri: editor.document.uri, version: editor.document.version, sentence: text.slice(span.start, span.end), start: span.start, end: span.end };
+      const version = editor.document.version;
+      const cursor = editor.document.offsetAt(editor.selection.active);
+      const { sentenceAt } = await import('../../core/citations/sentenceAt');
+      const span = sentenceAt(text, cursor);
+      if (span) target = { uri: editor.document.uri, version, sentence: text.slice(span.start, span.end), start: span.start, end: span.end };
     }
     return controller.search({ query: query.trim(), ...(target ? { target } : {}), ...(editor && isManuscript ? { document: editor.document } : {}), fromSentence: false });
   });
