@@ -75,49 +75,95 @@ function prepare(name: string, distractors = 0): PreparedManuscript {
 
 interface Scores { r1: number; r5: number; r10: number; mrr: number }
 
-/** R@1, R@5, R@10 and MRR (first gold in the top 10), ties broken by library order as in search(). */
-function score(m: PreparedManuscript, w: readonly number[]): Scores {
+/** The rank of the first gold candidate under `scores` (ties broken by library order, as in search()). */
+function goldRank(q: PreparedQuery, scores: Float64Array): number {
+  const n = scores.length;
+  let bestGold = -Infinity;
+  for (let c = 0; c < n; c++) if (q.gold[c] && scores[c] > bestGold) bestGold = scores[c];
+  let firstGold = -1;
+  for (let c = 0; c < n; c++) if (q.gold[c] && scores[c] === bestGold) { firstGold = c; break; }
+  let rank = 0;
+  for (let c = 0; c < n; c++) if (scores[c] > bestGold || (scores[c] === bestGold && c < firstGold && !q.gold[c])) rank++;
+  return rank;
+}
+
+/** Each candidate's score under in-situ weights `w`. */
+function scoresOf(q: PreparedQuery, w: readonly number[]): Float64Array {
+  const scores = new Float64Array(q.cold.length);
+  for (let c = 0; c < scores.length; c++) {
+    let s = q.cold[c];
+    for (let k = 0; k < K; k++) s += w[k] * q.inSitu[k][c];
+    scores[c] = s;
+  }
+  return scores;
+}
+
+/** R@1, R@5, R@10 and MRR (first gold in the top 10) from the gold ranks of a manuscript's queries (a query without gold counts as a miss). */
+function summarise(ranks: readonly number[]): Scores {
   let r1 = 0, r5 = 0, r10 = 0, mrr = 0;
-  for (const q of m.queries) {
-    if (!q.hasGold) continue;
-    const n = q.cold.length;
-    let bestGold = -Infinity;
-    const scores = new Float64Array(n);
-    for (let c = 0; c < n; c++) {
-      let s = q.cold[c];
-      for (let k = 0; k < K; k++) s += w[k] * q.inSitu[k][c];
-      scores[c] = s;
-      if (q.gold[c] && s > bestGold) bestGold = s;
-    }
-    let rank = 0;
-    let firstGold = -1;
-    for (let c = 0; c < n; c++) if (q.gold[c] && scores[c] === bestGold) { firstGold = c; break; }
-    for (let c = 0; c < n; c++) if (scores[c] > bestGold || (scores[c] === bestGold && c < firstGold && !q.gold[c])) rank++;
+  for (const rank of ranks) {
     if (rank === 0) r1++;
     if (rank < 5) r5++;
     if (rank < 10) { r10++; mrr += 1 / (rank + 1); }
   }
-  const total = Math.max(1, m.queries.length);
+  const total = Math.max(1, ranks.length);
   return { r1: r1 / total, r5: r5 / total, r10: r10 / total, mrr: mrr / total };
+}
+
+function score(m: PreparedManuscript, w: readonly number[]): Scores {
+  return summarise(m.queries.map((q) => (q.hasGold ? goldRank(q, scoresOf(q, w)) : Infinity)));
 }
 
 const objective = (s: Scores): number => s.mrr + 0.5 * s.r5;
 
-/** Coordinate ascent over the in-situ weights, from zero, on the given manuscripts. */
+/**
+ * Coordinate ascent over the in-situ weights, from zero, on the given manuscripts. Each query keeps its
+ * candidates' current scores, so trying a new value of one weight adds (new − old) × that feature instead
+ * of recomputing every feature: the same steps and result as a full recomputation, several times faster.
+ */
 function learn(use: readonly PreparedManuscript[]): number[] {
   const w = IN_SITU_FEATURE_NAMES.map(() => 0);
-  const value = (weights: readonly number[]): number => use.reduce((sum, m) => sum + objective(score(m, weights)), 0) / use.length;
-  let current = value(w);
+  const current = use.map((m) => m.queries.map((q) => scoresOf(q, w)));
+  let scratch = new Float64Array(0);
+  /** The objective with weight k moved by `delta`. */
+  const valueWith = (k: number, delta: number): number => {
+    let total = 0;
+    use.forEach((m, i) => {
+      const ranks = m.queries.map((q, j) => {
+        if (!q.hasGold) return Infinity;
+        const base = current[i][j];
+        if (scratch.length < base.length) scratch = new Float64Array(base.length);
+        const trial = scratch.subarray(0, base.length);
+        const feature = q.inSitu[k];
+        for (let c = 0; c < base.length; c++) trial[c] = base[c] + delta * feature[c];
+        return goldRank(q, trial);
+      });
+      total += objective(summarise(ranks));
+    });
+    return total / use.length;
+  };
+  const move = (k: number, delta: number): void => {
+    use.forEach((m, i) => m.queries.forEach((q, j) => {
+      const base = current[i][j];
+      const feature = q.inSitu[k];
+      for (let c = 0; c < base.length; c++) base[c] += delta * feature[c];
+    }));
+  };
+  let value = valueWith(0, 0);
   for (let round = 0; round < 6; round++) {
     let improved = false;
     for (let k = 0; k < K; k++) {
       const base = w[k];
       const step = Math.max(Math.abs(base) / 2, 0.5);
       for (const candidate of [base - 4 * step, base - step, base - step / 2, base + step / 2, base + step, base + 4 * step, 0]) {
-        const old = w[k];
-        w[k] = Math.round(candidate * 1e3) / 1e3;
-        const v = value(w);
-        if (v > current + 1e-9) { current = v; improved = true; } else w[k] = old;
+        const next = Math.round(candidate * 1e3) / 1e3;
+        const v = valueWith(k, next - w[k]);
+        if (v > value + 1e-9) {
+          move(k, next - w[k]);
+          w[k] = next;
+          value = v;
+          improved = true;
+        }
       }
     }
     if (!improved) break;
