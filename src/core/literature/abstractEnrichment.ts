@@ -8,7 +8,7 @@
  * identifier, never written into the author's bibliography file.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { ClientCommonOptions, ClientSearchOptions, ClientSearchResult } from './client';
 import type { LiteratureConfig } from './config';
@@ -98,8 +98,8 @@ export class MemoryAbstractStore implements AbstractStore {
 /**
  * A store in one JSON file (`{"version":1,"entries":{key: StoredAbstract}}`), read once on {@link load}
  * and written atomically (a temporary file renamed over it) on {@link save}. Saves run one at a time and
- * merge what is on disk first (the newer answer of a key wins), so two libraries, or two windows sharing
- * the file, keep each other's abstracts. A missing or malformed file is an empty store; a file that
+ * merge what is on disk first (the newer answer of a key wins) under a lock file beside it, so two
+ * libraries, or two windows sharing the file, keep each other's abstracts even when they save at once. A missing or malformed file is an empty store; a file that
  * exists but cannot be read is never overwritten.
  */
 export class FileAbstractStore implements AbstractStore {
@@ -164,6 +164,16 @@ export class FileAbstractStore implements AbstractStore {
 
   private async write(): Promise<void> {
     if (!this.writable || this.generation === this.savedGeneration) return;
+    await mkdir(dirname(this.path), { recursive: true });
+    const release = await acquireLock(`${this.path}.lock`);
+    try {
+      await this.mergeAndWrite();
+    } finally {
+      await release();
+    }
+  }
+
+  private async mergeAndWrite(): Promise<void> {
     const generation = this.generation;
     const onDisk = await this.readEntries();
     if (onDisk !== 'unreadable') {
@@ -172,7 +182,6 @@ export class FileAbstractStore implements AbstractStore {
         if (!mine || value.checkedAt > mine.checkedAt) this.entries.set(key, value);
       }
     }
-    await mkdir(dirname(this.path), { recursive: true });
     const temporary = `${this.path}.${randomBytes(6).toString('hex')}.tmp`;
     try {
       await writeFile(temporary, JSON.stringify({ version: 1, entries: Object.fromEntries(this.entries) }), { encoding: 'utf8', mode: 0o600 });
@@ -182,6 +191,38 @@ export class FileAbstractStore implements AbstractStore {
       throw error;
     }
     this.savedGeneration = generation;
+  }
+}
+
+/** A lock older than this was left by a window that stopped while saving (a save takes milliseconds). */
+const staleLockMs = 10_000;
+
+/**
+ * Takes a lock file beside the store, so that two windows merging and writing the same file take turns
+ * (otherwise the one that renames last drops what the other added since it read). Waits for a held lock,
+ * takes over a stale one, and after {@link staleLockMs} of waiting writes without it rather than never.
+ * @returns A function that releases the lock.
+ */
+async function acquireLock(lockPath: string): Promise<() => Promise<void>> {
+  const deadline = Date.now() + staleLockMs;
+  let pause = 5;
+  for (;;) {
+    try {
+      const handle = await open(lockPath, 'wx', 0o600);
+      await handle.writeFile(String(process.pid));
+      await handle.close();
+      return () => rm(lockPath, { force: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') return async () => undefined;
+    }
+    const age = await stat(lockPath).then((info) => Date.now() - info.mtimeMs, () => 0);
+    if (age > staleLockMs) {
+      await rm(lockPath, { force: true });
+      continue;
+    }
+    if (Date.now() > deadline) return async () => undefined;
+    await new Promise((resolve) => setTimeout(resolve, pause));
+    pause = Math.min(pause * 2, 100);
   }
 }
 

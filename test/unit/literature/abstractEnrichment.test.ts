@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { existsSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { enrichAbstracts, FileAbstractStore, MemoryAbstractStore, negativeLifetimeMs, type AbstractServices } from '../../../src/core/literature/abstractEnrichment';
@@ -261,6 +261,29 @@ describe('abstract enrichment, hostile answers and files', () => {
     assert.equal(reread.get('doi:10.1000/one')?.abstract, abstracts.pubmed);
     assert.equal(reread.get('doi:10.1000/two')?.abstract, abstracts.openalex);
     assert.equal(reread.get('doi:10.1000/three')?.abstract, abstracts.europepmc);
+  });
+
+  it('keeps both windows’ abstracts when they save the shared file at the same moment', async () => {
+    const path = join(temporaryDirectory('biowrite-abstracts-'), 'abstracts.json');
+    const windows = [await new FileAbstractStore(path).load(), await new FileAbstractStore(path).load()];
+    for (let round = 0; round < 15; round++) {
+      windows.forEach((store, w) => store.set(`doi:10.1000/w${w}r${round}`, { abstract: abstracts.pubmed, checkedAt: round }));
+      await Promise.all(windows.map((store) => store.save()));
+    }
+    const reread = await new FileAbstractStore(path).load();
+    const missing = [0, 1].flatMap((w) => Array.from({ length: 15 }, (_, round) => `doi:10.1000/w${w}r${round}`)).filter((key) => !reread.get(key));
+    assert.deepEqual(missing, []);
+  });
+
+  it('saves over a lock left behind by a window that crashed while saving', async () => {
+    const path = join(temporaryDirectory('biowrite-abstracts-'), 'abstracts.json');
+    writeFileSync(`${path}.lock`, '12345');
+    utimesSync(`${path}.lock`, new Date(Date.now() - 60_000), new Date(Date.now() - 60_000));
+    const store = await new FileAbstractStore(path).load();
+    store.set('doi:10.1000/after-crash', { abstract: abstracts.pubmed, checkedAt: 1 });
+    await store.save();
+    assert.equal((await new FileAbstractStore(path).load()).get('doi:10.1000/after-crash')?.abstract, abstracts.pubmed);
+    assert.equal(existsSync(`${path}.lock`), false);
   });
 
   it('does nothing for an empty library or one where every entry has an abstract', async () => {
