@@ -35,6 +35,8 @@ function abstractIn(record: WorldRecord, service: 'pubmed' | 'openalex' | 'europ
 export interface FakeReferenceServicesOptions {
   /** Services that answer every request with 500 (optional). */
   readonly failing?: readonly ('crossref' | 'openalex' | 'pubmed' | 'europepmc' | 'arxiv')[];
+  /** Europe PMC answers 400, as its query parser does, to a query that holds this text (optional). */
+  readonly europePmcRefuses?: string;
 }
 
 /** OpenAlex's form of an abstract: each word with the positions it stands at. */
@@ -137,7 +139,7 @@ function titleMatches(world: readonly WorldRecord[], query: string): WorldRecord
 /**
  * Starts the fakes on one port.
  * @param world The records served (optional; default: {@link defaultWorld}).
- * @param options Services made to fail (optional).
+ * @param options Services made to fail, queries refused (optional).
  */
 export async function startFakeReferenceServices(world: readonly WorldRecord[] = defaultWorld, options: FakeReferenceServicesOptions = {}): Promise<FakeReferenceServices> {
   const requests: string[] = [];
@@ -198,6 +200,10 @@ export async function startFakeReferenceServices(world: readonly WorldRecord[] =
       }
       case '/europepmc/search': {
         const query = params.get('query') ?? '';
+        if (options.europePmcRefuses !== undefined && query.includes(options.europePmcRefuses)) {
+          json(response, 400, { version: '6.9', errCode: 400, errMsg: 'Invalid query syntax.' });
+          return;
+        }
         const dois = [...query.matchAll(/DOI:"([^"]+)"/g)].map((match) => match[1].toLowerCase());
         const pmids = [...query.matchAll(/EXT_ID:(\d+)/g)].map((match) => match[1]);
         const found = world.filter((record) => (record.doi && dois.includes(record.doi)) || (record.pmid && pmids.includes(record.pmid)));

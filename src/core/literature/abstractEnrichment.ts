@@ -308,6 +308,11 @@ interface Pending {
   uncertain: boolean;
 }
 
+/** Whether Europe PMC refused the query itself (its syntax or an identifier), not access, the URL or the load. */
+function isQueryRefusal(error: unknown): boolean {
+  return error instanceof LiteratureServiceError && error.kind === 'rejected' && error.status !== undefined && error.status >= 400 && error.status < 500 && ![401, 403, 404, 407].includes(error.status);
+}
+
 /** Whether a record (or stored answer) with these identifiers is the entry's work: one matches, none disagrees. */
 function sameWork(entry: { readonly doi?: string; readonly pmid?: string }, other: { readonly doi?: string; readonly pmid?: string }): boolean {
   const doiMatch = entry.doi !== undefined && entry.doi === other.doi;
@@ -420,6 +425,33 @@ export async function enrichAbstracts(records: readonly LiteratureRecord[], opti
         const byDoi = entry.doi ? `DOI:"${entry.doi}"` : undefined;
         return byDoi && byPmid ? `(${byDoi} OR ${byPmid})` : (byDoi ?? byPmid ?? '');
       };
+      /**
+       * Asks for one batch. A query Europe PMC refuses as a query (a 4xx that is not about access or the
+       * URL) is asked again in halves, so one identifier its parser cannot take does not leave the rest
+       * open at every load; an entry refused on its own is Europe PMC's "none" for it. Any other failure
+       * stops the step: the service is down or unreachable, and the next batches would fail the same way.
+       */
+      const askBatch = async (batch: readonly Pending[]): Promise<'answered' | 'failed' | 'cancelled'> => {
+        if (options.signal.aborted) return 'cancelled';
+        try {
+          const result = await europepmc.search(batch.map(clause).join(' OR '), { maxResults: batch.length * 2, signal: options.signal });
+          accept(result.records, 'europepmc', batch);
+          const complete = result.total === undefined || result.total <= result.records.length;
+          if (!complete) for (const entry of batch) if (!entry.abstract) entry.uncertain = true;
+          return 'answered';
+        } catch (error) {
+          if (options.signal.aborted || (error instanceof LiteratureServiceError && error.kind === 'aborted')) return 'cancelled';
+          if (isQueryRefusal(error)) {
+            if (batch.length === 1) return 'answered';
+            const half = Math.ceil(batch.length / 2);
+            const first = await askBatch(batch.slice(0, half));
+            return first === 'answered' ? askBatch(batch.slice(half)) : first;
+          }
+          for (const entry of batch) entry.uncertain = true;
+          failures.push({ service: 'europepmc', message: error instanceof Error ? error.message : String(error) });
+          return 'failed';
+        }
+      };
       const asked = open();
       let start = 0;
       while (start < asked.length) {
@@ -432,11 +464,12 @@ export async function enrichAbstracts(records: readonly LiteratureRecord[], opti
           length += added;
         }
         start += batch.length;
-        const carried = await ask('europepmc', batch, async () => {
-          const result = await europepmc.search(batch.map(clause).join(' OR '), { maxResults: batch.length * 2, signal: options.signal });
-          return { records: result.records, complete: result.total === undefined || result.total <= result.records.length };
-        });
-        if (!carried) return false;
+        const outcome = await askBatch(batch);
+        if (outcome === 'cancelled') return false;
+        if (outcome === 'failed') {
+          for (const entry of asked.slice(start)) entry.uncertain = true;
+          break;
+        }
       }
       return true;
     });

@@ -127,6 +127,43 @@ describe('abstract enrichment against the fake services', () => {
     assert.equal(store.get('pmid:31000004'), undefined, 'no “none” while PubMed was down');
   });
 
+  it('asks a batch Europe PMC refuses again in halves: one identifier its parser rejects costs only its own entry, once', async () => {
+    const poison = '10.1000/odd:(2)[x]';
+    const finOnly: WorldRecord[] = Array.from({ length: 30 }, (_, i) => ({ doi: `10.1000/fin.${i}`, title: `Fin regeneration ${i}`, authors: author, year: 2018, abstract: `${abstracts.europepmc} Part ${i}.`, abstractIn: ['europepmc'] }));
+    const refusing = await startFakeReferenceServices(finOnly, { europePmcRefuses: poison });
+    try {
+      const entries = [...finOnly.slice(0, 12).map((record, i) => libraryRecord(`f${i}`, { doi: record.doi })), libraryRecord('odd', { doi: poison }), ...finOnly.slice(12).map((record, i) => libraryRecord(`g${i}`, { doi: record.doi }))];
+      const path = join(temporaryDirectory('biowrite-abstracts-'), 'abstracts.json');
+      const first = await enrichAbstracts(entries, { services: services(refusing.urls, ['europepmc']), store: await new FileAbstractStore(path).load(), signal: new AbortController().signal });
+      assert.deepEqual(first.failures, [], 'a refused query is not a failing service');
+      assert.equal(first.fetched, 30, 'every other entry got its abstract');
+      assert.equal(first.records.find((record) => record.libraryId === 'odd')?.abstract, undefined);
+      const refused = refusing.requests.filter((request) => decodeURIComponent(request).includes(poison)).length;
+      assert.ok(refused <= 6, `the refused entry was in ${refused} queries: halving a batch of 25 takes at most 6`);
+      refusing.requests.length = 0;
+      const second = await enrichAbstracts(entries, { services: services(refusing.urls, ['europepmc']), store: await new FileAbstractStore(path).load(), signal: new AbortController().signal });
+      assert.deepEqual(refusing.requests, [], 'the next load asks nothing: the refused entry is Europe PMC’s “none”');
+      assert.equal(second.fromStore, 30);
+    } finally {
+      await refusing.close();
+    }
+  });
+
+  it('stops asking a Europe PMC that is down after the first failed batch, reports it once and remembers no “none”', async () => {
+    const down = await startFakeReferenceServices(world, { failing: ['europepmc'] });
+    try {
+      const store = new MemoryAbstractStore();
+      const entries = Array.from({ length: 60 }, (_, i) => libraryRecord(`d${i}`, { doi: `10.1000/down.${i}` }));
+      const result = await enrichAbstracts(entries, { services: services(down.urls, ['europepmc']), store, signal: new AbortController().signal });
+      assert.deepEqual(result.failures.map((failure) => failure.service), ['europepmc']);
+      assert.equal(down.requests.filter((request) => request.startsWith('/europepmc/')).length, 1, 'the other two batches are not sent');
+      assert.equal(store.get('doi:10.1000/down.59'), undefined, 'an entry never asked is not “none”');
+      assert.equal(store.get('doi:10.1000/down.0'), undefined);
+    } finally {
+      await down.close();
+    }
+  });
+
   it('stops when cancelled, keeps what it found, and remembers no “none”', async () => {
     const controller = new AbortController();
     controller.abort();
