@@ -100,6 +100,8 @@ export function jatsAbstractToText(jats: string | undefined): string {
   return markupToText(withoutHeading).replace(/^(?:abstract|summary)\s*[:.]?\s+(?=[A-Z])/i, '');
 }
 
+const nameSuffix = /^(?:jr|sr|ii|iii|iv)\.?$/i;
+
 /**
  * Splits a display name (“Jonathan D. Schoenfeld”) into CSL family and given names; one word stays literal.
  * @param name The display name.
@@ -113,7 +115,9 @@ export function splitDisplayName(name: string): RecordAuthor {
   const parts = clean.split(' ');
   if (parts.length < 2) return { literal: clean };
   // Family-name particles stay with the family name: “Ludwig van Beethoven” → family “van Beethoven”.
+  // A generational suffix belongs to the family name: “Timothy F. Truong Jr” → family “Truong Jr”.
   let familyStart = parts.length - 1;
+  if (familyStart > 1 && nameSuffix.test(parts[familyStart])) familyStart--;
   while (familyStart > 1 && /^(?:van|von|der|den|de|del|della|di|da|du|la|le|dos|das|ter|ten|bin|ibn|al)$/i.test(parts[familyStart - 1])) familyStart--;
   return { family: parts.slice(familyStart).join(' '), given: parts.slice(0, familyStart).join(' ') };
 }

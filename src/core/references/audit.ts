@@ -239,7 +239,7 @@ interface Comparison {
   readonly notes: string[];
 }
 
-function compareEntry(entry: BibliographyEntry, record: LiteratureRecord, currentYear: number, venues: readonly string[], byTitle: boolean): Comparison {
+function compareEntry(entry: BibliographyEntry, record: LiteratureRecord, currentYear: number, venues: readonly string[], byTitle: boolean, sameWorkPublished = false): Comparison {
   const cited = entry.record;
   const fabricated: string[] = [];
   const fields: ReferenceField[] = [];
@@ -265,7 +265,8 @@ function compareEntry(entry: BibliographyEntry, record: LiteratureRecord, curren
     }
   }
   if (cited.year !== undefined && record.year !== undefined && cited.year !== record.year) {
-    if (cited.year > currentYear + 1) fabricated.push(l10n.t('the year {0} is in the future; the work appeared in {1}', cited.year, record.year));
+    // Next year's issue of a work that appeared this year is a mistake at most; a work years old cited with a year to come is not.
+    if (cited.year > currentYear + 1 || (cited.year > currentYear && cited.year - record.year > 1)) fabricated.push(l10n.t('the year {0} is in the future; the work appeared in {1}', cited.year, record.year));
     else {
       fields.push('year');
       notes.push(l10n.t('year: {0}', record.year));
@@ -279,6 +280,9 @@ function compareEntry(entry: BibliographyEntry, record: LiteratureRecord, curren
   if (venueChecked && citedVenue && !venueIsPublisher && venues.length > 0 && !venues.some((venue) => sameVenue(citedVenue, venue))) {
     if (isPreprintRecord(record) && !isPreprintVenue(citedVenue)) fabricated.push(l10n.t('it is cited as published in {0}, but the work is a preprint ({1})', citedVenue, record.containerTitle ?? record.doi ?? ''));
     else if (!isPreprintVenue(citedVenue) || !isPreprintRecord(record)) fabricated.push(l10n.t('the work did not appear in {0} but in {1}', citedVenue, venues[0]));
+  } else if (venueChecked && citedVenue && !venueIsPublisher && venues.length === 0 && (cited.type ?? 'article-journal') === 'article-journal' && isPreprintRecord(record) && !isPreprintVenue(citedVenue) && !sameWorkPublished) {
+    // A bioRxiv record names no journal: a journal article that is only ever a preprint was not published there.
+    fabricated.push(l10n.t('it is cited as published in {0}, but the work is a preprint ({1})', citedVenue, record.doi ?? record.url ?? ''));
   }
   if (cited.page && record.page && !samePages(cited.page, record.page)) {
     fields.push('page');
@@ -445,7 +449,9 @@ async function checkEntryOnline(entry: BibliographyEntry, lookups: Lookups, serv
     const bestTitle = best ? compareTitles(r.title, best.title) : undefined;
     // The same title by other people is another work (short titles such as "Deep learning" recur).
     const bestAuthors = best ? compareAuthors(r.authors, best.authors) : undefined;
-    const titleMatches = bestTitle !== undefined && (bestTitle.relation === 'same' || bestTitle.relation === 'typo') && (bestAuthors === undefined || bestAuthors.unknown || bestAuthors.overlap >= 0.5);
+    // Software and data archived under a paper's title (a Zenodo release of its code) are not the paper.
+    const sameKind = !/^(software|dataset)$/.test(r.type ?? '') || /^(software|dataset)$/.test(best?.type ?? '');
+    const titleMatches = sameKind && bestTitle !== undefined && (bestTitle.relation === 'same' || bestTitle.relation === 'typo') && (bestAuthors === undefined || bestAuthors.unknown || bestAuthors.overlap >= 0.5);
     if (missing.length > 0) {
       const head = l10n.t('{0}: the identifier does not exist ({1}).', entry.key, missing.join('; '));
       const next = titleMatches && best ? l10n.t('A work with this title: {0}{1}. Replace the entry with its metadata.', describeRecord(best), best.doi ? ` doi:${best.doi}` : '') : l10n.t('Check the reference against the paper itself.');
@@ -492,6 +498,12 @@ async function checkEntryOnline(entry: BibliographyEntry, lookups: Lookups, serv
       message: `${verdict.message} ${otherWorks.map(([, label, record]) => l10n.t('{0} is another work: {1}.', label, describeRecord(record))).join(' ')}`,
     };
   }
+  // An arXiv link on an entry whose DOI or PMID is the cited work is a side note, not a second identity:
+  // arXiv may not know a withdrawn or mistyped link, and the work itself is verified.
+  const arxivIndex = missingFields.indexOf('arXiv');
+  if (arxivIndex >= 0 && primary !== arxivRecord && missing.length === 1) {
+    return { ...verdict, message: `${verdict.message} ${l10n.t('(arXiv:{0} was not found; check the link.)', entry.arxivId ?? '')}` };
+  }
   if (missing.length > 0) {
     return { ...verdict, statuses: mergeStatuses(verdict.statuses.filter((s) => s !== 'verified'), ['identifier-mismatch']), fields: [...verdict.fields, ...missingFields], message: `${verdict.message} ${missing.join('; ')}.` };
   }
@@ -505,7 +517,7 @@ function mergeStatuses(a: readonly ReferenceStatus[], b: readonly ReferenceStatu
 
 function verdictFromRecord(entry: BibliographyEntry, record: LiteratureRecord, sameWork: readonly LiteratureRecord[], currentYear: number, checkedWith: string[], unsure: readonly string[], byTitle: boolean): OnlineVerdict {
   const venues = [...new Set(sameWork.map((candidate) => candidate.containerTitle).filter((venue): venue is string => venue !== undefined && venue !== ''))];
-  const comparison = compareEntry(entry, record, currentYear, venues, byTitle);
+  const comparison = compareEntry(entry, record, currentYear, venues, byTitle, sameWork.some((candidate) => candidate.publishedVersion !== undefined));
   const lifecycle = lifecycleOf(sameWork, entry.record.doi);
   const statuses: ReferenceStatus[] = [];
   const parts: string[] = [];

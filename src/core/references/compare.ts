@@ -126,8 +126,10 @@ export function compareTitles(cited: string | undefined, resolved: string | unde
 
 /** An author's family name, folded; for a literal name (consortium or unsplit), its last word. */
 export function familyKey(author: RecordAuthor): string {
-  if (author.family) return foldText(author.family).replace(/ /g, '');
-  const literal = words(author.literal);
+  // “Truong Jr” and “Truong” are one family name, whichever way a service splits the suffix off.
+  const withoutSuffix = (list: string[]): string[] => (list.length > 1 && /^(?:jr|sr|ii|iii|iv)$/.test(list[list.length - 1]) ? list.slice(0, -1) : list);
+  if (author.family) return withoutSuffix(words(author.family)).join('') || foldText(author.family).replace(/ /g, '');
+  const literal = withoutSuffix(words(author.literal));
   return literal.length > 0 ? literal[literal.length - 1] : '';
 }
 
@@ -173,7 +175,8 @@ export function compareAuthors(cited: readonly RecordAuthor[], resolved: readonl
   return { overlap, sameFirst, reordered: overlap === 1 && !inOrder, unknown: false };
 }
 
-const venueStopwords = new Set(['the', 'of', 'and', 'in', 'on', 'for', 'a', 'an', 'de', 'la', 'und', 'fur', 'journal']);
+// "Journal" and its abbreviation "J" name no journal in particular (J Pathol, The Journal of Pathology).
+const venueStopwords = new Set(['the', 'of', 'and', 'in', 'on', 'for', 'a', 'an', 'de', 'la', 'und', 'fur', 'journal', 'j']);
 
 function venueWords(venue: string | undefined): string[] {
   return words(venue?.replace(/&/g, ' and ')).filter((word) => !venueStopwords.has(word));
@@ -190,26 +193,59 @@ export function sameVenue(cited: string | undefined, resolved: string | undefine
   const b = venueWords(resolved);
   if (a.length === 0 || b.length === 0) return true;
   if (a.join(' ') === b.join(' ')) return true;
+  // Every word of the short name starts a word of the full one, in order, from the first word on; the full
+  // name may go on (“Bioinformatics (Oxford, England)”), but the short one cannot be a word found somewhere
+  // inside a longer name (“Bioinformatics” in “Proceedings of the 10th ACM Conference on Bioinformatics”).
   const abbreviates = (short: readonly string[], full: readonly string[]): boolean => {
     let at = 0;
-    for (const word of short) {
-      while (at < full.length && !full[at].startsWith(word) && !(word.length >= 4 && editDistance(word, full[at].slice(0, word.length), 1) <= 1)) at++;
+    for (const [index, word] of short.entries()) {
+      const matches = (candidate: string): boolean => candidate.startsWith(word) || (word.length >= 4 && editDistance(word, candidate.slice(0, word.length), 1) <= 1);
+      if (index === 0 && !matches(full[0])) return false;
+      while (at < full.length && !matches(full[at])) at++;
       if (at >= full.length) return false;
       at++;
     }
     return true;
   };
   if (abbreviates(a, b) || abbreviates(b, a)) return true;
-  // An acronym: JOSS, PNAS, NIPS for the initials of the full name (with or without its small words).
-  const acronym = (short: readonly string[], full: string | undefined): boolean => {
-    if (short.length !== 1 || short[0].length < 2 || short[0].length > 8) return false;
-    const all = words(full?.replace(/&/g, ' and '));
-    const initials = (list: readonly string[]): string => list.map((word) => word[0]).join('');
-    return initials(all) === short[0] || initials(all.filter((word) => !['the', 'of', 'and', 'in', 'on', 'for', 'a', 'an'].includes(word))) === short[0];
-  };
-  if (acronym(a, resolved) || acronym(b, cited)) return true;
+  if (acronymOf(cited, resolved) || acronymOf(resolved, cited)) return true;
   const shared = a.filter((word) => b.some((other) => other === word || (word.length >= 3 && other.startsWith(word)) || (other.length >= 3 && word.startsWith(other)))).length;
-  return shared / Math.min(a.length, b.length) >= 0.6;
+  // One shared word is not enough when the names are long: “Bioinformatics” and a conference on bioinformatics.
+  return shared / Math.max(a.length, b.length) >= 0.6 || (shared >= 2 && shared / Math.min(a.length, b.length) >= 0.6);
+}
+
+const acronymSmallWords = new Set(['the', 'of', 'and', 'in', 'on', 'for', 'a', 'an']);
+
+/**
+ * Whether a one-word venue is the acronym of a longer one: the initials of its words, small words
+ * optional (JOSS, PNAS, “MBoC” for Molecular Biology of the Cell), or a name made of the starts of its
+ * words (“SciPy” for the Python in Science Conference).
+ */
+function acronymOf(short: string | undefined, full: string | undefined): boolean {
+  const token = (short ?? '').trim().replace(/[.\s]+$/, '');
+  if (!/^[A-Za-z][A-Za-z0-9-]{1,11}$/.test(token)) return false;
+  const letters = foldText(token).replace(/[^a-z0-9]/g, '');
+  const all = words(full?.replace(/&/g, ' and '));
+  if (all.length < 2 || letters.length < 2) return false;
+  // Initials, each small word's initial optional.
+  const initials = (at: number, word: number): boolean => {
+    if (at === letters.length) return all.slice(word).every((rest) => acronymSmallWords.has(rest));
+    if (word === all.length) return false;
+    const small = acronymSmallWords.has(all[word]);
+    if (all[word][0] === letters[at] && initials(at + 1, word + 1)) return true;
+    return small && initials(at, word + 1);
+  };
+  if (initials(0, 0)) return true;
+  // Starts of words: “Sci” + “Py”, each the start of a different word, at least two parts of two letters or more.
+  const parts = token.split(/(?=[A-Z])/).map((part) => foldText(part)).filter((part) => part !== '');
+  if (parts.length < 2 || parts.some((part) => part.length < 2)) return false;
+  const used = new Set<number>();
+  return parts.every((part) => {
+    const index = all.findIndex((word, i) => !used.has(i) && !acronymSmallWords.has(word) && word.startsWith(part));
+    if (index < 0) return false;
+    used.add(index);
+    return true;
+  });
 }
 
 /** Preprint servers and repositories: a venue that says "preprint", not a journal. */

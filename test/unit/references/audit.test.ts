@@ -6,6 +6,7 @@ import { auditReferences, type ReferenceServices } from '../../../src/core/refer
 import { citedKeysOf } from '../../../src/core/references/citedKeys';
 import { compareAuthors, compareTitles, pageRange, samePages, sameVenue } from '../../../src/core/references/compare';
 import { readBibliographyEntries } from '../../../src/core/references/entries';
+import { splitDisplayName } from '../../../src/core/literature/normalize';
 import type { ReferenceFinding } from '../../../src/core/references/statuses';
 
 const work = (fields: Partial<LiteratureRecord> & { title: string }): LiteratureRecord => ({
@@ -118,6 +119,81 @@ test('authors, venues and pages: initials, NLM abbreviations and short ranges ar
   assert.deepEqual(pageRange('316-9'), { first: '316', last: '319' });
   assert.ok(samePages('436-44', '436-444'));
   assert.ok(!samePages('12', '5'));
+});
+
+test('venues, names and years as they came up on bibliographies the matcher was not built on', async () => {
+  // A one-word journal is not the same as a longer venue that merely contains the word.
+  assert.ok(!sameVenue('Proceedings of the 10th ACM International Conference on Bioinformatics, Computational Biology and Health Informatics', 'Bioinformatics'));
+  assert.ok(sameVenue('Bioinformatics (Oxford, England)', 'Bioinformatics'));
+  assert.ok(!sameVenue('Nature Neuroscience', 'Nature Biotechnology'));
+  assert.ok(sameVenue('J Biomed Inform', 'Journal of Biomedical Informatics'));
+  assert.ok(sameVenue('J Pathol', 'The Journal of pathology'));
+  assert.ok(sameVenue('J Chromatogr A', 'Journal of chromatography. A'));
+  // Acronyms whose small words keep a lower-case letter, and names built from the starts of words.
+  assert.ok(sameVenue('MBoC', 'Molecular Biology of the Cell'));
+  assert.ok(sameVenue('Proceedings of the Python in Science Conference', 'SciPy'));
+  assert.ok(sameVenue('PNAS', 'Proceedings of the National Academy of Sciences'));
+  assert.ok(!sameVenue('MBoC', 'Nature Methods'));
+  assert.ok(!sameVenue('SciPy', 'Science'), 'one part is not a name made of parts');
+  // A generational suffix stays with the family name however a service splits it.
+  assert.deepEqual(splitDisplayName('Timothy F. Truong Jr'), { family: 'Truong Jr', given: 'Timothy F.' });
+  assert.equal(compareAuthors([{ family: 'Truong Jr', given: 'Timothy F.' }, { family: 'Bepler' }], [{ family: 'Jr', given: 'Timothy F. Truong' }, { family: 'Bepler' }]).sameFirst, false, 'the old split loses the name');
+  assert.equal(compareAuthors([{ family: 'Truong Jr', given: 'Timothy F.' }, { family: 'Bepler' }], [{ family: 'Truong', given: 'Timothy F.' }, { family: 'Bepler' }]).sameFirst, true);
+
+  // A work years old cited with next year's date is fabricated; next year's issue of this year's work is a mistake.
+  const old = work({ title: 'The khmer software package: enabling efficient nucleotide sequence analysis', authors: [{ family: 'Crusoe' }], containerTitle: 'F1000Research', year: 2015, doi: '10.12688/f1000research.6924.1' });
+  const recent = work({ title: 'Spatial proteomics of the human placenta', authors: [{ family: 'Okafor' }], containerTitle: 'Cell Systems', year: 2026, doi: '10.1016/j.cels.2026.01.001' });
+  const withArxivLink = work({ title: 'BioGPT: generative pre-trained transformer for biomedical text generation and mining', authors: [{ family: 'Luo' }], containerTitle: 'Briefings in Bioinformatics', year: 2022, doi: '10.1093/bib/bbac409' });
+  const services: ReferenceServices = {
+    crossref: { worksByDoi: async (dois) => [old, recent, withArxivLink].filter((record) => dois.includes(record.doi ?? '')), agency: async () => undefined, search: async () => ({ records: [] }) },
+    arxiv: { byIds: async () => [] },
+  };
+  const entries = readBibliographyEntries(
+    JSON.stringify([
+      { id: 'khmer', type: 'article-journal', title: old.title, author: [{ family: 'Crusoe' }], 'container-title': 'F1000Research', issued: { 'date-parts': [[2027]] }, DOI: old.doi },
+      { id: 'placenta', type: 'article-journal', title: recent.title, author: [{ family: 'Okafor' }], 'container-title': 'Cell Syst', issued: { 'date-parts': [[2027]] }, DOI: recent.doi },
+      { id: 'biogpt', type: 'article-journal', title: withArxivLink.title, author: [{ family: 'Luo' }], 'container-title': 'Briefings in Bioinformatics', issued: { 'date-parts': [[2022]] }, DOI: withArxivLink.doi, URL: 'https://arxiv.org/abs/2210.10341' },
+    ]),
+    'refs.json',
+  ).entries;
+  const audit = await auditReferences({ entries, cited: citedKeysOf('See [@khmer; @placenta; @biogpt].', 'markdown', 'paper.md'), services, signal: new AbortController().signal, currentYear: 2026 });
+  const findings = byKey(audit.findings);
+  assert.deepEqual(findings.get('khmer')?.statuses, ['identifier-mismatch']);
+  assert.match(findings.get('khmer')?.message ?? '', /future/);
+  assert.deepEqual(findings.get('placenta')?.statuses, ['metadata-mismatch']);
+  assert.deepEqual(findings.get('placenta')?.fields, ['year']);
+  // The DOI is the cited work; an arXiv link arXiv does not know is mentioned, not a second identity.
+  assert.deepEqual(findings.get('biogpt')?.statuses, ['verified']);
+  assert.match(findings.get('biogpt')?.message ?? '', /arXiv:2210\.10341 was not found/);
+
+  // The code of a paper archived under the paper's title is software, not the paper with a wrong year.
+  const paper = work({ title: 'A natural mutator allele shapes mutation spectrum variation in mice', authors: [{ family: 'Sasani' }], containerTitle: 'Nature', year: 2022, doi: '10.1038/s41586-022-04701-5', type: 'article-journal' });
+  const searching: ReferenceServices = { crossref: { worksByDoi: async (dois) => (dois.includes(paper.doi ?? '') ? [paper] : []), agency: async () => undefined, search: async () => ({ records: [paper] }) } };
+  const pair = readBibliographyEntries(
+    JSON.stringify([
+      { id: 'paper', type: 'article-journal', title: paper.title, author: [{ family: 'Sasani' }], 'container-title': 'Nature', issued: { 'date-parts': [[2022]] }, DOI: paper.doi },
+      { id: 'code', type: 'software', title: paper.title, author: [{ family: 'Sasani' }], issued: { 'date-parts': [[2023]] } },
+    ]),
+    'refs.json',
+  ).entries;
+  const archived = byKey((await auditReferences({ entries: pair, cited: citedKeysOf('See [@paper; @code].', 'markdown', 'paper.md'), services: searching, signal: new AbortController().signal, currentYear: 2026 })).findings);
+  assert.deepEqual(archived.get('paper')?.statuses, ['verified']);
+  assert.deepEqual(archived.get('code')?.statuses, ['unverifiable']);
+
+  // A bioRxiv preprint names no journal: cited as a journal article it is flagged, unless it was published since.
+  const preprint = (publishedVersion?: LiteratureRecord['publishedVersion']): LiteratureRecord =>
+    work({ title: 'Systematic interrogation of mutation groupings reveals divergent downstream expression programs', authors: [{ family: 'Grzadkowski' }], year: 2020, doi: '10.1101/2020.06.02.130443', type: 'article', ...(publishedVersion ? { publishedVersion } : {}) });
+  const asJournal = readBibliographyEntries(
+    JSON.stringify([{ id: 'groupings', type: 'article-journal', title: preprint().title, author: [{ family: 'Grzadkowski' }], 'container-title': 'Case Reports in Cardiology', issued: { 'date-parts': [[2020]] }, volume: '12', page: '1-9' }]),
+    'refs.json',
+  ).entries;
+  const verdict = async (record: LiteratureRecord): Promise<readonly string[]> => {
+    const found: ReferenceServices = { crossref: { worksByDoi: async () => [record], agency: async () => undefined, search: async () => ({ records: [record] }) } };
+    const audit = await auditReferences({ entries: asJournal, cited: citedKeysOf('See [@groupings].', 'markdown', 'paper.md'), services: found, signal: new AbortController().signal, currentYear: 2026 });
+    return audit.findings[0]?.statuses ?? [];
+  };
+  assert.deepEqual(await verdict(preprint()), ['not-found']);
+  assert.ok(!(await verdict(preprint({ doi: '10.7554/elife.60000', label: 'published' }))).includes('not-found'), 'the entry may be the published version');
 });
 
 test('entries: keys are located in the file, arXiv ids found in number and URL', () => {
