@@ -188,7 +188,11 @@ def typo(title, rng):
         return None
     i = rng.choice(spots)
     w = words[i]
-    j = rng.randrange(1, len(w) - 2)
+    # Two different letters, or the swap changes nothing.
+    places = [j for j in range(1, len(w) - 2) if w[j] != w[j + 1]]
+    if not places:
+        return None
+    j = rng.choice(places)
     words[i] = w[:j] + w[j + 1] + w[j] + w[j + 2:]
     return " ".join(words)
 
@@ -243,7 +247,7 @@ def main():
         n = {**target, "wid": f"W6{stable(kind, target['wid'], digits=9):09d}", "doi": f"{prefix}/notice.{stable(kind, target['doi'])}",
              "pmid": str(30_000_000 + stable(kind, target["wid"], digits=7)) if target.get("pmid") else None, "pmcid": None, "arxiv": None,
              "title": f"{label}: {target['title']}", "authors": [], "issued": date, "abstract": None, "page": str(rng.randint(1, 900)),
-             "notice_of": {"type": kind, "target": target["wid"], "date": date}, "relations": {}, "synthetic": "notice", "sets": [], "csl_type": "article-journal"}
+             "notice_of": {"type": "expression_of_concern" if kind == "concern" else kind, "target": target["wid"], "date": date}, "relations": {}, "synthetic": "notice", "sets": [], "csl_type": "article-journal"}
         world.append(n)
         records[n["wid"]] = n
         field = {"retraction": "retraction", "concern": "concern", "correction": "correction"}[kind]
