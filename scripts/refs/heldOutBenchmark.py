@@ -206,6 +206,8 @@ def main():
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--sets")
     args = parser.parse_args()
+    if not os.path.exists(os.path.join(args.refs, "world.json")) or not os.path.isdir(args.data):
+        sys.exit(f"heldOutBenchmark: the shared benchmark is not at {args.refs} or the manuscripts at {args.data} (pass --refs DIR and --data DIR).")
     shared_world = json.load(open(os.path.join(args.refs, "world.json"), encoding="utf-8"))
     dev_sets = set(shared_world["sets"])
     names = args.sets.split(",") if args.sets else sorted(n for n in os.listdir(args.data) if n not in dev_sets and os.path.exists(os.path.join(args.data, n, "cited.md")))
