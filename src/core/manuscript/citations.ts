@@ -55,7 +55,15 @@ export const MANUBOT_PREFIXES: readonly string[] = ['doi', 'pmid', 'pmcid', 'arx
 /** pandoc-crossref prefixes: `@fig:x` is a cross-reference, not a citation. */
 export const CROSS_REFERENCE_PREFIXES: readonly string[] = ['fig', 'tbl', 'eq', 'sec', 'lst'];
 
-const crossReference = new RegExp(`^(?:${CROSS_REFERENCE_PREFIXES.join('|')}):`, 'i');
+/**
+ * Quarto's reserved cross-reference types: `@fig-x`, `@tbl-x`, `@thm-x`… are cross-references there
+ * (Quarto's documentation: "cross reference identifiers must start with their type").
+ */
+export const QUARTO_CROSS_REFERENCE_TYPES: readonly string[] = [
+  'fig', 'tbl', 'lst', 'tip', 'nte', 'wrn', 'imp', 'cau', 'thm', 'lem', 'cor', 'prp', 'cnj', 'def', 'exm', 'exr', 'sol', 'rem', 'alg', 'eq', 'sec',
+];
+
+const crossReference = new RegExp(`^(?:(?:${CROSS_REFERENCE_PREFIXES.join('|')}):|(?:${QUARTO_CROSS_REFERENCE_TYPES.join('|')})-[\\p{L}\\p{N}])`, 'iu');
 const manubotKey = new RegExp(`^(?:${MANUBOT_PREFIXES.join('|')}):`, 'i');
 const numericContent = /^\s*\d{1,4}(?:\s*[-–—,]\s*\d{1,4})*\s*$/;
 const superscriptContent = /^\d{1,4}(?:[-–—,]\d{1,4})*$/;
@@ -66,7 +74,7 @@ const trailingKeyPunctuation = /[.,;:!?)]/;
 // What may stand before an in-text `@key`: not a letter or digit, so e-mail addresses never match.
 const inTextBefore = /[\s([;\-"'“‘—–]/;
 
-/** Whether a key is a pandoc-crossref reference (`fig:…`, `tbl:…`, `eq:…`, `sec:…`, `lst:…`). */
+/** Whether a key is a cross-reference: pandoc-crossref's `fig:…`, `tbl:…`, `eq:…`, `sec:…`, `lst:…`, or Quarto's `fig-…`, `tbl-…`, `thm-…`… */
 export function isCrossReference(key: string): boolean {
   return crossReference.test(key);
 }

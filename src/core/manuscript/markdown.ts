@@ -106,8 +106,9 @@ export interface CollectOptions {
 }
 
 const ignoreComment = /^<!--\s*biowrite-ignore\s*-->$/i;
-// Pandoc attributes after images, headings and spans: `{#fig:x width="50%"}`.
-const attributes = /\{[#.][^{}\n]*\}/g;
+// Pandoc attributes after images, headings and spans (`{#fig:x width="50%"}`), and Quarto shortcodes
+// (`{{< include _intro.qmd >}}`, `{{% pagebreak %}}`): markup, not words of a sentence.
+const attributes = /\{\{<[^\n]*?>\}\}|\{\{%[^\n]*?%\}\}|\{[#.][^{}\n]*\}/g;
 
 /**
  * Walks a parsed Markdown tree and returns its prose: paragraphs, list-item paragraphs and table

@@ -3,6 +3,7 @@
  * code span or block, URL, comment, front-matter key and label becomes a placeholder `⟦n⟧`, so that the
  * translated text can be thawed back with those pieces byte-identical.
  */
+import { isCrossReference } from '../manuscript/citations';
 
 /** What a protected piece of markup is. */
 export type ProtectedKind =
@@ -102,11 +103,11 @@ interface Rule {
 }
 
 const both: readonly ManuscriptFormat[] = ['markdown', 'latex'];
-const crossRefPrefixes = /^-?@(?:fig|tbl|eq|sec|lst|table|figure):/i;
+const crossRefPrefixes = /^-?@(?:table|figure):/i;
 
 function citationOrCrossRef(match: RegExpExecArray): ProtectedKind {
   const keys = match[0].match(/-?@[^\s;,\]]+/g) ?? [];
-  return keys.length > 0 && keys.every((key) => crossRefPrefixes.test(key)) ? 'crossRef' : 'citation';
+  return keys.length > 0 && keys.every((key) => crossRefPrefixes.test(key) || isCrossReference(key.replace(/^-?@/, ''))) ? 'crossRef' : 'citation';
 }
 
 function latexCommandKind(match: RegExpExecArray): ProtectedKind {
@@ -138,6 +139,8 @@ const rules: readonly Rule[] = [
   { kind: 'code', pattern: /(`+)(?:[^`\n]|\n(?![ \t]*\n))+?\1(?!`)/g, formats: ['markdown'] },
   { kind: 'math', pattern: /\\\((?:[^\n]|\n(?![ \t]*\n))+?\\\)/g, formats: both },
   { kind: 'math', pattern: /(?<![\\$\p{N}])\$(?![\s$])(?:[^$\n\\]|\\.)+?(?<![\s\\])\$(?![\p{N}$])/gu, formats: both },
+  // Quarto shortcodes: `{{< include _intro.qmd >}}`, `{{< var version >}}`, `{{% pagebreak %}}`.
+  { kind: 'code', pattern: /\{\{<[^\n]*?>\}\}|\{\{%[^\n]*?%\}\}/g, formats: ['markdown'] },
   { kind: 'label', pattern: /\{[#.][^{}\n]*\}/g, formats: ['markdown'] },
   { kind: citationOrCrossRef, pattern: /\[(?:[^[\]\n]*?[\s;])?-?@[^[\]\n]+\](?![([])/g, formats: ['markdown'] },
   {

@@ -51,3 +51,11 @@ test('features are deterministic and the hash is stable', () => {
   assert.equal(named('prev:none'), 1);
   assert.ok(named('next:firstPerson') > 0);
 });
+
+test('a Quarto figure reference (`@fig-x`) is a figure reference like pandoc-crossref\'s `@fig:x`', () => {
+  const place = { headingPath: ['Results'], indexInParagraph: 0, paragraphSentenceCount: 1, inListItem: false, inTableCell: false };
+  const figureRef = (text: string): number => extractFeatures({ ...place, text }, { hashBits: 12 }).named[NAMED_FEATURES.indexOf('figureRef')];
+  assert.equal(figureRef('As shown in @fig-umap, the clusters separate.'), figureRef('As shown in @fig:umap, the clusters separate.'));
+  assert.ok(figureRef('As shown in @fig-umap, the clusters separate.') > 0);
+  assert.equal(figureRef('As Figueroa-Smith showed, the clusters separate.'), 0);
+});

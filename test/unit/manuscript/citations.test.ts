@@ -106,3 +106,13 @@ test('planCitationInsertion merges into a closing bracket or inserts before the 
   assert.equal(apply('A claim~\\cite{a}.', 0, 17, ['k'], 'latex'), 'A claim~\\cite{a,k}.');
   assert.throws(() => planCitationInsertion('x', 0, 1, [], { language: 'markdown' }));
 });
+
+test("Quarto's cross-references (`@fig-x`, `@tbl-x`, `@thm-x`…) are not citations; keys that only begin like them are", () => {
+  assert.deepEqual(keysOf('As shown in @fig-plot and @tbl-cohort, by @eq-loss and in @sec-methods.'), []);
+  assert.deepEqual(keysOf('See [@fig-a; @fig-b] and @thm-line, @lem-bound, @nte-caveat.'), []);
+  assert.deepEqual(keysOf('Mixed [@tbl-cohort; @smith2020].'), [['smith2020']]);
+  // A bibliography key that starts with a type's letters but has no hyphen after it is a citation.
+  assert.deepEqual(keysOf('Shown by @figueroa2020 and [@secord1999; @eqbal-2021].'), [['figueroa2020'], ['secord1999', 'eqbal-2021']]);
+  assert.equal(isCrossReference('fig-'), false);
+  assert.equal(isCrossReference('Fig-overview'), true);
+});

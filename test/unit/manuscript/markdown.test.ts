@@ -119,3 +119,11 @@ test('Quarto and Pandoc: fenced divs, code chunks and inline R code', () => {
   const text = '::: {.callout-note}\nA note is prose here.\n:::\n\n```{r}\nx <- 1. Not prose.\n```\n\nThe mean was `r mean(x)` units.\n';
   assert.deepEqual(readSentences(text, 'markdown').map((sentence) => sentence.text), ['A note is prose here.', 'The mean was `r mean(x)` units.']);
 });
+
+test('Quarto shortcodes are markup: a paragraph of one is no sentence, and one inside a sentence is not its words', () => {
+  const text = '## Results\n\n{{< include _methods.qmd >}}\n\nVersion {{< var version >}} of the atlas covers 1,200 donors.\n\n{{% pagebreak %}}\n\nAs shown in @fig-umap, the clusters separate.\n';
+  const sentences = readSentences(text, 'markdown');
+  assert.deepEqual(sentences.map((sentence) => sentence.text.replace(/\s+/g, ' ')), ['Version of the atlas covers 1,200 donors.', 'As shown in @fig-umap, the clusters separate.']);
+  // A Quarto figure reference is no citation: the sentence is still uncited, to be checked.
+  assert.equal(sentences[1].cited, false);
+});

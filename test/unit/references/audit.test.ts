@@ -286,3 +286,8 @@ test('an unchanged entry is not asked again', async () => {
   await auditReferences({ entries, cited: [], services: second, signal: new AbortController().signal, currentYear: 2026, previous });
   assert.equal(second.calls.length, 0);
 });
+
+test('a Quarto manuscript: its figure, table and section references are no bibliography keys', () => {
+  const text = '# Results {#sec-results}\n\nAs shown in @fig-umap and [@tbl-cohort], atlases grow [@smith2020; @sec-methods].\n';
+  assert.deepEqual(citedKeysOf(text, 'markdown', 'paper.qmd').map((cited) => cited.key), ['smith2020']);
+});

@@ -85,3 +85,13 @@ test('the deep-review manuscript freezes and thaws byte-identically', { skip: !e
   assert.equal(counts.crossRef, 4);
   assert.doesNotMatch(frozen.frozen, /\[@|@doi:|https?:\/\//);
 });
+
+test('Quarto: cross-references with a hyphen and shortcodes come back byte-identical', () => {
+  const source = 'See @fig-umap and [@tbl-cohort; @sec-methods], as [@smith2020] found.\n\n{{< include _intro.qmd >}}\n\nVersion {{< var version >}} is out.{{% pagebreak %}}\n';
+  assert.deepEqual(textsOf(source, 'markdown', 'crossRef'), ['@fig-umap', '[@tbl-cohort; @sec-methods]']);
+  assert.deepEqual(textsOf(source, 'markdown', 'citation'), ['[@smith2020]']);
+  assert.deepEqual(textsOf(source, 'markdown', 'code'), ['{{< include _intro.qmd >}}', '{{< var version >}}', '{{% pagebreak %}}']);
+  const frozen = freezeMarkup(source, { format: 'markdown' });
+  assert.doesNotMatch(frozen.frozen, /include|version|pagebreak|umap/);
+  assert.equal(thawMarkup(frozen.frozen, frozen.spans), source);
+});
