@@ -3,12 +3,12 @@
  * resolve or resolve to another work, mistaken metadata, retractions, corrections, published
  * preprints, undefined, unused and duplicate keys. Text, JSON or SARIF 2.1.0 output.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { DiskCache } from '../../core/literature/cache';
 import { literatureCacheDirFromEnv, literatureConfigFromEnv } from '../../core/literature/config';
-import { discoverBibliographies } from '../../core/literature/library/discover';
+import { PROJECT_METADATA_FILES, discoverBibliographies } from '../../core/literature/library/discover';
 import { LibraryFormatError } from '../../core/literature/library/cslJson';
 import { decodeText } from '../../core/manuscript/decode';
 import { LineIndex } from '../../core/manuscript/lineIndex';
@@ -19,6 +19,19 @@ import { readBibliographyEntries, type BibliographyEntry } from '../../core/refe
 import { createReferenceServices } from '../../core/references/services';
 import { CLEAN_STATUSES, REFERENCE_STATUSES, statusSeverity, type ReferenceAudit, type ReferenceFinding, type ReferenceStatus } from '../../core/references/statuses';
 import { languageOfPath, sarifArtifactLocation } from './check';
+
+/** The Quarto metadata files beside and above a manuscript's folder that can be read, by relative path. */
+function readProjectMetadata(folder: string): Map<string, string> {
+  const found = new Map<string, string>();
+  for (const file of PROJECT_METADATA_FILES) {
+    try {
+      found.set(file, readFileSync(resolve(folder, file), 'utf8'));
+    } catch {
+      // Absent or unreadable: Quarto would not read it either.
+    }
+  }
+  return found;
+}
 
 const help = (): string => `Usage: biowrite refs MANUSCRIPT… [--bibliography FILE]… [--online] [--format text|json|sarif] [--exit-zero]
 
@@ -167,14 +180,14 @@ export async function runRefs(args: readonly string[], output: RefsOutput = { st
     texts.set(manuscript, { path: manuscript, lines: new LineIndex(text) });
     cited.push(...citedKeysOf(text, language, manuscript));
     const folder = dirname(manuscript);
-    for (const reference of discoverBibliographies(text, { exists: (path) => existsSync(resolve(folder, path)) })) {
+    for (const reference of discoverBibliographies(text, { exists: (path) => existsSync(resolve(folder, path)), projectFiles: readProjectMetadata(folder) })) {
       bibliographyPaths.push(isAbsolute(reference.path) ? reference.path : resolve(folder, reference.path));
     }
   }
   bibliographyPaths.push(...options.bibliographies.map((path) => resolve(path)));
   const uniquePaths = [...new Set(bibliographyPaths)];
   if (uniquePaths.length === 0 && !failed) {
-    output.stderr.write('biowrite refs: no bibliography found: name one in the front matter ("bibliography: refs.bib"), with \\bibliography{}, or pass --bibliography FILE.\n');
+    output.stderr.write('biowrite refs: no bibliography found: name one in the front matter ("bibliography: refs.bib") or a Quarto project’s _quarto.yml, with \\bibliography{}, or pass --bibliography FILE.\n');
     return 2;
   }
   const entries: BibliographyEntry[] = [];

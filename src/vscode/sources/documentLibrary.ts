@@ -74,7 +74,7 @@ export class LibraryCache {
    * @param document The manuscript, or undefined for a free search (then only the setting's files).
    */
   async forDocument(document: vscode.TextDocument | undefined): Promise<DocumentLibrary> {
-    const { discoverBibliographies } = await import('../../core/literature/library/discover');
+    const { PROJECT_METADATA_FILES, discoverBibliographies } = await import('../../core/literature/library/discover');
     const folder = document ? vscode.workspace.getWorkspaceFolder(document.uri) : vscode.workspace.workspaceFolders?.[0];
     const documentDir = document && document.uri.scheme !== 'untitled' ? vscode.Uri.joinPath(document.uri, '..') : folder?.uri;
     const settingFiles = readCitationSettings(document?.uri ?? folder?.uri ?? vscode.Uri.file('/')).libraryFiles;
@@ -88,7 +88,17 @@ export class LibraryCache {
         const uri = resolve(documentDir, candidate);
         if ((await mayReadWorkspaceFile(uri)) && (await exists(uri))) manubot.push(candidate);
       }
-      for (const reference of discoverBibliographies(document.getText(), { exists: (p) => manubot.includes(p) })) {
+      const projectFiles = new Map<string, string>();
+      for (const candidate of PROJECT_METADATA_FILES) {
+        const uri = resolve(documentDir, candidate);
+        if (!(await mayReadWorkspaceFile(uri))) continue;
+        try {
+          projectFiles.set(candidate, await readText(uri));
+        } catch {
+          // Absent: Quarto would not read it either.
+        }
+      }
+      for (const reference of discoverBibliographies(document.getText(), { exists: (p) => manubot.includes(p), projectFiles })) {
         const uri = resolve(documentDir, reference.path);
         if (!(await mayReadWorkspaceFile(uri))) {
           problems.push(refusedProblem(reference.path));

@@ -1,6 +1,6 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runRefs } from '../../../src/cli/commands/refs';
@@ -120,4 +120,24 @@ test('entry edits: remove keeps the JSON valid, replace keeps the key, renames t
   assert.ok(!bibAfter.includes('fake2020') && bibAfter.includes('@article{lecun2015') && bibAfter.includes('@misc{unused'));
   const renames = renameCitationEdits('See [@old; @keep] and @old, not @older.', 'markdown', ['old'], 'keep');
   assert.equal(renames.length, 2);
+});
+
+test('biowrite refs on a Quarto project: the bibliography of _quarto.yml is found from a chapter, and @fig-x is no key', async () => {
+  const project = join(dir, 'quarto-book');
+  mkdirSync(join(project, 'chapters'), { recursive: true });
+  writeFileSync(join(project, '_quarto.yml'), 'project:\n  type: book\nbibliography: references.bib\n');
+  writeFileSync(join(project, 'references.bib'), bib);
+  writeFileSync(join(project, 'chapters', 'intro.qmd'), '# Introduction {#sec-intro}\n\nDeep learning [@lecun2015; @fake2020] is shown in @fig-overview, see @sec-intro.\n');
+  const out = capture();
+  assert.equal(await runRefs([join(project, 'chapters', 'intro.qmd'), '--format', 'json'], out.io), 1);
+  const report = JSON.parse(out.stdout.join('')) as { entries: { key: string; statuses: string[] }[] };
+  assert.deepEqual(report.entries.map((entry) => entry.key).sort(), ['fake2020', 'lecun2015', 'unused']);
+  assert.ok(report.entries.find((entry) => entry.key === 'unused')?.statuses.includes('unused'));
+  assert.ok(!report.entries.some((entry) => entry.statuses.includes('undefined')), 'no cross-reference is an undefined key');
+  // A chapter's own bibliography replaces the project's, as Quarto does.
+  writeFileSync(join(project, 'chapters', 'own.bib'), '@misc{lecun2015, title = {Deep Learning}}\n');
+  writeFileSync(join(project, 'chapters', 'other.qmd'), '---\nbibliography: own.bib\n---\n\nDeep learning [@lecun2015].\n');
+  const own = capture();
+  assert.equal(await runRefs([join(project, 'chapters', 'other.qmd'), '--format', 'json'], own.io), 0, 'offline, an entry that could not be checked is no finding');
+  assert.deepEqual((JSON.parse(own.stdout.join('')) as { entries: { key: string }[] }).entries.map((entry) => entry.key), ['lecun2015']);
 });

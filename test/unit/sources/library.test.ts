@@ -130,6 +130,19 @@ test('discovery: front matter (string and list), LaTeX, Manubot, setting', () =>
     { path: '/abs/lib.bib', origin: 'setting' },
   ]);
   assert.deepEqual(discoverBibliographies('---\nbibliography: [unclosed\n---\n'), []);
+  // Quarto: the folder's _metadata.yml and the nearest _quarto.yml, with paths relative to their own folder.
+  const projectFiles = new Map([
+    ['_metadata.yml', 'bibliography: chapter.bib\n'],
+    ['../_quarto.yml', 'project:\n  type: book\nbibliography:\n  - references.bib\n  - /abs/shared.json\n'],
+    ['../../_quarto.yml', 'bibliography: outer.bib\n'],
+  ]);
+  assert.deepEqual(discoverBibliographies('# Chapter', { projectFiles }), [
+    { path: 'chapter.bib', origin: 'project' },
+    { path: '../references.bib', origin: 'project' },
+    { path: '/abs/shared.json', origin: 'project' },
+  ]);
+  assert.deepEqual(discoverBibliographies('---\nbibliography: own.bib\n---\n', { projectFiles }).map((r) => r.path), ['own.bib']);
+  assert.deepEqual(discoverBibliographies('# Chapter', { projectFiles: new Map([['_quarto.yml', 'bibliography: [broken\n']]) }), []);
 });
 
 test('readLibraryFiles: reads both formats, reports a missing file with a next step', async () => {

@@ -1,12 +1,29 @@
 /**
  * Finds the bibliography files a manuscript uses: YAML front matter `bibliography:` (a string or a
- * list), LaTeX `\bibliography{a,b}` and `\addbibresource{x.bib}`, Manubot's
- * `content/manual-references.json` (or one beside the manuscript), and the user's setting.
+ * list), a Quarto project's `_quarto.yml` and the folder's `_metadata.yml`, LaTeX `\bibliography{a,b}`
+ * and `\addbibresource{x.bib}`, Manubot's `content/manual-references.json` (or one beside the
+ * manuscript), and the user's setting.
  */
 import { parse as parseYaml } from 'yaml';
 
 /** Where a bibliography path came from, for messages. */
-export type BibliographyOrigin = 'frontMatter' | 'latex' | 'manubot' | 'setting';
+export type BibliographyOrigin = 'frontMatter' | 'project' | 'latex' | 'manubot' | 'setting';
+
+/**
+ * Quarto metadata files that may name the bibliography, relative to the manuscript's folder: the
+ * folder's `_metadata.yml`, then the project's `_quarto.yml` here or up to two folders above (the
+ * nearest one is the project; its paths are relative to its own folder).
+ */
+export const PROJECT_METADATA_FILES: readonly string[] = [
+  '_metadata.yml',
+  '_metadata.yaml',
+  '_quarto.yml',
+  '_quarto.yaml',
+  '../_quarto.yml',
+  '../_quarto.yaml',
+  '../../_quarto.yml',
+  '../../_quarto.yaml',
+];
 
 /** A bibliography file to read, as a path relative to the manuscript's folder (or absolute). */
 export interface BibliographyReference {
@@ -16,10 +33,13 @@ export interface BibliographyReference {
 
 function frontMatterBibliographies(text: string): string[] {
   const match = /^\uFEFF?---[ \t]*\r?\n([\s\S]*?)\r?\n(?:---|\.\.\.)[ \t]*(?:\r?\n|$)/.exec(text);
-  if (!match) return [];
+  return match ? yamlBibliographies(match[1]) : [];
+}
+
+function yamlBibliographies(yaml: string): string[] {
   let data: unknown;
   try {
-    data = parseYaml(match[1]);
+    data = parseYaml(yaml);
   } catch {
     return [];
   }
@@ -48,14 +68,21 @@ function latexBibliographies(text: string): string[] {
 }
 
 /**
- * Lists the bibliography files a manuscript names, in order, without duplicates.
+ * Lists the bibliography files a manuscript names, in order, without duplicates: its front matter's,
+ * or else (Quarto lets a document's own metadata override the project's) the Quarto metadata files'.
  * @param text The manuscript's text.
  * @param options `exists` tells whether a path relative to the manuscript's folder exists (for the
- *   Manubot conventions); `settingFiles` are the `biowrite.sources.libraryFiles` paths, already resolved.
+ *   Manubot conventions); `settingFiles` are the `biowrite.sources.libraryFiles` paths, already resolved;
+ *   `projectFiles` holds the Quarto metadata files found beside and above the manuscript.
  */
 export function discoverBibliographies(
   text: string,
-  options: { readonly exists?: (relativePath: string) => boolean; readonly settingFiles?: readonly string[] } = {},
+  options: {
+    readonly exists?: (relativePath: string) => boolean;
+    readonly settingFiles?: readonly string[];
+    /** The texts of the {@link PROJECT_METADATA_FILES} that exist, by their relative path (optional). */
+    readonly projectFiles?: ReadonlyMap<string, string>;
+  } = {},
 ): BibliographyReference[] {
   const found: BibliographyReference[] = [];
   const seen = new Set<string>();
@@ -65,7 +92,21 @@ export function discoverBibliographies(
     seen.add(key);
     found.push({ path, origin });
   };
-  for (const path of frontMatterBibliographies(text)) add(path, 'frontMatter');
+  const own = frontMatterBibliographies(text);
+  for (const path of own) add(path, 'frontMatter');
+  // A document's own `bibliography:` replaces the project's, as in Quarto.
+  if (options.projectFiles && own.length === 0) {
+    let projectFound = false;
+    for (const file of PROJECT_METADATA_FILES) {
+      const isProject = /_quarto\.ya?ml$/.test(file);
+      if (isProject && projectFound) continue;
+      const yaml = options.projectFiles.get(file);
+      if (yaml === undefined) continue;
+      if (isProject) projectFound = true;
+      const folder = file.slice(0, file.lastIndexOf('/') + 1);
+      for (const path of yamlBibliographies(yaml)) add(/^(?:[\\/]|[A-Za-z]:[\\/])/.test(path) ? path : `${folder}${path}`, 'project');
+    }
+  }
   for (const path of latexBibliographies(text)) add(path, 'latex');
   if (options.exists) {
     for (const candidate of ['manual-references.json', 'content/manual-references.json', '../content/manual-references.json']) {
